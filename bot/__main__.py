@@ -1,0 +1,177 @@
+"""Command line: python -m bot {run,console,score,forms,db}.
+
+Only `run` talks to Telegram and imports aiogram; the other commands stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.i18n import normalise_lang
+from bot.interview.errors import AnswerError, FormError
+from bot.interview.loader import load_forms
+
+
+def _settings() -> Any:
+    from bot.config import Settings
+
+    return Settings()
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    from bot.interview.dump import form_summary, form_to_json
+
+    forms = load_forms()
+    if args.action == "show":
+        if args.form_id not in forms:
+            print(f"unknown form {args.form_id!r}; known: {', '.join(forms)}", file=sys.stderr)
+            return 2
+        form = forms[args.form_id]
+        if args.json:
+            print(json.dumps(form_to_json(form), ensure_ascii=False, indent=2))
+        else:
+            print(form_summary(form, full=True))
+        return 0
+    for form in forms.values():
+        print(form_summary(form))
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from bot.interview.dump import answers_from_json
+    from bot.scoring.summary import evaluation_to_json
+
+    forms = load_forms()
+    if args.form_id not in forms:
+        print(f"unknown form {args.form_id!r}; known: {', '.join(forms)}", file=sys.stderr)
+        return 2
+    form = forms[args.form_id]
+    try:
+        raw = json.loads(Path(args.answers).read_text(encoding="utf-8"))
+        answers = answers_from_json(form, raw)
+    except (OSError, ValueError) as exc:
+        print(f"cannot read {args.answers}: {exc}", file=sys.stderr)
+        return 2
+    except AnswerError as exc:
+        print(f"{args.answers}: {exc.params.get('item', '?')}: {exc.code} {exc.params}", file=sys.stderr)
+        return 2
+    print(json.dumps(evaluation_to_json(form, answers), ensure_ascii=False, indent=2))
+    return 0
+
+
+async def _open_db(url: str) -> Any:
+    from bot.db.engine import create_engine, sessionmaker
+    from bot.db.migrate import upgrade
+
+    engine = create_engine(url)
+    await upgrade(engine)
+    return engine, sessionmaker(engine)
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.console import Console
+    from bot.interviews import Interviews
+
+    settings = _settings()
+    forms = load_forms()
+    if args.form not in forms:
+        print(f"unknown form {args.form!r}; known: {', '.join(forms)}", file=sys.stderr)
+        return 2
+
+    async def main() -> None:
+        engine, maker = await _open_db(args.database_url or settings.database_url)
+        try:
+            console = Console(Interviews(maker, forms), user=args.user, lang=args.lang or settings.default_lang)
+            await console.run(args.form, _read_line)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+    return 0
+
+
+def _read_line() -> str | None:
+    line = sys.stdin.readline()
+    return None if line == "" else line
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    settings = _settings()
+
+    async def main() -> None:
+        engine, _ = await _open_db(args.database_url or settings.database_url)
+        await engine.dispose()
+
+    asyncio.run(main())
+    print("database is at the newest schema")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if settings.bot_token is None:
+        print(
+            "No BOT_TOKEN is configured, so the Telegram channel cannot start.\n"
+            "  To run on Telegram: talk to @BotFather, send /newbot, and put the token it gives you in .env as\n"
+            "  BOT_TOKEN=123456:ABC...   then run `python -m bot run` again.\n"
+            "Starting the terminal channel instead (the same interviews, answers kept in the same database).\n",
+            file=sys.stderr,
+        )
+        args.user, args.lang, args.database_url = getpass.getuser(), None, None
+        return cmd_console(args)
+    from bot.telegram import run_bot  # imports aiogram
+
+    return run_bot(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Guided interviews on Telegram and the terminal")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="start the Telegram bot (the terminal channel when no BOT_TOKEN is set)")
+    run.add_argument("--form", default="miit-2022", help="form for the terminal fallback")
+    run.set_defaults(func=cmd_run)
+
+    con = sub.add_parser("console", help="answer an interview in the terminal")
+    con.add_argument("--form", default="miit-2022")
+    con.add_argument("--lang", choices=["zh", "en"], type=normalise_lang)
+    con.add_argument("--user", default=getpass.getuser(), help="whose session to open or resume")
+    con.add_argument("--database-url", help="overrides DATABASE_URL")
+    con.set_defaults(func=cmd_console)
+
+    score = sub.add_parser("score", help="evaluate a set of answers and print JSON")
+    score.add_argument("form_id")
+    score.add_argument("answers", help="ANSWERS.json: item id → option number(s) / value")
+    score.set_defaults(func=cmd_score)
+
+    forms = sub.add_parser("forms", help="list the interviews, or show one")
+    forms.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+    forms.add_argument("form_id", nargs="?")
+    forms.add_argument("--json", action="store_true")
+    forms.set_defaults(func=cmd_forms)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    db.add_argument("--database-url")
+    db.set_defaults(func=cmd_db)
+
+    args = parser.parse_args(argv)
+    if args.command == "forms" and args.action == "show" and not args.form_id:
+        parser.error("forms show needs a form id")
+    try:
+        return int(args.func(args))
+    except FormError as exc:
+        print(f"broken form definition: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""The terminal channel: any interview on stdin/stdout, over the same engine and database as Telegram.
+
+Works when stdin is a pipe, so a script can answer every question.  Every accepted answer is committed before
+the next question is printed; quitting (or the input ending, or the process being killed) loses nothing, and
+running again resumes at the first unanswered item.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.i18n import Translator, normalise_lang
+from bot.interview import engine
+from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
+from bot.interview.schema import ChoiceItem, Form, MultiChoice
+from bot.interviews import Interviews
+from bot.present import answer_text, error_text, kind_hint, points, progress_line, score_line
+from bot.scoring import evaluate
+
+# each command, in English and Chinese
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "back": ("back", "b", "返回", "上一题"),
+    "skip": ("skip", "跳过"),
+    "review": ("review", "检查", "查看", "回顾"),
+    "help": ("help", "?", "？", "帮助"),
+    "quit": ("quit", "exit", "q", "退出"),
+    "submit": ("submit", "提交"),
+    "continue": ("continue", "继续"),
+}
+_EDIT = re.compile(r"^(?:edit|修改|改)\s*(\d+)$", re.IGNORECASE)
+_LANG = re.compile(r"^(?:lang|语言)\s+(\S+)$", re.IGNORECASE)
+
+
+def command_of(text: str) -> str | None:
+    key = text.strip().lower()
+    for name, words in COMMANDS.items():
+        if key in words:
+            return name
+    return None
+
+
+class Console:
+    def __init__(self, interviews: Interviews, *, user: str, lang: str, out: TextIO = sys.stdout) -> None:
+        self.interviews = interviews
+        self.external_id = f"console:{user}"
+        self.tr = Translator(lang)
+        self.out = out
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    async def run(self, form_id: str, read_line: Callable[[], str | None]) -> State:
+        opened = await self.interviews.open(self.external_id, form_id, lang=self.tr.lang)
+        form, state = opened.form, opened.state
+        tr = self.tr
+        self.say(f"== {tr.form(form.title)} ==")
+        if opened.resumed and state.answers:
+            self.say(tr.ui("Welcome back: your {count} earlier answers are kept; continuing where you left off.",
+                           count=len(state.answers)))
+        else:
+            self.say(tr.ui("{count} questions, about {minutes} minutes.", count=len(form.items),
+                           minutes=form.minutes or "?"))
+        self.say(tr.ui("Type the option number(s). Commands: back, skip, review, help, quit "
+                       "(返回 跳过 检查 帮助 退出)."))
+        self.show(form, state, engine.screen(form, state))
+        while True:
+            line = read_line()
+            if line is None:
+                self.say(tr.ui("Input ended; your answers are saved. Run the same command again to continue."))
+                return state
+            text = line.strip()
+            if not text:
+                continue
+            event = self.parse(form, state, text)
+            if event == "quit":
+                self.say(tr.ui("Saved. Run the same command again to continue where you left off."))
+                return state
+            if event == "help":
+                self.help(form, state)
+                continue
+            if isinstance(event, str):
+                self.say(event)
+                continue
+            step = await self.interviews.apply(opened.session_id, event, actor=self.external_id)
+            if step.error is not None:
+                self.say("✗ " + error_text(step.error, tr))
+                if step.typed:
+                    self.say(tr.ui("(you typed: {typed})", typed=step.typed))
+            else:
+                state = step.state
+                if step.changes and form.scoring is not None:
+                    changed = form.item(step.changes[-1].item_id)
+                    evaluation = evaluate(form, state.answers)
+                    if evaluation is not None and changed.id in evaluation.items:
+                        self.say("✓ " + score_line(evaluation, tr))
+            self.show(form, state, engine.screen(form, state))
+            if state.submitted:
+                return state
+
+    def parse(self, form: Form, state: State, text: str) -> Input | str:
+        """A typed line as an engine input, a channel command ("quit", "help"), or a message to print."""
+        command = command_of(text)
+        simple: dict[str, Input] = {"back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(),
+                                    "submit": engine.Submit(), "continue": engine.Continue()}
+        if command in simple:
+            return simple[command]
+        if command in ("quit", "help"):
+            return command
+        if m := _LANG.match(text):
+            self.tr = Translator(normalise_lang(m.group(1)))
+            return self.tr.ui("Language: English") if self.tr.lang == "en" else "语言：中文"
+        if m := _EDIT.match(text):
+            rows = engine.visible_items(form, state.answers)
+            n = int(m.group(1))
+            if 1 <= n <= len(rows):
+                return engine.Edit(rows[n - 1].id)
+            return self.tr.ui("There is no item {n} on the review list.", n=n)
+        if state.cursor is None and text.isdigit():
+            return self.parse(form, state, f"edit {text}")
+        return engine.Text(text)
+
+    def help(self, form: Form, state: State) -> None:
+        tr = self.tr
+        if state.cursor is not None:
+            item = form.item(state.cursor)
+            self.say(tr.form(item.help) if item.help else tr.ui("No further explanation for this question."))
+            if isinstance(item, MultiChoice):
+                self.say(tr.ui("Several numbers separated by spaces, e.g. 1 3 4."))
+        self.say(tr.ui("Commands: back (返回), skip (跳过, optional questions), review (检查), "
+                       "quit (退出; answers are kept), lang en / lang zh."))
+
+    def show(self, form: Form, state: State, scr: Screen) -> None:
+        tr = self.tr
+        if isinstance(scr, Question):
+            item = scr.item
+            self.say()
+            if scr.new_section and item.section:
+                self.say(f"【{tr.form(item.section)}】")
+            hint = kind_hint(item, tr)
+            optional = "" if item.required else tr.ui(", optional")
+            self.say(f"[{progress_line(scr.progress, tr)}] {tr.form(item.text)}"
+                     + (f"（{hint}{optional}）" if hint or optional else ""))
+            if isinstance(item, ChoiceItem):
+                for n, opt in enumerate(item.options, 1):
+                    self.say(f"  {n}. {tr.form(opt.label)}")
+                if getattr(item, "accepts_number", None) == "percent":
+                    self.say(tr.ui("  …or type the exact percentage, e.g. 15%"))
+            elif item.type == "yesno":
+                self.say(f"  1. {tr.ui('Yes')}  2. {tr.ui('No')}")
+            if scr.answer is not None:
+                self.say(tr.ui("  current answer: {answer}", answer=answer_text(item, scr.answer, tr)))
+            return
+        if isinstance(scr, ReviewScreen):
+            self.say()
+            self.say(tr.ui("== Review: {answered}/{total} answered ==", answered=scr.progress.answered,
+                           total=scr.progress.total))
+            for n, row in enumerate(scr.rows, 1):
+                self.say(f"{n:>2}. {tr.form(row.item.text)[:40]} — {answer_text(row.item, row.answer, tr)}")
+            evaluation = evaluate(form, state.answers)
+            if evaluation is not None:
+                self.say(score_line(evaluation, tr))
+            if scr.missing:
+                self.say(tr.ui("{count} unanswered. Type “continue” to answer them.", count=len(scr.missing)))
+            self.say(tr.ui("Type “edit N” to change item N, or “submit” to finish."))
+            return
+        # finished
+        self.say()
+        self.say(tr.ui("Submitted. Thank you!"))
+        evaluation = evaluate(form, state.answers)
+        if evaluation is not None and form.scoring is not None:
+            self.say(tr.ui("Total {total} / {maximum} · level {level}", total=points(evaluation.total),
+                           maximum=points(evaluation.maximum), level=tr.form(evaluation.level.name)))
+            for node in evaluation.nodes:
+                self.say(f"  {tr.form(node.name)}: {points(node.points)} / {points(node.maximum)}")
+            if form.scoring.estimate:
+                self.say(tr.ui("This is an estimate; the authoritative result comes from {authority}.",
+                               authority=tr.form(form.scoring.authority)))

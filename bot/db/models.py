@@ -1,0 +1,106 @@
+"""The database: every interview session, every answer and an append-only audit trail.
+
+Portable SQL only (SQLite and PostgreSQL run the same code).  Schema changes go through an Alembic revision
+under bot/db/migrations/versions/.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, Any: JSON}
+
+
+class User(Base):
+    """A person: a Telegram account ("tg:<id>") or a terminal user ("console:<name>")."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(128))
+    lang: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InterviewSession(Base):
+    __tablename__ = "interview_sessions"
+    __table_args__ = (Index("ix_sessions_owner_form_status", "owner_id", "form_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    form_id: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[int] = mapped_column(Integer)
+    #: active | submitted | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    #: the engine's position (cursor, history, draft); the answers live in `answers`
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: optimistic lock: every UPDATE checks and bumps it, so two workers cannot both apply an answer
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    answers: Mapped[list[AnswerRow]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AnswerRow(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("session_id", "item_id", name="uq_answers_session_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("interview_sessions.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(64))
+    #: JSON as the engine holds it: option id, list of ids, bool, decimal string, text; null = skipped
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    extra: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: given by helpdesk staff on the owner's behalf
+    by_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the Telegram update that carried it (a re-delivered update finds it and changes nothing)
+    update_id: Mapped[int | None] = mapped_column(BigInteger)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    session: Mapped[InterviewSession] = relationship(back_populates="answers")
+
+
+class AuditEvent(Base):
+    """Append-only: who changed what, from what to what, when and from which chat."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_session", "session_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("interview_sessions.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: start | answer | submit | reopen ...
+    kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[str | None] = mapped_column(String(64))
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
+    update_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids already applied: a re-delivered update is acknowledged and dropped."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,73 @@
+"""Translations: Babel catalogs under locales/, two domains.
+
+- `messages`: the interface's own strings, written in English in the code and translated to Chinese
+  (locales/zh/LC_MESSAGES/messages.po).
+- `forms`: the interviews' texts, written in Chinese in bot/forms/*.yaml (as printed in the source documents)
+  and translated to English (locales/en/LC_MESSAGES/forms.po).
+
+Compiled .mo files are built by the install and test commands (`pybabel compile`); when one is missing or older
+than its .po, the .po is read instead, so a fresh checkout never shows untranslated text.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
+def normalise_lang(code: str | None) -> str:
+    """Map a Telegram language_code or a CLI flag ('zh-hans', 'en-US', '中文') to a supported language."""
+    if not code:
+        return DEFAULT_LANG
+    code = code.strip().lower()
+    if code.startswith("en") or code in ("english", "英文"):
+        return "en"
+    return "zh"
+
+
+@lru_cache(maxsize=8)
+def _catalog(lang: str, domain: str) -> gettext.NullTranslations:
+    folder = LOCALES_DIR / lang / "LC_MESSAGES"
+    mo, po = folder / f"{domain}.mo", folder / f"{domain}.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    if po.exists():
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        buf = BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        return gettext.GNUTranslations(buf)
+    return gettext.NullTranslations()
+
+
+class Translator:
+    """Texts in one language.  `ui` for interface strings, `form` for interview texts."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = normalise_lang(lang)
+
+    def ui(self, message: str, **params: Any) -> str:
+        text = message if self.lang == "en" else _catalog(self.lang, "messages").gettext(message)
+        return text.format(**params) if params else text
+
+    def form(self, text: str | None) -> str:
+        if text is None:
+            return ""
+        return text if self.lang == "zh" else _catalog(self.lang, "forms").gettext(text)

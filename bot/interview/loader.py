@@ -1,0 +1,159 @@
+"""Load interview definitions from YAML and check them whole, so that a broken form never reaches a user.
+
+Every problem is a FormError naming the file, the item and (where known) the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+from pydantic import ValidationError
+
+from bot.interview.conditions import ExpressionError, names_in
+from bot.interview.errors import FormError
+from bot.interview.schema import (
+    Form,
+    MultiChoice,
+    NumberItem,
+    SingleChoice,
+    TextItem,
+    TreeNode,
+    WeightedTreeScoring,
+    YesNo,
+)
+
+FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
+
+ITEM_TYPES: frozenset[str] = frozenset(
+    t
+    for model in (SingleChoice, MultiChoice, YesNo, TextItem, NumberItem)
+    for t in get_args(model.model_fields["type"].annotation)
+)
+
+
+def _item_lines(text: str) -> list[int]:
+    """1-based line of each entry of the top-level `items` list (best effort)."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if getattr(key, "value", None) == "items" and isinstance(value, yaml.SequenceNode):
+            return [node.start_mark.line + 1 for node in value.value]
+    return []
+
+
+def parse_form(text: str, path: str = "<form>") -> Form:
+    """Parse and check one definition."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise FormError(path, f"not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise FormError(path, "a form is a mapping with id, version, title and items")
+    lines = _item_lines(text)
+    raw_items = data.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        raise FormError(path, "`items` must be a non-empty list")
+
+    def where(index: int) -> str:
+        return f"{path}:{lines[index]}" if index < len(lines) else path
+
+    seen: set[str] = set()
+    for n, raw in enumerate(raw_items):
+        if not isinstance(raw, dict) or "id" not in raw:
+            raise FormError(where(n), f"entry {n + 1} of items has no id")
+        item_id = str(raw["id"])
+        if item_id in seen:
+            raise FormError(where(n), "duplicate item id", item_id)
+        seen.add(item_id)
+        kind = raw.get("type")
+        if kind not in ITEM_TYPES:
+            raise FormError(where(n), f"unknown item type {kind!r} (known: {', '.join(sorted(ITEM_TYPES))})", item_id)
+
+    try:
+        form = Form.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err["loc"]
+        if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
+            index = loc[1]
+            field = ".".join(str(p) for p in loc[3:])
+            raise FormError(where(index), f"{field or 'item'}: {err['msg']}", str(raw_items[index]["id"])) from exc
+        raise FormError(path, f"{'.'.join(str(p) for p in loc)}: {err['msg']}") from exc
+
+    _check_conditions(form, path, where)
+    if isinstance(form.scoring, WeightedTreeScoring):
+        _check_tree(form, form.scoring, path)
+    return form
+
+
+def _check_conditions(form: Form, path: str, where: Any) -> None:
+    for n, item in enumerate(form.items):
+        if item.show_if is None:
+            continue
+        try:
+            names = names_in(item.show_if)
+        except ExpressionError as exc:
+            raise FormError(where(n), str(exc), item.id) from exc
+        for name in sorted(names):
+            if name not in form.index:
+                raise FormError(where(n), f"show_if refers to unknown item {name!r}", item.id)
+            if form.position(name) >= n:
+                raise FormError(where(n), f"show_if refers to {name!r}, which is not asked before it", item.id)
+
+
+def _check_tree(form: Form, rule: WeightedTreeScoring, path: str) -> None:
+    scored: set[str] = set()
+
+    def check_group(name: str, children: Iterable[TreeNode]) -> None:
+        kids = list(children)
+        total = sum((c.weight for c in kids), Fraction(0))
+        if total != 100:
+            raise FormError(path, f"scoring: weights under {name} add up to {float(total):g}%, not 100%")
+        for child in kids:
+            if child.item is None:
+                check_group(child.name or child.id or "?", child.children)
+                continue
+            if child.item not in form.index:
+                raise FormError(path, "scoring refers to an unknown item", child.item)
+            if child.item in scored:
+                raise FormError(path, "item is scored twice", child.item)
+            scored.add(child.item)
+            item = form.item(child.item)
+            if not isinstance(item, SingleChoice | MultiChoice):
+                raise FormError(path, f"a {item.type} item cannot be scored by the weighted tree", item.id)
+            if isinstance(item, SingleChoice) and any(o.rung is None for o in item.options):
+                raise FormError(path, "every option of a scored single choice needs a rung", item.id)
+            if isinstance(item, MultiChoice) and not item.substantive:
+                raise FormError(path, "a scored multiple choice needs substantive options", item.id)
+
+    check_group("the tree", rule.tree)
+    levels = sorted(lv.min for lv in rule.levels)
+    if not levels or levels[0] != 0 or len(set(levels)) != len(levels):
+        raise FormError(path, "scoring levels must start at 0 and have distinct minima")
+
+
+def load_form(path: Path) -> Form:
+    return parse_form(path.read_text(encoding="utf-8"), str(path))
+
+
+@lru_cache(maxsize=4)
+def load_forms(directory: Path = FORMS_DIR) -> dict[str, Form]:
+    """Every definition in `directory`, by id; a broken one stops the process at start-up."""
+    forms: dict[str, Form] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        form = load_form(path)
+        if form.id in forms:
+            raise FormError(str(path), f"form id {form.id!r} is used twice")
+        if path.stem != form.id:
+            raise FormError(str(path), f"the file name must be the form id ({form.id}.yaml)")
+        forms[form.id] = form
+    return forms

@@ -1,0 +1,205 @@
+"""Typed model of an interview definition (one YAML file under bot/forms/).
+
+Texts in a definition are Chinese, as printed in the source document; they are also the msgids of the `forms`
+translation domain, so English lives in locales/en/LC_MESSAGES/forms.po (see bot/i18n.py).
+
+One pydantic model per item kind, discriminated by `type`.  Checks that need the whole form (duplicate ids,
+references in conditions, scoring weights) live in bot/interview/loader.py.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ItemId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+OptionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=24)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Model):
+    id: OptionId
+    label: str = Field(min_length=1)
+    #: a short label for buttons when `label` is long; defaults to the label
+    short: str | None = None
+    #: picking this option clears every other one ("以上均无")
+    exclusive: bool = False
+    #: position on a single-choice ladder, 0 = weakest (used by the weighted-tree rule)
+    rung: int | None = Field(default=None, ge=0)
+    #: right-closed numeric band (above, upto]: a typed number picks the option whose band holds it
+    above: Decimal | None = None
+    upto: Decimal | None = None
+
+    def holds(self, value: Decimal) -> bool:
+        """True when `value` falls in this option's right-closed band (above, upto]."""
+        if self.above is not None and not value > self.above:
+            return False
+        return not (self.upto is not None and value > self.upto)
+
+    @property
+    def banded(self) -> bool:
+        return self.above is not None or self.upto is not None
+
+
+class _ItemBase(_Model):
+    id: ItemId
+    text: str = Field(min_length=1)
+    #: what the item means, shown on "help" / "?"
+    help: str | None = None
+    #: a heading shown when the interview enters a new section
+    section: str | None = None
+    required: bool = True
+    #: a sandboxed expression over earlier answers; the item is asked only when it is true
+    show_if: str | None = None
+
+
+class ChoiceItem(_ItemBase):
+    options: tuple[Option, ...] = Field(min_length=2)
+
+    def option(self, option_id: str) -> Option:
+        for opt in self.options:
+            if opt.id == option_id:
+                return opt
+        raise KeyError(option_id)
+
+    @property
+    def substantive(self) -> tuple[Option, ...]:
+        """The options that are not an exclusive "none of the above"."""
+        return tuple(o for o in self.options if not o.exclusive)
+
+    @model_validator(mode="after")
+    def _unique_options(self) -> ChoiceItem:
+        ids = [o.id for o in self.options]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate option ids {dupes}")
+        return self
+
+
+class SingleChoice(ChoiceItem):
+    type: Literal["single"]
+    #: a typed number is accepted instead of a pick, and mapped onto the options' bands
+    accepts_number: Literal["percent", "decimal"] | None = None
+
+    @model_validator(mode="after")
+    def _bands(self) -> SingleChoice:
+        if self.accepts_number and not all(o.banded for o in self.options):
+            raise ValueError("accepts_number needs a band (above/upto) on every option")
+        return self
+
+
+class MultiChoice(ChoiceItem):
+    type: Literal["multi"]
+
+    @model_validator(mode="after")
+    def _one_exclusive(self) -> MultiChoice:
+        if sum(o.exclusive for o in self.options) > 1:
+            raise ValueError("at most one exclusive option")
+        return self
+
+
+class YesNo(_ItemBase):
+    type: Literal["yesno"]
+
+
+class TextItem(_ItemBase):
+    type: Literal["text"]
+    max_length: int | None = Field(default=None, gt=0)
+
+
+class NumberItem(_ItemBase):
+    type: Literal["integer", "decimal", "percent", "money"]
+    min: Decimal | None = None
+    max: Decimal | None = None
+    #: the minimum itself is refused (e.g. an investment must be > 0)
+    min_exclusive: bool = False
+    unit: str | None = None
+
+
+Item = Annotated[
+    SingleChoice | MultiChoice | YesNo | TextItem | NumberItem,
+    Field(discriminator="type"),
+]
+
+
+class Level(_Model):
+    level: int = Field(ge=0)
+    #: the lowest score of this level (a score on the edge takes this level)
+    min: Decimal
+    name: str
+
+
+class TreeNode(_Model):
+    """A node of a weighted scoring tree: either a group with children or a leaf naming an item."""
+
+    id: str | None = None
+    name: str | None = None
+    item: ItemId | None = None
+    #: percent of the parent; a fraction such as "100/3" is allowed
+    weight: Fraction = Fraction(100)
+    children: tuple[TreeNode, ...] = ()
+
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _fraction(cls, v: object) -> Fraction:
+        if isinstance(v, Fraction):
+            return v
+        if isinstance(v, (int, str)):
+            return Fraction(v)
+        if isinstance(v, float):
+            return Fraction(str(v))
+        raise ValueError(f"weight must be a number, got {v!r}")
+
+    @model_validator(mode="after")
+    def _leaf_or_group(self) -> TreeNode:
+        if (self.item is None) == (not self.children):
+            raise ValueError("a tree node is either a leaf with `item` or a group with `children`")
+        if self.item is None and not (self.id and self.name):
+            raise ValueError("a group node needs an id and a name")
+        return self
+
+
+class WeightedTreeScoring(_Model):
+    rule: Literal["weighted_tree"]
+    total: Decimal = Decimal(100)
+    #: the result is an estimate of an official figure (shown with `authority`)
+    estimate: bool = False
+    authority: str | None = None
+    levels: tuple[Level, ...]
+    tree: tuple[TreeNode, ...]
+
+
+Scoring = Annotated[WeightedTreeScoring, Field(discriminator="rule")]
+
+
+class Form(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    version: int = Field(ge=1)
+    title: str
+    #: a one-line English-free description shown on the list of interviews
+    summary: str | None = None
+    source: str | None = None
+    minutes: int | None = None
+    items: tuple[Item, ...] = Field(min_length=1)
+    scoring: Scoring | None = None
+
+    def item(self, item_id: str) -> Item:
+        return self.index[item_id]
+
+    def position(self, item_id: str) -> int:
+        return self.positions[item_id]
+
+    @cached_property
+    def index(self) -> dict[str, Item]:
+        return {i.id: i for i in self.items}
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        return {i.id: n for n, i in enumerate(self.items)}

@@ -1,0 +1,22 @@
+"""Levels from a score: a score on an edge takes the higher level (exactly 40 is 二级)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from bot.interview.schema import Level
+
+
+def level_for(levels: Sequence[Level], score: Fraction) -> Level:
+    """The highest level whose minimum the score reaches.  `levels` must start at the lowest minimum."""
+    reached = [lv for lv in levels if score >= Fraction(lv.min)]
+    return max(reached, key=lambda lv: lv.min) if reached else min(levels, key=lambda lv: lv.min)
+
+
+def rounded(value: Fraction, places: int = 2) -> Decimal:
+    """Round half up for display only; every computation stays exact."""
+    quantum = Decimal(1).scaleb(-places)
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(quantum, rounding="ROUND_HALF_UP")

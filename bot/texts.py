@@ -1,0 +1,54 @@
+"""The interface's messages for refusals, keyed by AnswerError code (English msgids; Chinese in messages.po).
+
+A message's {placeholders} are filled from the error's params; a test checks every translation keeps them.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import N_
+
+ERRORS: dict[str, str] = {
+    # choices
+    "option_out_of_range": N_("Please pick a number from 1 to {max}."),
+    "choose_one": N_("Please reply with one option number (1–{max})."),
+    "choose_some": N_("Please reply with one or more option numbers (1–{max}), separated by spaces, e.g. 1 3 4."),
+    "exclusive_with_others": N_("“{option}” cannot be combined with other options."),
+    "number_in_no_band": N_("That value fits none of the options."),
+    "stale_button": N_("That button belongs to an earlier question. Here is the current one."),
+    # flow
+    "required": N_("This question must be answered; it cannot be skipped."),
+    "at_start": N_("This is the first question; there is nothing to go back to."),
+    "on_review": N_("You are on the review screen: choose an item to change, continue, or submit."),
+    "missing_answers": N_("{count} question(s) still need an answer before you can submit."),
+    "already_submitted": N_("This interview has been submitted and can no longer be changed."),
+    "no_such_item": N_("There is no such question."),
+    # numbers
+    "not_an_integer": N_("Please enter a whole number."),
+    "not_a_number": N_("Please enter a number."),
+    "number_too_small": N_("The number must be at least {min}."),
+    "number_too_large": N_("The number must be at most {max}."),
+    "number_must_exceed": N_("The number must be greater than {min}."),
+    "too_many_decimals": N_("Please use at most {places} decimal places."),
+    # yes/no, dates
+    "not_yes_no": N_("Please answer yes or no."),
+    "not_a_date": N_("Please enter a date such as 2024-03-11."),
+    "not_a_year_month": N_("Please enter a year and month such as 2024-03."),
+    "date_in_future": N_("The date cannot be later than today ({today})."),
+    "date_too_early": N_("The date cannot be earlier than {min}."),
+    "end_not_after_start": N_("The end must be after the start ({start})."),
+    # contact details and codes
+    "mobile_wrong_length": N_("A mobile number has 11 digits; this one has {length}."),
+    "mobile_bad_prefix": N_("A mobile number starts with 13–19."),
+    "not_a_phone": N_("Please enter a mobile number (11 digits) or a landline with area code, e.g. 0571-85257095."),
+    "landline_bad_format": N_("Please enter a landline with its area code, e.g. 0571-85257095."),
+    "not_an_email": N_("Please enter an e-mail address such as name@example.com."),
+    "postal_code_bad_format": N_("A postal code has exactly 6 digits."),
+    "credit_code_wrong_length": N_("A unified social credit code has 18 characters; this one has {length}."),
+    "credit_code_bad_character": N_("Character {position} (“{char}”) cannot appear in a unified social credit code."),
+    "credit_code_bad_region": N_("Characters 3–8 of a unified social credit code are the area code and must be digits."),
+    "credit_code_bad_checksum": N_("The last character does not match the rest of the code (expected “{expected}”); please check for a typo."),
+    # text
+    "text_empty": N_("Please type an answer."),
+    "text_too_short": N_("Please write at least {min} characters (now {length})."),
+    "text_too_long": N_("Please keep it within {max} characters (now {length})."),
+}
