@@ -82,3 +82,14 @@ class Interviews:
             repo.save_step(s, row, step.state, step.changes, actor=user, by_staff=who["by_staff"],
                            chat_id=who["chat_id"], update_id=who["update_id"])
         return step
+
+    async def current(self, external_id: str) -> Opened | None:
+        """The person's most recently touched active session of any form (for /resume), or None."""
+        async with self.sessionmaker() as s:
+            user = await repo.find_user(s, external_id)
+            if user is None:
+                return None
+            row = await repo.latest_session(s, user.id)
+            if row is None:
+                return None
+            return Opened(row.id, self.forms[row.form_id], repo.state_of(row), resumed=True)

@@ -18,10 +18,14 @@ def _dump(answer: Answer | None) -> Any:
     return {"value": answer.value, "extra": answer.extra}
 
 
+async def find_user(s: AsyncSession, external_id: str) -> User | None:
+    return await s.scalar(select(User).where(User.external_id == external_id))
+
+
 async def get_or_create_user(
     s: AsyncSession, external_id: str, *, display_name: str | None = None, lang: str | None = None
 ) -> User:
-    user = await s.scalar(select(User).where(User.external_id == external_id))
+    user = await find_user(s, external_id)
     if user is None:
         user = User(external_id=external_id, display_name=display_name, lang=lang)
         s.add(user)

@@ -19,6 +19,7 @@ Everything is plain asyncio on one loop; the bot only talks HTTP.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import html
 import itertools
@@ -274,7 +275,7 @@ class _Fault:
 class _BotState:
     token: str
     bot_user: dict[str, Any]
-    update_ids: itertools.count = field(default_factory=lambda: itertools.count(100_001))
+    update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100_001))
     pending: list[dict[str, Any]] = field(default_factory=list)
     forced: list[_Forced] = field(default_factory=list)
     history: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -796,13 +797,11 @@ class FakeBotAPI:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return None
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), remaining)
-            except TimeoutError:
-                pass
 
     def _queue(self, state: _BotState, update: dict[str, Any]) -> int:
-        update_id = next(state.update_ids)
+        update_id: int = next(state.update_ids)
         full = {"update_id": update_id, **update}
         state.history[update_id] = full
         state.pending.append(full)
@@ -843,8 +842,9 @@ class FakeBotAPI:
         return doc
 
     def _take_fault(self, token: str, method: str) -> web.Response | None:
+        lname = method.lower()
         for fault in self._faults:
-            if fault.method == method and fault.remaining > 0 and fault.token in (None, token):
+            if fault.method == lname and fault.remaining > 0 and fault.token in (None, token):
                 fault.remaining -= 1
                 if fault.status == 429:
                     description = fault.description or f"Too Many Requests: retry after {fault.retry_after}"
@@ -882,7 +882,7 @@ class FakeBotAPI:
             self.calls.append((method, params))
             self.requests.append((token, method, params))
             self._signal.notify()
-        fault = self._take_fault(token, lname)
+        fault = self._take_fault(token, method)
         if fault is not None:
             return fault
         handler = self._methods.get(lname)
@@ -921,10 +921,8 @@ class FakeBotAPI:
                 raise ApiError(400, "Bad Request: can't parse JSON object")
             for key, value in body.items():
                 if key in _STRUCTURED_FIELDS and isinstance(value, str):
-                    try:
+                    with contextlib.suppress(ValueError):
                         value = json.loads(value)
-                    except ValueError:
-                        pass
                 typed[key] = value
         elif request.body_exists and request.content_type in (
             "multipart/form-data",
@@ -943,10 +941,8 @@ class FakeBotAPI:
         params: dict[str, Any] = {}
         for key, value in raw.items():
             if isinstance(value, str) and key not in _STRING_FIELDS:
-                try:
+                with contextlib.suppress(ValueError):
                     value = json.loads(value)
-                except ValueError:
-                    pass
             params[key] = value
         params.update(typed)
         return params, uploads
@@ -1340,7 +1336,9 @@ class FakeBotAPI:
     def _m_delete_message(self, state: _BotState, params: dict[str, Any], uploads: dict[str, _Upload]) -> bool:
         user = self._chat(state, params)
         message_id = params.get("message_id")
-        stored = user._store.get(message_id) if isinstance(message_id, int) else None
+        if not isinstance(message_id, int):
+            raise ApiError(400, MESSAGE_TO_DELETE_NOT_FOUND)
+        stored = user._store.get(message_id)
         if stored is None or stored.deleted:
             raise ApiError(400, MESSAGE_TO_DELETE_NOT_FOUND)
         stored.deleted = True

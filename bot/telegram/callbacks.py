@@ -1,0 +1,64 @@
+"""Typed callback data for every inline button.
+
+Buttons carry indices (form position, option number, row number), never labels, and the interview session id
+with the position of the item they belong to: a button pressed on an old message is recognised as stale instead
+of being applied to whatever item is current.  Every packed value stays far below Telegram's 64-byte limit.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from aiogram.filters.callback_data import CallbackData
+
+MAX_CALLBACK_BYTES = 64
+
+
+class ItemAction(str, Enum):
+    PICK = "p"
+    TOGGLE = "t"
+    DONE = "d"
+    BACK = "b"
+    SKIP = "s"
+    REVIEW = "r"
+    HELP = "h"
+
+
+class ReviewAction(str, Enum):
+    EDIT = "e"
+    CONTINUE = "c"
+    SUBMIT = "s"
+
+
+class FormChoice(CallbackData, prefix="f"):
+    """A form on the /start list, by its position in the list of loaded forms."""
+
+    n: int
+
+
+class ItemButton(CallbackData, prefix="i"):
+    """A button under a question.  `p` is the item's position in the form, `o` the 0-based option index."""
+
+    s: int
+    p: int
+    a: ItemAction
+    o: int = -1
+
+
+class ReviewButton(CallbackData, prefix="r"):
+    """A button under the review screen.  For EDIT, `p` is the form position of the item to change."""
+
+    s: int
+    a: ReviewAction
+    p: int = -1
+
+
+class LeaveButton(CallbackData, prefix="x"):
+    """The answer to /cancel's confirmation."""
+
+    s: int
+    yes: bool
+
+
+class LangButton(CallbackData, prefix="l"):
+    code: str

@@ -1,0 +1,102 @@
+"""Inline keyboards: options, toggles, navigation, review, the form list, language and leave confirmation."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.interview.engine import Question, ReviewScreen
+from bot.interview.schema import ChoiceItem, Form, MultiChoice, YesNo
+from bot.telegram.callbacks import (
+    FormChoice,
+    ItemAction,
+    ItemButton,
+    LangButton,
+    LeaveButton,
+    ReviewAction,
+    ReviewButton,
+)
+from bot.telegram.texts import numbered_options, option_labels
+
+NUMBERS_PER_ROW = 5
+TICK = "✓ "
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
+def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def question(form: Form, scr: Question, session_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    item = scr.item
+    pos = form.position(item.id)
+
+    def data(action: ItemAction, option: int = -1) -> str:
+        return ItemButton(s=session_id, p=pos, a=action, o=option).pack()
+
+    rows: list[list[InlineKeyboardButton]] = []
+    if isinstance(item, ChoiceItem):
+        labels = option_labels(item, tr)
+        numbered = numbered_options(item, tr)
+        if isinstance(item, MultiChoice):
+            current = scr.answer.value if scr.answer is not None and scr.answer.value else []
+            ticked = set(scr.draft if scr.draft is not None else current)
+            buttons = [
+                _button((TICK if opt.id in ticked else "") + (str(n + 1) if numbered else labels[n]),
+                        data(ItemAction.TOGGLE, n))
+                for n, opt in enumerate(item.options)
+            ]
+        else:
+            buttons = [_button(str(n + 1) if numbered else labels[n], data(ItemAction.PICK, n))
+                       for n in range(len(item.options))]
+        rows.extend(_rows(buttons, NUMBERS_PER_ROW if numbered else 1))
+        if isinstance(item, MultiChoice):
+            rows.append([_button(tr.ui("Done"), data(ItemAction.DONE))])
+    elif isinstance(item, YesNo):
+        rows.append([_button(tr.ui("Yes"), data(ItemAction.PICK, 0)), _button(tr.ui("No"), data(ItemAction.PICK, 1))])
+    nav: list[InlineKeyboardButton] = []
+    if scr.can_back:
+        nav.append(_button(tr.ui("Back"), data(ItemAction.BACK)))
+    if not item.required:
+        nav.append(_button(tr.ui("Skip"), data(ItemAction.SKIP)))
+    nav.append(_button(tr.ui("Review"), data(ItemAction.REVIEW)))
+    nav.append(_button("❓", data(ItemAction.HELP)))
+    rows.append(nav)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def review(form: Form, scr: ReviewScreen, session_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    edits = [
+        _button(str(n), ReviewButton(s=session_id, a=ReviewAction.EDIT, p=form.position(row.item.id)).pack())
+        for n, row in enumerate(scr.rows, 1)
+    ]
+    rows = _rows(edits, 6)
+    last: list[InlineKeyboardButton] = []
+    if scr.missing:
+        last.append(_button(tr.ui("Continue"), ReviewButton(s=session_id, a=ReviewAction.CONTINUE).pack()))
+    last.append(_button(tr.ui("Submit"), ReviewButton(s=session_id, a=ReviewAction.SUBMIT).pack()))
+    rows.append(last)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def form_list(forms: list[Form], tr: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [_button(tr.form(form.title), FormChoice(n=n).pack())] for n, form in enumerate(forms)
+    ])
+
+
+def languages() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        _button("中文", LangButton(code="zh").pack()),
+        _button("English", LangButton(code="en").pack()),
+    ]])
+
+
+def leave(session_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        _button(tr.ui("Yes, leave"), LeaveButton(s=session_id, yes=True).pack()),
+        _button(tr.ui("No, go on"), LeaveButton(s=session_id, yes=False).pack()),
+    ]])

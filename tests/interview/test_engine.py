@@ -1,0 +1,155 @@
+"""The pure engine on the real miit-2022 form: order, refusals, back, skip, review, edit, submit."""
+
+from __future__ import annotations
+
+from bot.interview import engine
+from bot.interview.engine import (
+    Answer,
+    Back,
+    Continue,
+    Done,
+    Edit,
+    Pick,
+    Question,
+    Review,
+    ReviewScreen,
+    Skip,
+    State,
+    Submit,
+    Text,
+    Toggle,
+)
+from bot.interview.schema import Form
+from tests.scoring.miit_answers import extreme_answers
+from bot.interview.dump import answers_from_json
+
+
+def answer(form: Form, state: State, *texts: str) -> State:
+    for text in texts:
+        step = engine.apply(form, state, Text(text))
+        assert step.error is None, (text, step.error)
+        state = step.state
+    return state
+
+
+def test_starts_at_the_first_item_and_moves_on(miit: Form) -> None:
+    state = engine.start(miit)
+    assert state.cursor == "q1"
+    state = answer(miit, state, "2")
+    assert state.answers["q1"] == Answer("key")
+    assert state.cursor == "q2"
+    scr = engine.screen(miit, state)
+    assert isinstance(scr, Question) and scr.progress.answered == 1 and scr.can_back
+
+
+def test_refusal_keeps_state_and_typed_text(miit: Form) -> None:
+    state = engine.start(miit)
+    step = engine.apply(miit, state, Text("7"))
+    assert step.error is not None and step.error.code == "option_out_of_range"
+    assert step.typed == "7" and step.state == state and not step.changes
+
+
+def test_typed_percentage_picks_the_right_closed_band(miit: Form) -> None:
+    state = answer(miit, engine.start(miit), "1")
+    state = answer(miit, state, "20%")
+    assert state.answers["q2"] == Answer("b2", extra="20")
+    state = answer(miit, state, "３０．５％")  # full-width input is accepted
+    assert state.answers["q3"] == Answer("b2", extra="30.5")
+
+
+def test_multi_choice_typed_and_exclusive_none(miit: Form) -> None:
+    state = engine.start(miit, {"q1": Answer("key"), "q2": Answer("b1"), "q3": Answer("b1"), "q4": Answer("key")})
+    assert state.cursor == "q5"
+    step = engine.apply(miit, state, Text("1 11"))
+    assert step.error is not None and step.error.code == "exclusive_with_others"
+    state = answer(miit, state, "3，1、2")
+    assert state.answers["q5"].value == ["rd", "production", "quality"]
+
+
+def test_toggles_with_exclusive_option_then_done(miit: Form) -> None:
+    state = engine.start(miit, {"q1": Answer("key"), "q2": Answer("b1"), "q3": Answer("b1"), "q4": Answer("key")})
+    for option in ("rd", "sales", "none"):
+        state = engine.apply(miit, state, Toggle(option)).state
+    assert state.draft == ("none",)
+    state = engine.apply(miit, state, Toggle("hr")).state
+    assert state.draft == ("hr",)
+    assert "q5" not in state.answers  # toggles are a draft until done
+    state = engine.apply(miit, state, Done()).state
+    assert state.answers["q5"] == Answer(["hr"]) and state.cursor == "q6" and state.draft is None
+
+
+def test_back_then_reanswer_goes_on_to_the_next_open_item(miit: Form) -> None:
+    state = answer(miit, engine.start(miit), "1", "2", "3")
+    assert state.cursor == "q4"
+    state = engine.apply(miit, state, Back()).state
+    assert state.cursor == "q3"
+    state = engine.apply(miit, state, Back()).state
+    assert state.cursor == "q2"
+    state = answer(miit, state, "5")
+    assert state.answers["q2"] == Answer("b5") and state.cursor == "q4"
+
+
+def test_back_at_the_start_is_refused(miit: Form) -> None:
+    step = engine.apply(miit, engine.start(miit), Back())
+    assert step.error is not None and step.error.code == "at_start"
+
+
+def test_skip_only_optional_items(miit: Form) -> None:
+    step = engine.apply(miit, engine.start(miit), Skip())
+    assert step.error is not None and step.error.code == "required"
+    answers = answers_from_json(miit, {k: v for k, v in extreme_answers(miit, "none").items()
+                                       if k not in ("q23", "q24")})
+    state = engine.start(miit, answers)
+    assert state.cursor == "q22_value"  # shown because q22 is answered
+    state = engine.apply(miit, state, Skip()).state
+    assert state.answers["q22_value"] == Answer(None) and state.cursor == "q23"
+
+
+def test_condition_hides_a_follow_up(miit: Form) -> None:
+    state = engine.start(miit, {})
+    visible = [i.id for i in engine.visible_items(miit, state.answers)]
+    assert "q22_value" not in visible and "q22" in visible
+
+
+def test_review_edit_returns_to_review_and_submit(miit: Form) -> None:
+    full = answers_from_json(miit, extreme_answers(miit, "none"))
+    state = engine.start(miit, full)
+    assert state.cursor == "q22_value"
+    for _ in range(3):
+        state = engine.apply(miit, state, Skip()).state
+    assert state.cursor is None
+    scr = engine.screen(miit, state)
+    assert isinstance(scr, ReviewScreen) and not scr.missing
+    state = engine.apply(miit, state, Edit("q7")).state
+    assert state.cursor == "q7"
+    state = answer(miit, state, "4")
+    assert state.cursor is None and state.answers["q7"] == Answer("certified")
+    step = engine.apply(miit, state, Submit())
+    assert step.error is None and step.state.submitted
+    after = engine.apply(miit, step.state, Text("1"))
+    assert after.error is not None and after.error.code == "already_submitted"
+
+
+def test_submit_with_gaps_is_refused_and_continue_finds_them(miit: Form) -> None:
+    state = answer(miit, engine.start(miit), "1")
+    state = engine.apply(miit, state, Review()).state
+    step = engine.apply(miit, state, Submit())
+    assert step.error is not None and step.error.code == "missing_answers"
+    assert step.error.params["count"] == 25
+    state = engine.apply(miit, step.state, Continue()).state
+    assert state.cursor == "q2"
+
+
+def test_stale_button_is_refused(miit: Form) -> None:
+    state = engine.start(miit)
+    step = engine.apply(miit, state, Toggle("rd"))  # q1 is a single choice
+    assert step.error is not None and step.error.code == "stale_button"
+    step = engine.apply(miit, state, Pick("nope"))
+    assert step.error is not None and step.error.code == "stale_button"
+
+
+def test_state_round_trips_through_json(miit: Form) -> None:
+    state = answer(miit, engine.start(miit), "1", "2")
+    state = engine.apply(miit, state, Back()).state
+    again = State.from_json(state.to_json(), state.answers)
+    assert again == state

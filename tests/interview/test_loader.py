@@ -1,0 +1,85 @@
+"""A broken form never reaches a user: each defect is a FormError naming the file and the item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.interview.errors import FormError
+from bot.interview.loader import FORMS_DIR, load_forms, parse_form
+
+GOOD = """
+id: demo
+version: 1
+title: 演示
+items:
+  - id: a
+    type: single
+    text: 问题一
+    options:
+      - {id: x, label: 甲, rung: 1}
+      - {id: none, label: 以上均无, exclusive: true, rung: 0}
+  - id: b
+    type: multi
+    text: 问题二
+    show_if: "a == 'x'"
+    options:
+      - {id: p, label: 乙}
+      - {id: q, label: 丙}
+scoring:
+  rule: weighted_tree
+  levels: [{level: 0, min: 0, name: 无}, {level: 1, min: 50, name: 一级}]
+  tree:
+    - {id: d1, name: 维度, weight: 100, children: [{item: a, weight: 60}, {item: b, weight: 40}]}
+"""
+
+
+def test_a_good_form_loads() -> None:
+    form = parse_form(GOOD, "demo.yaml")
+    assert [i.id for i in form.items] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("change", "needle", "item"),
+    [
+        (("type: multi", "type: checkbox"), "unknown item type 'checkbox'", "b"),
+        (("  - id: b", "  - id: a"), "duplicate item id", "a"),
+        (("a == 'x'", "zz == 'x'"), "unknown item 'zz'", "b"),
+        (("{id: p, label: 乙}", "{id: p}"), "label", "b"),
+        (("{item: b, weight: 40}", "{item: b, weight: 30}"), "add up to 90%", None),
+        (("{item: b, weight: 40}", "{item: c, weight: 40}"), "unknown item", "c"),
+        (("{id: x, label: 甲, rung: 1}", "{id: x, label: 甲}"), "needs a rung", "a"),
+        (("a == 'x'", "a ==="), "cannot parse", "b"),
+    ],
+)
+def test_each_defect_is_named(change: tuple[str, str], needle: str, item: str | None) -> None:
+    broken = GOOD.replace(*change)
+    assert broken != GOOD
+    with pytest.raises(FormError) as info:
+        parse_form(broken, "bot/forms/demo.yaml")
+    message = str(info.value)
+    assert needle in message
+    assert "bot/forms/demo.yaml" in message
+    if item is not None:
+        assert info.value.item == item
+
+
+def test_errors_carry_the_line_of_the_item() -> None:
+    broken = GOOD.replace("type: multi", "type: checkbox")
+    with pytest.raises(FormError, match=r"demo.yaml:12: item .b."):
+        parse_form(broken, "demo.yaml")
+
+
+def test_condition_must_look_backwards() -> None:
+    forward = GOOD.replace("    text: 问题一\n", "    text: 问题一\n    show_if: \"b\"\n", 1)
+    with pytest.raises(FormError, match="not asked before it"):
+        parse_form(forward, "demo.yaml")
+
+
+def test_shipped_forms_load_and_file_names_match(tmp_path: Path) -> None:
+    forms = load_forms(FORMS_DIR)
+    assert "miit-2022" in forms
+    (tmp_path / "wrong-name.yaml").write_text(GOOD, encoding="utf-8")
+    with pytest.raises(FormError, match="file name must be the form id"):
+        load_forms(tmp_path)
