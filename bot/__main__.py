@@ -127,7 +127,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return cmd_console(args)
     from bot.telegram import run_bot  # imports aiogram
 
-    return run_bot(settings)
+    return int(run_bot(settings))
 
 
 def main(argv: list[str] | None = None) -> int:

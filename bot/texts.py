@@ -45,8 +45,12 @@ ERRORS: dict[str, str] = {
     "postal_code_bad_format": N_("A postal code has exactly 6 digits."),
     "credit_code_wrong_length": N_("A unified social credit code has 18 characters; this one has {length}."),
     "credit_code_bad_character": N_("Character {position} (“{char}”) cannot appear in a unified social credit code."),
-    "credit_code_bad_region": N_("Characters 3–8 of a unified social credit code are the area code and must be digits."),
-    "credit_code_bad_checksum": N_("The last character does not match the rest of the code (expected “{expected}”); please check for a typo."),
+    "credit_code_bad_region": N_(
+        "Characters 3–8 of a unified social credit code are the area code and must be digits."
+    ),
+    "credit_code_bad_checksum": N_(
+        "The last character does not match the rest of the code (expected “{expected}”); please check for a typo."
+    ),
     # text
     "text_empty": N_("Please type an answer."),
     "text_too_short": N_("Please write at least {min} characters (now {length})."),

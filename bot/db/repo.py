@@ -41,7 +41,9 @@ async def latest_session(s: AsyncSession, owner_id: int, form_id: str | None = N
     return await s.scalar(query.order_by(InterviewSession.updated_at.desc(), InterviewSession.id.desc()).limit(1))
 
 
-async def create_session(s: AsyncSession, owner: User, form_id: str, form_version: int, state: State) -> InterviewSession:
+async def create_session(
+    s: AsyncSession, owner: User, form_id: str, form_version: int, state: State
+) -> InterviewSession:
     row = InterviewSession(owner_id=owner.id, form_id=form_id, form_version=form_version, state=state.to_json(),
                            answers=[])
     s.add(row)

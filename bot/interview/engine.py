@@ -314,10 +314,7 @@ def _parse_single(item: SingleChoice, raw: str) -> Answer:
     if by_label is not None:
         return Answer(by_label)
     if item.accepts_number:
-        if item.accepts_number == "percent":
-            value = v.parse_percent(text)
-        else:
-            value = v.parse_decimal(text)
+        value = v.parse_percent(text) if item.accepts_number == "percent" else v.parse_decimal(text)
         for opt in item.options:
             if opt.holds(value):
                 return Answer(opt.id, extra=_canonical(value))
@@ -364,9 +361,9 @@ def _parse_number(item: NumberItem, raw: str) -> Answer:
         hi = None if item.max is None else int(item.max)
         return Answer(str(v.parse_integer(raw, min=lo, max=hi)))
     if item.type == "percent":
-        lo = item.min if item.min is not None else Decimal(0)
-        hi = item.max if item.max is not None else Decimal(100)
-        return Answer(_canonical(v.parse_percent(raw, min=lo, max=hi)))
+        low = item.min if item.min is not None else Decimal(0)
+        high = item.max if item.max is not None else Decimal(100)
+        return Answer(_canonical(v.parse_percent(raw, min=low, max=high)))
     if item.type == "money":
         value = v.parse_money_wan(raw, min=item.min, max=item.max, min_exclusive=item.min_exclusive)
         return Answer(_canonical(value))

@@ -423,7 +423,7 @@ def parse_landline(text: str) -> str:
     # Split what is left into digit groups, remembering the separator before each group.
     pieces = _GROUP_SPLIT_RE.split(rest)
     groups = pieces[0::2]
-    separators = [""] + pieces[1::2]
+    separators = ["", *pieces[1::2]]
     if not rest or not all(g.isascii() and g.isdigit() for g in groups):
         raise AnswerError("landline_bad_format")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.interview import engine
+from bot.interview.dump import answers_from_json
 from bot.interview.engine import (
     Answer,
     Back,
@@ -21,7 +22,6 @@ from bot.interview.engine import (
 )
 from bot.interview.schema import Form
 from tests.scoring.miit_answers import extreme_answers
-from bot.interview.dump import answers_from_json
 
 
 def answer(form: Form, state: State, *texts: str) -> State:
