@@ -10,15 +10,25 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot.i18n import Translator, normalise_lang
 from bot.interview import engine
-from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
-from bot.interview.schema import ChoiceItem, Form, MultiChoice
+from bot.interview.engine import Answer, Input, Question, ReviewScreen, Screen, State
+from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice
 from bot.interviews import Interviews
-from bot.present import answer_text, error_text, kind_hint, points, progress_line, score_line
-from bot.scoring import evaluate
+from bot.present import (
+    answer_text,
+    entry_text,
+    error_text,
+    kind_hint,
+    notice_text,
+    points,
+    progress_line,
+    score_line,
+)
+from bot.scoring import evaluate, lost_groups, scored_items
 
 # each command, in English and Chinese
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -29,9 +39,14 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "quit": ("quit", "exit", "q", "退出"),
     "submit": ("submit", "提交"),
     "continue": ("continue", "继续"),
+    "keep": ("keep", "沿用"),
+    "add": ("add", "新增", "添加"),
+    "done": ("done", "完成"),
 }
 _EDIT = re.compile(r"^(?:edit|修改|改)\s*(\d+)$", re.IGNORECASE)
 _LANG = re.compile(r"^(?:lang|语言)\s+(\S+)$", re.IGNORECASE)
+_REMOVE = re.compile(r"^(?:remove|删除)\s*(\d+)$", re.IGNORECASE)
+_FILE = re.compile(r"^(?:file|文件)\s+(.+)$", re.IGNORECASE)
 
 
 def command_of(text: str) -> str | None:
@@ -92,11 +107,17 @@ class Console:
                     self.say(tr.ui("(you typed: {typed})", typed=step.typed))
             else:
                 state = step.state
+                for notice in step.warnings:
+                    self.say("⚠ " + notice_text(notice, tr))
                 if step.changes and form.scoring is not None:
                     changed = form.item(step.changes[-1].item_id)
                     evaluation = evaluate(form, state.answers)
-                    if evaluation is not None and changed.id in evaluation.items:
-                        self.say("✓ " + score_line(evaluation, tr))
+                    line = score_line(evaluation, tr) if evaluation is not None else ""
+                    if line and changed.id in scored_items(form):
+                        self.say("✓ " + line)
+                    for name in lost_groups(evaluation, step.changes[-1]):
+                        self.say("⚠ " + tr.ui("{group} can no longer score: the application would not pass "
+                                              "the gate.", group=tr.form(name)))
             self.show(form, state, engine.screen(form, state))
             if state.submitted:
                 return state
@@ -105,9 +126,21 @@ class Console:
         """A typed line as an engine input, a channel command ("quit", "help"), or a message to print."""
         command = command_of(text)
         simple: dict[str, Input] = {"back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(),
-                                    "submit": engine.Submit(), "continue": engine.Continue()}
+                                    "submit": engine.Submit(), "continue": engine.Continue(),
+                                    "keep": engine.UseSuggestion(), "add": engine.GroupAdd(), "done": engine.Done()}
         if command in simple:
             return simple[command]
+        at_group_menu = (state.cursor is not None and isinstance(form.item(state.cursor), GroupItem)
+                         and (state.group is None or state.group.field is None))
+        if at_group_menu and (m := _EDIT.match(text)):
+            return engine.GroupEdit(int(m.group(1)))
+        if at_group_menu and (m := _REMOVE.match(text)):
+            return engine.GroupRemove(int(m.group(1)))
+        if m := _FILE.match(text):
+            path = Path(m.group(1).strip()).expanduser()
+            if not path.is_file():
+                return self.tr.ui("No such file: {path}", path=str(path))
+            return engine.Attach(file_id=f"file:{path.resolve()}", name=path.name)
         if command in ("quit", "help"):
             return command
         if m := _LANG.match(text):
@@ -133,26 +166,59 @@ class Console:
         self.say(tr.ui("Commands: back (返回), skip (跳过, optional questions), review (检查), "
                        "quit (退出; answers are kept), lang en / lang zh."))
 
+    def show_options(self, item: Item) -> None:
+        tr = self.tr
+        if isinstance(item, ChoiceItem):
+            for n, opt in enumerate(item.options, 1):
+                self.say(f"  {n}. {tr.form(opt.label)}")
+            if getattr(item, "accepts_number", None) == "percent":
+                self.say(tr.ui("  …or type the exact percentage, e.g. 15%"))
+        elif item.type == "yesno":
+            self.say(f"  1. {tr.ui('Yes')}  2. {tr.ui('No')}")
+        elif getattr(item, "accepts_file", False):
+            self.say(tr.ui("  (you may attach a file: file PATH)"))
+
+    def show_question(self, scr: Question) -> None:
+        tr = self.tr
+        item = scr.item
+        self.say()
+        if scr.new_section and item.section:
+            self.say(f"【{tr.form(item.section)}】")
+        hint = kind_hint(item, tr)
+        optional = "" if item.required else tr.ui(", optional")
+        self.say(f"[{progress_line(scr.progress, tr)}] {tr.form(item.text)}"
+                 + (f"（{hint}{optional}）" if hint or optional else ""))
+        if scr.asking_other:
+            self.say(tr.ui("Please say what “other” is:"))
+            return
+        if isinstance(item, GroupItem):
+            group = scr.group
+            entries = group.entries if group is not None else tuple(scr.answer.value if scr.answer and
+                                                                    scr.answer.value else ())
+            if scr.field is None:
+                for n, entry in enumerate(entries, 1):
+                    self.say(f"  {n}. {entry_text(item, entry, tr)}")
+                self.say(tr.ui("Type add (新增), edit N (修改 N), remove N (删除 N), or done (完成)."))
+                return
+            number = (group.editing + 1) if group is not None and group.editing is not None else len(entries) + 1
+            self.say(f"  {tr.form(item.entry)} {number} · {tr.form(scr.field.text)}")
+            self.show_options(scr.field)
+            if group is not None and scr.field.id in group.current:
+                current = Answer(group.current[scr.field.id])
+                self.say(tr.ui("  current answer: {answer}", answer=answer_text(scr.field, current, tr))
+                         + tr.ui(" (keep: 沿用)"))
+            return
+        self.show_options(item)
+        if scr.answer is not None:
+            self.say(tr.ui("  current answer: {answer}", answer=answer_text(item, scr.answer, tr)))
+        elif scr.suggestion is not None:
+            self.say(tr.ui("  given before: {answer} — type keep (沿用) to use it, or a new answer",
+                           answer=answer_text(item, scr.suggestion, tr)))
+
     def show(self, form: Form, state: State, scr: Screen) -> None:
         tr = self.tr
         if isinstance(scr, Question):
-            item = scr.item
-            self.say()
-            if scr.new_section and item.section:
-                self.say(f"【{tr.form(item.section)}】")
-            hint = kind_hint(item, tr)
-            optional = "" if item.required else tr.ui(", optional")
-            self.say(f"[{progress_line(scr.progress, tr)}] {tr.form(item.text)}"
-                     + (f"（{hint}{optional}）" if hint or optional else ""))
-            if isinstance(item, ChoiceItem):
-                for n, opt in enumerate(item.options, 1):
-                    self.say(f"  {n}. {tr.form(opt.label)}")
-                if getattr(item, "accepts_number", None) == "percent":
-                    self.say(tr.ui("  …or type the exact percentage, e.g. 15%"))
-            elif item.type == "yesno":
-                self.say(f"  1. {tr.ui('Yes')}  2. {tr.ui('No')}")
-            if scr.answer is not None:
-                self.say(tr.ui("  current answer: {answer}", answer=answer_text(item, scr.answer, tr)))
+            self.show_question(scr)
             return
         if isinstance(scr, ReviewScreen):
             self.say()

@@ -9,7 +9,8 @@ from typing import Any, BinaryIO
 import yaml
 
 #: keys whose string values are shown to people
-TEXT_KEYS = frozenset({"title", "summary", "source", "text", "help", "section", "label", "short", "name",
+TEXT_KEYS = frozenset({"title", "summary", "source", "text", "help", "section", "label", "short", "name", "entry",
+                       "message",
                        "unit", "authority"})
 
 

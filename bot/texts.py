@@ -22,6 +22,13 @@ ERRORS: dict[str, str] = {
     "missing_answers": N_("{count} question(s) still need an answer before you can submit."),
     "already_submitted": N_("This interview has been submitted and can no longer be changed."),
     "no_such_item": N_("There is no such question."),
+    "no_suggestion": N_("There is no earlier value to reuse for this question."),
+    "no_files_here": N_("This question takes text, not a file."),
+    "other_needs_text": N_("Please say briefly what “other” means here."),
+    "group_use_menu": N_("Please choose: add, edit N, remove N, or done."),
+    "group_full": N_("At most {max} entries can be added."),
+    "group_too_few": N_("Please add at least {min} entry/entries."),
+    "no_such_entry": N_("Please give an entry number from 1 to {max}."),
     # numbers
     "not_an_integer": N_("Please enter a whole number."),
     "not_a_number": N_("Please enter a number."),

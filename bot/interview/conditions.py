@@ -14,7 +14,15 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from bot.classify import above_designated_size, size_class
+
 _ENV = ImmutableSandboxedEnvironment(autoescape=True)
+#: the functions a form's expressions may call (pure, from bot/classify.py)
+FUNCTIONS: dict[str, Callable[..., Any]] = {"size_class": size_class, "above_designated_size": above_designated_size}
+_ENV.globals.update(FUNCTIONS)
+#: plain-text messages (checks, eligibility reasons): the channel escapes them for its own markup
+_TEXT_ENV = ImmutableSandboxedEnvironment(autoescape=False)
+_TEXT_ENV.globals.update(FUNCTIONS)
 
 Expression = Callable[..., Any]
 
@@ -38,7 +46,30 @@ def names_in(source: str) -> set[str]:
         ast = _ENV.parse("{{ " + source + " }}")
     except TemplateSyntaxError as exc:
         raise ExpressionError(f"cannot parse {source!r}: {exc.message}") from exc
-    return set(meta.find_undeclared_variables(ast))
+    return set(meta.find_undeclared_variables(ast)) - set(FUNCTIONS)
+
+
+def names_in_template(source: str) -> set[str]:
+    """The variable names a message template reads."""
+    try:
+        ast = _TEXT_ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        raise ExpressionError(f"cannot parse {source!r}: {exc.message}") from exc
+    return set(meta.find_undeclared_variables(ast)) - set(FUNCTIONS)
+
+
+def value_of(source: str, values: Mapping[str, Any]) -> Any:
+    """Evaluate an expression for its value (a computed field); None when the data do not allow it."""
+    try:
+        result = compile_expression(source)(**values)
+    except Exception:
+        return None
+    return None if result is None or type(result).__name__ == "Undefined" else result
+
+
+def render_message(source: str, values: Mapping[str, Any]) -> str:
+    """Fill a message template (plain text) with answers and computed values."""
+    return _TEXT_ENV.from_string(source).render(**values)
 
 
 def is_true(source: str, values: Mapping[str, Any]) -> bool:

@@ -11,18 +11,25 @@ Answer values are JSON-friendly so they can be stored as they are:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any, TypeAlias
 
+from bot.interview import derived
 from bot.interview import validators as v
 from bot.interview.conditions import is_true
 from bot.interview.errors import AnswerError
 from bot.interview.schema import (
     ChoiceItem,
+    DateItem,
+    FieldItem,
     Form,
+    FormattedItem,
+    GroupItem,
     Item,
     MultiChoice,
     NumberItem,
@@ -56,6 +63,12 @@ class State:
     #: multiple-choice picks toggled on buttons but not yet confirmed with "done"
     draft: tuple[str, ...] | None = None
     submitted: bool = False
+    #: the current item's choice included "其他" and its text is being asked
+    asking_other: bool = False
+    #: a repeatable group being filled in (see GroupDraft)
+    group: GroupDraft | None = None
+    #: values offered from the enterprise profile or an earlier interview, by item id (confirmed, never assumed)
+    suggestions: Mapping[str, Answer] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Everything but the answers (those live in their own table)."""
@@ -65,11 +78,15 @@ class State:
             "returning": self.returning,
             "draft": None if self.draft is None else list(self.draft),
             "submitted": self.submitted,
+            "asking_other": self.asking_other,
+            "group": None if self.group is None else self.group.to_json(),
+            "suggestions": {k: {"value": a.value, "extra": a.extra} for k, a in self.suggestions.items()},
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], answers: Mapping[str, Answer]) -> State:
         draft = data.get("draft")
+        group = data.get("group")
         return cls(
             answers=dict(answers),
             cursor=data.get("cursor"),
@@ -77,7 +94,33 @@ class State:
             returning=bool(data.get("returning", False)),
             draft=None if draft is None else tuple(draft),
             submitted=bool(data.get("submitted", False)),
+            asking_other=bool(data.get("asking_other", False)),
+            group=None if group is None else GroupDraft.from_json(group),
+            suggestions={k: Answer(a["value"], a.get("extra")) for k, a in (data.get("suggestions") or {}).items()},
         )
+
+
+@dataclass(frozen=True)
+class GroupDraft:
+    """A repeatable group in progress: the entries so far and the entry being typed field by field.
+
+    `field` is the index of the field being asked, or None on the group's menu (add, edit N, remove N, done).
+    """
+
+    entries: tuple[Mapping[str, Any], ...] = ()
+    current: Mapping[str, Any] = field(default_factory=dict)
+    field: int | None = 0
+    #: the entry being changed (None: a new one)
+    editing: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entries": [dict(e) for e in self.entries], "current": dict(self.current), "field": self.field,
+                "editing": self.editing}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> GroupDraft:
+        return cls(tuple(data.get("entries", ())), dict(data.get("current", {})), data.get("field"),
+                   data.get("editing"))
 
 
 # --- inputs -------------------------------------------------------------------------------------------------
@@ -139,7 +182,47 @@ class Submit:
     pass
 
 
-Input: TypeAlias = Text | Pick | Toggle | Done | Back | Skip | Review | Continue | Edit | Submit
+@dataclass(frozen=True)
+class Attach:
+    """A file sent as evidence (Telegram file_id, or a path on the terminal)."""
+
+    file_id: str
+    name: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class UseSuggestion:
+    """Confirms the value offered from the enterprise profile."""
+
+
+@dataclass(frozen=True)
+class GroupAdd:
+    pass
+
+
+@dataclass(frozen=True)
+class GroupEdit:
+    index: int
+
+
+@dataclass(frozen=True)
+class GroupRemove:
+    index: int
+
+
+Input: TypeAlias = (
+    Text | Pick | Toggle | Done | Back | Skip | Review | Continue | Edit | Submit | Attach | UseSuggestion
+    | GroupAdd | GroupEdit | GroupRemove
+)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A cross-field warning: a message template (a form text, translated by the channel) and its values."""
+
+    template: str
+    values: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -156,6 +239,8 @@ class Step:
     #: the input was refused: the same screen again with this reason, and `typed` kept for correction
     error: AnswerError | None = None
     typed: str | None = None
+    #: warnings from cross-field checks about the answer just accepted
+    warnings: tuple[Notice, ...] = ()
 
 
 # --- screens ------------------------------------------------------------------------------------------------
@@ -176,6 +261,13 @@ class Question:
     #: the item opens a section the previous visible item was not in
     new_section: bool
     can_back: bool
+    #: a value offered from the profile, to confirm or replace
+    suggestion: Answer | None = None
+    #: the choice included "其他": its text is asked now
+    asking_other: bool = False
+    #: inside a repeatable group: the group draft and the field asked (None: the group's menu)
+    group: GroupDraft | None = None
+    field: FieldItem | None = None
 
 
 @dataclass(frozen=True)
@@ -202,27 +294,16 @@ Screen: TypeAlias = Question | ReviewScreen | Finished
 # --- visibility and order -----------------------------------------------------------------------------------
 
 
-def typed_value(item: Item, answer: Answer) -> Any:
-    """An answer's value as conditions and scoring read it (numbers as Decimal)."""
-    if answer.value is None:
-        return None
-    if isinstance(item, NumberItem):
-        return Decimal(answer.value)
-    return answer.value
-
-
-def expression_values(form: Form, answers: Mapping[str, Answer]) -> dict[str, Any]:
-    return {iid: typed_value(form.item(iid), a) for iid, a in answers.items() if iid in form.index}
-
-
 def is_visible(form: Form, item: Item, answers: Mapping[str, Answer]) -> bool:
     if item.show_if is None:
         return True
-    return is_true(item.show_if, expression_values(form, answers))
+    return is_true(item.show_if, derived.values(form, answers))
 
 
 def visible_items(form: Form, answers: Mapping[str, Answer]) -> tuple[Item, ...]:
-    values = expression_values(form, answers)
+    if all(i.show_if is None for i in form.items):
+        return form.items
+    values = derived.values(form, answers)
     return tuple(i for i in form.items if i.show_if is None or is_true(i.show_if, values))
 
 
@@ -270,6 +351,10 @@ def screen(form: Form, state: State) -> Screen:
     shown = visible_items(form, state.answers)
     before = [i for i in shown if form.position(i.id) < form.position(item.id)]
     new_section = item.section is not None and (not before or before[-1].section != item.section)
+    group = state.group if isinstance(item, GroupItem) else None
+    field_item = None
+    if isinstance(item, GroupItem) and group is not None and group.field is not None:
+        field_item = item.fields[group.field]
     return Question(
         item=item,
         answer=state.answers.get(item.id),
@@ -277,6 +362,10 @@ def screen(form: Form, state: State) -> Screen:
         progress=prog,
         new_section=new_section,
         can_back=bool(state.history),
+        suggestion=state.suggestions.get(item.id) if state.answers.get(item.id) is None else None,
+        asking_other=state.asking_other,
+        group=group,
+        field=field_item,
     )
 
 
@@ -373,8 +462,34 @@ def _parse_number(item: NumberItem, raw: str) -> Answer:
 
 _YES_NO_NUMBERS = {"1": True, "2": False}
 
+_FORMATTED = {
+    "credit_code": v.parse_credit_code,
+    "mobile": v.parse_mobile,
+    "landline": v.parse_landline,
+    "phone": v.parse_phone,
+    "email": v.parse_email,
+    "postal_code": v.parse_postal_code,
+}
 
-def parse_answer(item: Item, raw: str) -> Answer:
+
+def _parse_date(item: DateItem, raw: str, answers: Mapping[str, Answer], today: date) -> Answer:
+    earlier = answers.get(item.after) if item.after else None
+    start_value = earlier.value if earlier is not None and earlier.value is not None else None
+    if item.type == "year_month":
+        after = None
+        if start_value is not None:
+            year, month = str(start_value).split("-")
+            after = (int(year), int(month))
+        ym = v.parse_year_month(raw, today=today, not_future=item.not_future, after=after)
+        return Answer(f"{ym[0]:04d}-{ym[1]:02d}")
+    day = v.parse_date(raw, today=today, not_future=item.not_future)
+    if start_value is not None and day <= date.fromisoformat(str(start_value)):
+        raise AnswerError("end_not_after_start", start=str(start_value))
+    return Answer(day.isoformat())
+
+
+def parse_answer(item: Item, raw: str, answers: Mapping[str, Answer] | None = None,
+                 today: date | None = None) -> Answer:
     """Turn typed text into an answer for `item`, or raise AnswerError."""
     if isinstance(item, SingleChoice):
         return _parse_single(item, raw)
@@ -386,7 +501,13 @@ def parse_answer(item: Item, raw: str) -> Answer:
             return Answer(_YES_NO_NUMBERS[key])
         return Answer(v.parse_yes_no(raw))
     if isinstance(item, TextItem):
-        return Answer(v.parse_text(raw, max_length=item.max_length))
+        return Answer(v.parse_text(raw, max_length=item.max_length, min_length=item.min_length))
+    if isinstance(item, FormattedItem):
+        return Answer(_FORMATTED[item.type](raw))
+    if isinstance(item, DateItem):
+        return _parse_date(item, raw, answers or {}, today or date.today())
+    if isinstance(item, GroupItem):
+        raise AnswerError("group_use_menu")
     return _parse_number(item, raw)
 
 
@@ -417,7 +538,20 @@ def answer_from_value(item: Item, value: Any) -> Answer:
         return Answer(_checked_multi(item, picked))
     if isinstance(item, YesNo) and isinstance(value, bool):
         return Answer(value)
+    if isinstance(item, GroupItem):
+        if not isinstance(value, list):
+            raise AnswerError("group_use_menu")
+        entries = [{f.id: parse_answer(f, str(entry[f.id])).value for f in item.fields if f.id in entry}
+                   for entry in value]
+        return Answer(entries)
     return parse_answer(item, str(value))
+
+
+def _needs_other_text(item: Item, answer: Answer) -> bool:
+    if not isinstance(item, ChoiceItem) or answer.value is None or answer.extra:
+        return False
+    picked = answer.value if isinstance(answer.value, list) else [answer.value]
+    return any(item.option(oid).other for oid in picked)
 
 
 # --- applying an input --------------------------------------------------------------------------------------
@@ -427,29 +561,46 @@ def _refuse(state: State, code: str, typed: str | None = None, **params: Any) ->
     return Step(state=state, error=AnswerError(code, **params), typed=typed)
 
 
-def _record(form: Form, state: State, item_id: str, answer: Answer) -> Step:
-    old = state.answers.get(item_id)
+def _record(form: Form, state: State, item_id: str, answer: Answer, typed: str | None = None) -> Step:
+    """Accept an answer: run the cross-field checks, then move on (or ask for the "其他" text first)."""
     answers = {**state.answers, item_id: answer}
+    failures = derived.failed_checks(form, answers, touching=item_id)
+    errors = [f for f in failures if f.check.severity == "error"]
+    if errors:
+        vals = derived.values(form, answers)
+        return Step(state=state, typed=typed,
+                    error=AnswerError("check_failed", template=errors[0].check.message, values=vals))
+    warnings = tuple(Notice(f.check.message, derived.values(form, answers)) for f in failures
+                     if f.check.severity == "warning")
+    old = state.answers.get(item_id)
     history = state.history if state.history[-1:] == (item_id,) else (*state.history, item_id)
-    # after a change made from the review screen, go back to it; otherwise on to the next open item
-    cursor = None if state.returning else first_open(form, answers, after=item_id)
-    new_state = replace(state, answers=answers, cursor=cursor, history=history, returning=False, draft=None)
+    asking_other = _needs_other_text(form.item(item_id), answer)
+    if asking_other:
+        cursor: str | None = item_id
+    else:
+        # after a change made from the review screen, go back to it; otherwise on to the next open item
+        cursor = None if state.returning else first_open(form, answers, after=item_id)
+    new_state = replace(state, answers=answers, cursor=cursor, history=history,
+                        returning=state.returning and asking_other, draft=None, asking_other=asking_other,
+                        group=None)
     changes = () if old == answer else (Change(item_id, old, answer),)
-    return Step(state=new_state, changes=changes)
+    return Step(state=new_state, changes=changes, warnings=warnings)
 
 
-def apply(form: Form, state: State, event: Input) -> Step:
+def apply(form: Form, state: State, event: Input, today: date | None = None) -> Step:
     """Apply one input.  Never raises for bad input: a refusal comes back as `Step.error`."""
     if state.submitted:
         return _refuse(state, "already_submitted")
     if isinstance(event, Review):
-        return Step(replace(state, cursor=None, draft=None, returning=False))
+        return Step(replace(state, cursor=None, draft=None, returning=False, asking_other=False, group=None))
     if isinstance(event, Continue):
-        return Step(replace(state, cursor=first_open(form, state.answers), returning=False, draft=None))
+        return Step(replace(state, cursor=first_open(form, state.answers), returning=False, draft=None,
+                            asking_other=False, group=None))
     if isinstance(event, Edit):
         if event.item_id not in form.index or not is_visible(form, form.item(event.item_id), state.answers):
             return _refuse(state, "no_such_item")
-        return Step(replace(state, cursor=event.item_id, returning=True, draft=None))
+        return Step(replace(state, cursor=event.item_id, returning=True, draft=None, asking_other=False,
+                            group=None))
     if isinstance(event, Back):
         return _back(form, state)
     if isinstance(event, Submit):
@@ -463,16 +614,31 @@ def apply(form: Form, state: State, event: Input) -> Step:
         return _refuse(state, "on_review", typed=event.text if isinstance(event, Text) else None)
     item = form.item(state.cursor)
 
+    if state.asking_other:
+        return _other_text(form, state, item, event)
+    if isinstance(item, GroupItem):
+        return _group(form, state, item, event, today or date.today())
+    if isinstance(event, UseSuggestion):
+        offered = state.suggestions.get(item.id)
+        if offered is None:
+            return _refuse(state, "no_suggestion")
+        return _record(form, state, item.id, offered)
     if isinstance(event, Skip):
         if item.required:
             return _refuse(state, "required")
         return _record(form, state, item.id, Answer(None))
     if isinstance(event, Text):
         try:
-            answer = parse_answer(item, event.text)
+            answer = parse_answer(item, event.text, state.answers, today)
         except AnswerError as exc:
             return Step(state=state, error=exc, typed=event.text)
-        return _record(form, state, item.id, answer)
+        return _record(form, state, item.id, answer, typed=event.text)
+    if isinstance(event, Attach):
+        if not isinstance(item, TextItem) or not item.accepts_file:
+            return _refuse(state, "no_files_here")
+        note = (event.caption or event.name).strip()
+        files = json.dumps([{"file_id": event.file_id, "name": event.name}], ensure_ascii=False)
+        return _record(form, state, item.id, Answer(note[: item.max_length] if item.max_length else note, files))
     if isinstance(event, Pick):
         if not isinstance(item, SingleChoice | YesNo):
             return _refuse(state, "stale_button")
@@ -495,9 +661,78 @@ def apply(form: Form, state: State, event: Input) -> Step:
         except AnswerError as exc:
             return Step(state=state, error=exc)
         return _record(form, state, item.id, Answer(picked))
-    raise TypeError(f"unknown input {event!r}")  # pragma: no cover - Input is a closed union
+    return _refuse(state, "stale_button")
 
 
+def _other_text(form: Form, state: State, item: Item, event: Input) -> Step:
+    """The choice included "其他": the next text is what "其他" means."""
+    current = state.answers[item.id]
+    if isinstance(event, Text):
+        try:
+            text = v.parse_text(event.text, max_length=100)
+        except AnswerError as exc:
+            return Step(state=state, error=exc, typed=event.text)
+        return _record(form, replace(state, asking_other=False), item.id, replace(current, extra=text))
+    if isinstance(event, Skip):
+        return _refuse(state, "other_needs_text")
+    # a new pick replaces the choice that asked for the text
+    return apply(form, replace(state, asking_other=False), event)
+
+
+def _group(form: Form, state: State, item: GroupItem, event: Input, today: date) -> Step:
+    """A repeatable group: fields one by one for each entry, then a menu to add, edit, remove or finish."""
+    existing = state.answers.get(item.id)
+    draft = state.group
+    if draft is None:
+        entries = tuple(existing.value) if existing is not None and existing.value else ()
+        draft = GroupDraft(entries=entries, field=None if entries else 0)
+    if draft.field is None:  # the menu
+        if isinstance(event, GroupAdd):
+            if len(draft.entries) >= item.max_entries:
+                return _refuse(state, "group_full", max=item.max_entries)
+            return Step(replace(state, group=replace(draft, current={}, field=0, editing=None)))
+        if isinstance(event, GroupEdit | GroupRemove):
+            if not 1 <= event.index <= len(draft.entries):
+                return _refuse(state, "no_such_entry", max=len(draft.entries))
+            if isinstance(event, GroupEdit):
+                chosen = dict(draft.entries[event.index - 1])
+                return Step(replace(state, group=replace(draft, current=chosen, field=0, editing=event.index - 1)))
+            kept = draft.entries[: event.index - 1] + draft.entries[event.index:]
+            return Step(replace(state, group=replace(draft, entries=kept)))
+        if isinstance(event, Done):
+            if len(draft.entries) < item.min_entries:
+                return _refuse(state, "group_too_few", min=item.min_entries)
+            return _record(form, state, item.id, Answer([dict(e) for e in draft.entries]))
+        if isinstance(event, Skip) and not item.required:
+            return _record(form, state, item.id, Answer(None))
+        return _refuse(state, "group_use_menu", typed=event.text if isinstance(event, Text) else None)
+
+    assert draft.field is not None
+    field_item = item.fields[draft.field]
+    value: Any
+    if isinstance(event, Skip):
+        if field_item.required:
+            return _refuse(state, "required")
+        value = None
+    elif isinstance(event, UseSuggestion) and field_item.id in draft.current:
+        value = draft.current[field_item.id]  # keep the value of the entry being edited
+    elif isinstance(event, Text):
+        try:
+            value = parse_answer(field_item, event.text, today=today).value
+        except AnswerError as exc:
+            return Step(state=state, error=exc, typed=event.text)
+    elif isinstance(event, Pick) and isinstance(field_item, SingleChoice | YesNo):
+        value = (event.option_id == "yes") if isinstance(field_item, YesNo) else event.option_id
+    else:
+        return _refuse(state, "stale_button")
+    current = {**draft.current, field_item.id: value}
+    if draft.field + 1 < len(item.fields):
+        return Step(replace(state, group=replace(draft, current=current, field=draft.field + 1)))
+    if draft.editing is None:
+        entries = (*draft.entries, current)
+    else:
+        entries = (*draft.entries[: draft.editing], current, *draft.entries[draft.editing + 1:])
+    return Step(replace(state, group=GroupDraft(entries=entries, current={}, field=None, editing=None)))
 def _current_draft(item: MultiChoice, state: State) -> tuple[str, ...]:
     if state.draft is not None:
         return state.draft

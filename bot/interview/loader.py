@@ -14,12 +14,17 @@ from typing import Any, get_args
 import yaml
 from pydantic import ValidationError
 
-from bot.interview.conditions import ExpressionError, names_in
+from bot.interview.conditions import ExpressionError, names_in, names_in_template
 from bot.interview.errors import FormError
 from bot.interview.schema import (
+    DateItem,
+    EligibilityRule,
     Form,
+    FormattedItem,
+    GroupItem,
     MultiChoice,
     NumberItem,
+    PointsRubric,
     SingleChoice,
     TextItem,
     TreeNode,
@@ -31,7 +36,7 @@ FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 
 ITEM_TYPES: frozenset[str] = frozenset(
     t
-    for model in (SingleChoice, MultiChoice, YesNo, TextItem, NumberItem)
+    for model in (SingleChoice, MultiChoice, YesNo, TextItem, FormattedItem, DateItem, NumberItem, GroupItem)
     for t in get_args(model.model_fields["type"].annotation)
 )
 
@@ -90,8 +95,11 @@ def parse_form(text: str, path: str = "<form>") -> Form:
         raise FormError(path, f"{'.'.join(str(p) for p in loc)}: {err['msg']}") from exc
 
     _check_conditions(form, path, where)
+    _check_expressions(form, path)
     if isinstance(form.scoring, WeightedTreeScoring):
         _check_tree(form, form.scoring, path)
+    elif isinstance(form.scoring, PointsRubric):
+        _check_rubric(form, form.scoring, path)
     return form
 
 
@@ -108,6 +116,51 @@ def _check_conditions(form: Form, path: str, where: Any) -> None:
                 raise FormError(where(n), f"show_if refers to unknown item {name!r}", item.id)
             if form.position(name) >= n:
                 raise FormError(where(n), f"show_if refers to {name!r}, which is not asked before it", item.id)
+    for n, item in enumerate(form.items):
+        if isinstance(item, DateItem) and item.after is not None and (
+            item.after not in form.index or form.position(item.after) >= n
+        ):
+            raise FormError(where(n), f"`after` must name an earlier item, not {item.after!r}", item.id)
+
+
+def _check_expressions(form: Form, path: str) -> None:
+    """Checks, computed values and rule conditions may read items and computed values, nothing else."""
+    known = set(form.index) | set(form.constants)
+    for computed in form.computed:
+        _names_known(path, f"computed {computed.id}", names_in(computed.expr), known)
+        known.add(computed.id)
+    for check in form.checks:
+        _names_known(path, f"check {check.id}", names_in(check.test) | names_in_template(check.message), known)
+    if isinstance(form.scoring, EligibilityRule):
+        for cond in (*form.scoring.reasons, *form.scoring.notes):
+            _names_known(path, f"condition {cond.code}", names_in(cond.when) | names_in_template(cond.message),
+                         known)
+
+
+def _names_known(path: str, what: str, names: set[str], known: set[str]) -> None:
+    unknown = sorted(names - known)
+    if unknown:
+        raise FormError(path, f"{what} refers to unknown name(s) {', '.join(unknown)}")
+
+
+def _check_rubric(form: Form, rule: PointsRubric, path: str) -> None:
+    seen: set[str] = set()
+    for section in rule.sections:
+        if sum(g.max for g in section.groups) != section.max:
+            raise FormError(path, f"scoring: the groups of {section.name} add up to "
+                                  f"{sum(g.max for g in section.groups)}, not {section.max}")
+        for group in section.groups:
+            if sum(i.points for i in group.items) != group.max:
+                raise FormError(path, f"scoring: the items of {group.name} add up to "
+                                      f"{sum(i.points for i in group.items)}, not {group.max}")
+    for indicator in (*(i for s in rule.sections for g in s.groups for i in g.items), *rule.bonus):
+        if indicator.item not in form.index:
+            raise FormError(path, "scoring refers to an unknown item", indicator.item)
+        if not isinstance(form.item(indicator.item), YesNo):
+            raise FormError(path, "a points rubric scores yes/no items only", indicator.item)
+        if indicator.item in seen:
+            raise FormError(path, "item is scored twice", indicator.item)
+        seen.add(indicator.item)
 
 
 def _check_tree(form: Form, rule: WeightedTreeScoring, path: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -33,6 +33,8 @@ class Option(_Model):
     exclusive: bool = False
     #: position on a single-choice ladder, 0 = weakest (used by the weighted-tree rule)
     rung: int | None = Field(default=None, ge=0)
+    #: "其他": picking it asks for a short text, kept in the answer's `extra`
+    other: bool = False
     #: right-closed numeric band (above, upto]: a typed number picks the option whose band holds it
     above: Decimal | None = None
     upto: Decimal | None = None
@@ -58,6 +60,9 @@ class _ItemBase(_Model):
     required: bool = True
     #: a sandboxed expression over earlier answers; the item is asked only when it is true
     show_if: str | None = None
+    #: the enterprise-profile field this item reads and writes: a value given in one interview is offered
+    #: (never silently reused) in every later interview of the same enterprise
+    profile: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
 
 
 class ChoiceItem(_ItemBase):
@@ -112,6 +117,22 @@ class YesNo(_ItemBase):
 class TextItem(_ItemBase):
     type: Literal["text"]
     max_length: int | None = Field(default=None, gt=0)
+    min_length: int = Field(default=1, ge=1)
+    #: a file sent instead of (or with) the text is attached as evidence; its caption or name is the text
+    accepts_file: bool = False
+
+
+class FormattedItem(_ItemBase):
+    """A short text with a fixed format, checked by the validator of the same name."""
+
+    type: Literal["credit_code", "mobile", "landline", "phone", "email", "postal_code"]
+
+
+class DateItem(_ItemBase):
+    type: Literal["date", "year_month"]
+    not_future: bool = False
+    #: the answer must be later than this (earlier) item's answer: "end after start"
+    after: ItemId | None = None
 
 
 class NumberItem(_ItemBase):
@@ -123,8 +144,40 @@ class NumberItem(_ItemBase):
     unit: str | None = None
 
 
+FieldItem = Annotated[
+    SingleChoice | MultiChoice | YesNo | TextItem | FormattedItem | DateItem | NumberItem,
+    Field(discriminator="type"),
+]
+
+
+class GroupItem(_ItemBase):
+    """A repeatable group of fields (one or more service providers): the answer is a list of entries."""
+
+    type: Literal["group"]
+    #: what one entry is called ("服务商")
+    entry: str
+    fields: tuple[FieldItem, ...] = Field(min_length=1)
+    min_entries: int = Field(default=1, ge=0)
+    max_entries: int = Field(default=10, ge=1)
+
+    def field(self, field_id: str) -> FieldItem:
+        for f in self.fields:
+            if f.id == field_id:
+                return f
+        raise KeyError(field_id)
+
+    @model_validator(mode="after")
+    def _fields(self) -> GroupItem:
+        ids = [f.id for f in self.fields]
+        if len(set(ids)) != len(ids):
+            raise ValueError("duplicate field ids")
+        if any(f.show_if for f in self.fields):
+            raise ValueError("fields of a group cannot have show_if")
+        return self
+
+
 Item = Annotated[
-    SingleChoice | MultiChoice | YesNo | TextItem | NumberItem,
+    SingleChoice | MultiChoice | YesNo | TextItem | FormattedItem | DateItem | NumberItem | GroupItem,
     Field(discriminator="type"),
 ]
 
@@ -176,7 +229,79 @@ class WeightedTreeScoring(_Model):
     tree: tuple[TreeNode, ...]
 
 
-Scoring = Annotated[WeightedTreeScoring, Field(discriminator="rule")]
+class RubricIndicator(_Model):
+    item: ItemId
+    points: Decimal = Field(gt=0)
+
+
+class RubricGroup(_Model):
+    """A second-level indicator: yes/no items with points; `gate` means it must score above 0."""
+
+    id: str
+    name: str
+    max: Decimal
+    items: tuple[RubricIndicator, ...] = Field(min_length=1)
+
+
+class RubricSection(_Model):
+    """A first-level indicator."""
+
+    id: str
+    name: str
+    max: Decimal
+    groups: tuple[RubricGroup, ...] = Field(min_length=1)
+
+
+class PointsRubric(_Model):
+    """Yes earns the item's points (Heilongjiang benchmark, SCORING.md §2)."""
+
+    rule: Literal["points"]
+    sections: tuple[RubricSection, ...]
+    #: every second-level group must score above 0, or the application cannot go on to review
+    gate: bool = True
+    bonus: tuple[RubricIndicator, ...] = ()
+    bonus_cap: Decimal = Decimal(0)
+
+
+class Condition(_Model):
+    """A named outcome that applies when `when` is true (a reason to refuse, or a note to tell)."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    when: str
+    message: str
+
+
+class EligibilityRule(_Model):
+    """Eligible unless a reason applies (hangzhou-eligibility); notes are told whatever the outcome."""
+
+    rule: Literal["eligibility"]
+    reasons: tuple[Condition, ...]
+    notes: tuple[Condition, ...] = ()
+
+
+Scoring = Annotated[WeightedTreeScoring | PointsRubric | EligibilityRule, Field(discriminator="rule")]
+
+
+class Check(_Model):
+    """A cross-field check, run when every item it reads is answered.
+
+    `test` must be true; otherwise `message` (a Jinja template over the answers and computed values) is shown:
+    an `error` refuses the answer just given, a `warning` is told and the answer kept.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    test: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+
+class Computed(_Model):
+    """A value derived from answers by a sandboxed expression (a growth rate, the size class)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    expr: str
+    label: str | None = None
+    unit: str | None = None
 
 
 class Form(_Model):
@@ -188,6 +313,10 @@ class Form(_Model):
     source: str | None = None
     minutes: int | None = None
     items: tuple[Item, ...] = Field(min_length=1)
+    checks: tuple[Check, ...] = ()
+    computed: tuple[Computed, ...] = ()
+    #: named data that expressions may read (a reference list of enterprise names, say)
+    constants: dict[str, Any] = Field(default_factory=dict)
     scoring: Scoring | None = None
 
     def item(self, item_id: str) -> Item:

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from bot.interview import derived
 from bot.interview.engine import Answer, visible_answers
-from bot.interview.schema import Form, WeightedTreeScoring
-from bot.scoring import weighted_tree
+from bot.interview.schema import EligibilityRule, Form, PointsRubric, WeightedTreeScoring
+from bot.scoring import eligibility, points, weighted_tree
+from bot.scoring.eligibility import EligibilityEvaluation
+from bot.scoring.points import RubricEvaluation
 from bot.scoring.weighted_tree import TreeEvaluation
 
-Evaluation = TreeEvaluation
+Evaluation = TreeEvaluation | RubricEvaluation | EligibilityEvaluation
 
 
 def evaluate(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
     """The form's evaluation for the answers given so far (None for a form that is not scored).
 
-    Answers of items hidden by a condition do not count.  With unanswered items the result also carries the
-    lowest and highest final score still possible (`low`, `high`) and the levels they imply.
+    Answers of items hidden by a condition do not count.  With unanswered items a scored result also carries the
+    lowest and highest final score still possible (`low`, `high`).
     """
     rule = form.scoring
     if rule is None:
@@ -24,4 +28,30 @@ def evaluate(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
     shown = visible_answers(form, answers)
     if isinstance(rule, WeightedTreeScoring):
         return weighted_tree.evaluate(rule, form.index, shown)
+    if isinstance(rule, PointsRubric):
+        return points.evaluate(rule, shown)
+    if isinstance(rule, EligibilityRule):
+        return eligibility.evaluate(rule, derived.values(form, shown))
     raise TypeError(f"unknown scoring rule {rule!r}")  # pragma: no cover
+
+
+def scored_items(form: Form) -> frozenset[str]:
+    """The items whose answers move the score (the running score is shown after these)."""
+    rule = form.scoring
+    if isinstance(rule, WeightedTreeScoring):
+        return frozenset(weighted_tree.maxima(rule))
+    if isinstance(rule, PointsRubric):
+        return frozenset(i.item for s in rule.sections for g in s.groups for i in g.items) | frozenset(
+            b.item for b in rule.bonus)
+    return frozenset()
+
+
+def lost_groups(evaluation: Evaluation | None, change: Any) -> tuple[str, ...]:
+    """Gated groups that the change just made unable to score (warned about once, when it happens)."""
+    if not isinstance(evaluation, RubricEvaluation) or change.new is None or change.new.value is not False:
+        return ()
+    return tuple(g.name for g in evaluation.groups if g.lost and change.item_id in _group_items(g.id, evaluation))
+
+
+def _group_items(group_id: str, evaluation: RubricEvaluation) -> frozenset[str]:
+    return evaluation.group_items.get(group_id, frozenset())

@@ -8,7 +8,9 @@ from typing import Any
 from bot.interview.engine import Answer
 from bot.interview.schema import Form
 from bot.scoring import evaluate
+from bot.scoring.eligibility import EligibilityEvaluation
 from bot.scoring.levels import rounded
+from bot.scoring.points import RubricEvaluation
 
 
 def _num(value: Any) -> float:
@@ -19,6 +21,29 @@ def evaluation_to_json(form: Form, answers: Mapping[str, Answer]) -> dict[str, A
     evaluation = evaluate(form, answers)
     if evaluation is None:
         return {"form": form.id, "scored": False}
+    if isinstance(evaluation, RubricEvaluation):
+        return {
+            "form": form.id,
+            "base": _num(evaluation.base),
+            "bonus": _num(evaluation.bonus),
+            "total": _num(evaluation.total),
+            "gate_passed": evaluation.gate_passed,
+            "failing": list(evaluation.failing),
+            "sections": [{"id": s.id, "name": s.name, "points": _num(s.points), "max": _num(s.maximum)}
+                         for s in evaluation.sections],
+            "groups": [{"id": g.id, "name": g.name, "points": _num(g.points), "max": _num(g.maximum),
+                        "any_yes": g.any_yes} for g in evaluation.groups],
+        }
+    if isinstance(evaluation, EligibilityEvaluation):
+        return {
+            "form": form.id,
+            "eligible": evaluation.eligible,
+            "reasons": [r.code for r in evaluation.reasons],
+            "reason_texts": [r.message for r in evaluation.reasons],
+            "notes": [n.code for n in evaluation.notes],
+            "size_class": evaluation.size_class,
+            "above_designated_size": evaluation.above_designated_size,
+        }
     dimensions = [
         {"id": n.id, "name": n.name, "points": _num(n.points), "max": _num(n.maximum)} for n in evaluation.nodes
     ]

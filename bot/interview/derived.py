@@ -1,0 +1,62 @@
+"""Values derived from answers: the typed values expressions read, computed fields, and cross-field checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from bot.interview.conditions import is_true, names_in, render_message, value_of
+from bot.interview.schema import Check, DateItem, Form, GroupItem, Item, NumberItem
+
+
+def typed_value(item: Item, value: Any) -> Any:
+    """An answer's stored value as expressions read it: numbers as Decimal, the rest as stored."""
+    if value is None:
+        return None
+    if isinstance(item, NumberItem):
+        return Decimal(value)
+    if isinstance(item, GroupItem):
+        return [{f.id: typed_value(f, entry.get(f.id)) for f in item.fields} for entry in value]
+    if isinstance(item, DateItem):
+        return str(value)
+    return value
+
+
+def values(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers (typed) plus every computed value that the answers allow (missing data → left out)."""
+    out: dict[str, Any] = dict(form.constants)
+    for item_id, answer in answers.items():
+        if item_id in form.index:
+            out[item_id] = typed_value(form.item(item_id), answer.value)
+    for computed in form.computed:
+        result = value_of(computed.expr, out)
+        if result is not None:
+            out[computed.id] = result
+    return out
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: Check
+    message: str
+
+
+def failed_checks(form: Form, answers: Mapping[str, Any], touching: str | None = None) -> list[CheckResult]:
+    """Checks whose every input is known and whose test is false; with `touching`, only checks reading it."""
+    vals = values(form, answers)
+    out: list[CheckResult] = []
+    for check in form.checks:
+        names = names_in(check.test)
+        if touching is not None and touching not in names and not _reads_computed_of(form, names, touching):
+            continue
+        if not names <= vals.keys():
+            continue
+        if not is_true(check.test, vals):
+            out.append(CheckResult(check, render_message(check.message, vals)))
+    return out
+
+
+def _reads_computed_of(form: Form, names: set[str], item_id: str) -> bool:
+    return any(c.id in names and item_id in names_in(c.expr) for c in form.computed)
