@@ -7,17 +7,39 @@ also writes the changed answers, their audit events and the new position; the tr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.db import repo
-from bot.db.models import InterviewSession
+from bot.db.models import InterviewSession, User
 from bot.interview import engine
-from bot.interview.engine import Input, State, Step
-from bot.interview.schema import Form
+from bot.interview.engine import Answer, Input, State, Step
+from bot.interview.errors import AnswerError
+from bot.interview.schema import Form, WeightedTreeScoring
+from bot.scoring import evaluate
+from bot.scoring.weighted_tree import TreeEvaluation
+
+#: the profile key of the unified social credit code: it decides which enterprise's profile is read and written
+CREDIT_CODE = "credit_code"
+
+
+def suggestions(form: Form, profile_data: Mapping[str, Any]) -> dict[str, Answer]:
+    """The profile values this form's items can offer, by item id (a value the item would refuse is not offered)."""
+    offered: dict[str, Answer] = {}
+    for item in form.items:
+        stored = profile_data.get(item.profile) if item.profile else None
+        if stored is None or stored.get("value") is None:
+            continue
+        try:
+            answer = engine.answer_from_value(item, stored["value"])
+        except (AnswerError, KeyError, TypeError, ValueError):
+            continue
+        offered[item.id] = replace(answer, extra=stored.get("extra"))
+    return offered
 
 
 @dataclass(frozen=True)
@@ -45,7 +67,8 @@ class Interviews:
                 if state.cursor is not None and state.cursor not in form.index:
                     state = engine.start(form, state.answers)
                 return Opened(row.id, form, state, resumed=True)
-            state = engine.start(form)
+            known = await repo.profile(s, user.id)
+            state = replace(engine.start(form), suggestions=suggestions(form, known.data if known else {}))
             row = await repo.create_session(s, user, form.id, form.version, state)
             return Opened(row.id, form, state, resumed=False)
 
@@ -79,9 +102,41 @@ class Interviews:
             if step.error is not None:
                 return step
             user = await repo.get_or_create_user(s, who["actor"])
-            repo.save_step(s, row, step.state, step.changes, actor=user, by_staff=who["by_staff"],
+            state = await self._update_profile(s, form, row, step)
+            step = replace(step, state=state)
+            repo.save_step(s, row, state, step.changes, actor=user, by_staff=who["by_staff"],
                            chat_id=who["chat_id"], update_id=who["update_id"])
         return step
+
+    async def _update_profile(self, s: AsyncSession, form: Form, row: InterviewSession, step: Step) -> State:
+        """Remember profile answers for the enterprise; once its credit code is known, offer what was said of it
+        before.  Returns the state with suggestions refreshed."""
+        state = step.state
+        keyed = {form.item(c.item_id).profile: c.new for c in step.changes
+                 if c.new is not None and c.new.value is not None and form.item(c.item_id).profile}
+        if state.submitted and isinstance(form.scoring, WeightedTreeScoring) and form.scoring.profile:
+            result = evaluate(form, state.answers)
+            if isinstance(result, TreeEvaluation):
+                keyed[form.scoring.profile] = Answer(f"level{result.level.level}")
+        if not keyed:
+            return state
+        owner = await s.get(User, row.owner_id)
+        assert owner is not None
+        code_item = next((i.id for i in form.items if i.profile == CREDIT_CODE), None)
+        code_answer = state.answers.get(code_item) if code_item else None
+        code = str(code_answer.value) if code_answer is not None and code_answer.value else ""
+        if code and CREDIT_CODE in keyed:
+            # the enterprise is now known: carry this session's profile answers to it and offer its earlier ones
+            before = await repo.profile(s, owner.id, code)
+            everything = {i.profile: state.answers[i.id] for i in form.items
+                          if i.profile and i.id in state.answers and state.answers[i.id].value is not None}
+            await repo.remember(s, owner.id, code, everything)
+            if before is not None:
+                state = replace(state, suggestions={**state.suggestions, **suggestions(form, before.data)})
+            return state
+        # before the code is known (or in a form without one) answers go to the person's '' profile
+        await repo.remember(s, owner.id, code, {k: a for k, a in keyed.items() if k})
+        return state
 
     async def current(self, external_id: str) -> Opened | None:
         """The person's most recently touched active session of any form (for /resume), or None."""

@@ -104,3 +104,18 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EnterpriseProfile(Base):
+    """What a person said about one enterprise (by credit code; '' until the code is known), keyed by the forms'
+    `profile` names.  Later interviews offer these values for confirmation; they are never silently reused."""
+
+    __tablename__ = "enterprise_profiles"
+    __table_args__ = (UniqueConstraint("owner_id", "credit_code", name="uq_profiles_owner_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    credit_code: Mapped[str] = mapped_column(String(18), default="")
+    #: profile key → {"value": ..., "extra": ...}
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

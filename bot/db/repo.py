@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import AnswerRow, AuditEvent, InterviewSession, User
+from bot.db.models import AnswerRow, AuditEvent, EnterpriseProfile, InterviewSession, User
 from bot.interview.engine import Answer, Change, State
 
 
@@ -107,3 +107,23 @@ def save_step(
 async def audit_trail(s: AsyncSession, session_id: int) -> list[AuditEvent]:
     result = await s.scalars(select(AuditEvent).where(AuditEvent.session_id == session_id).order_by(AuditEvent.id))
     return list(result)
+
+
+async def profile(s: AsyncSession, owner_id: int, credit_code: str | None = None) -> EnterpriseProfile | None:
+    """The profile of one enterprise, or (no code given) the one the person touched last."""
+    query = select(EnterpriseProfile).where(EnterpriseProfile.owner_id == owner_id)
+    if credit_code is not None:
+        query = query.where(EnterpriseProfile.credit_code == credit_code)
+    query = query.order_by(EnterpriseProfile.updated_at.desc(), EnterpriseProfile.id.desc()).limit(1)
+    return await s.scalar(query)
+
+
+async def remember(s: AsyncSession, owner_id: int, credit_code: str, values: dict[str, Answer]) -> None:
+    """Merge profile values into the enterprise's profile (created when missing)."""
+    row = await profile(s, owner_id, credit_code)
+    if row is None:
+        row = EnterpriseProfile(owner_id=owner_id, credit_code=credit_code, data={})
+        s.add(row)
+    row.data = {**(row.data or {}), **{k: {"value": a.value, "extra": a.extra} for k, a in values.items()}}
+    row.updated_at = datetime.now(UTC)
+    await s.flush()

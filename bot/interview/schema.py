@@ -227,6 +227,8 @@ class WeightedTreeScoring(_Model):
     authority: str | None = None
     levels: tuple[Level, ...]
     tree: tuple[TreeNode, ...]
+    #: the enterprise-profile key that receives the level reached, as "level<n>" (the filing's self-test field)
+    profile: str | None = None
 
 
 class RubricIndicator(_Model):
