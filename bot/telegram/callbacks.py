@@ -7,14 +7,14 @@ of being applied to whatever item is current.  Every packed value stays far belo
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
 MAX_CALLBACK_BYTES = 64
 
 
-class ItemAction(str, Enum):
+class ItemAction(StrEnum):
     PICK = "p"
     TOGGLE = "t"
     DONE = "d"
@@ -24,7 +24,7 @@ class ItemAction(str, Enum):
     HELP = "h"
 
 
-class ReviewAction(str, Enum):
+class ReviewAction(StrEnum):
     EDIT = "e"
     CONTINUE = "c"
     SUBMIT = "s"

@@ -14,7 +14,8 @@ from bot.interview import engine
 from bot.interview.engine import Question, ReviewScreen, State
 from bot.interview.schema import ChoiceItem, Form, Item, NumberItem, SingleChoice
 from bot.present import answer_text, kind_hint, points, progress_line, score_line
-from bot.scoring import evaluate
+from bot.scoring import evaluate, scored_items
+from bot.scoring.weighted_tree import TreeEvaluation
 
 #: a label wider than this (in display cells: a Chinese character counts two) is printed in the message and
 #: its button shows only its number
@@ -38,8 +39,10 @@ def numbered_options(item: ChoiceItem, tr: Translator) -> bool:
 def _score_lines(form: Form, state: State, item: Item | None, tr: Translator) -> list[str]:
     lines = [progress_line(engine.progress(form, state.answers), tr)]
     evaluation = evaluate(form, state.answers)
-    if evaluation is not None and (item is None or item.id in evaluation.items):
-        lines.append(score_line(evaluation, tr))
+    if evaluation is not None and (item is None or item.id in scored_items(form)):
+        line = score_line(evaluation, tr)
+        if line:
+            lines.append(line)
     return [f"<i>{escape(line)}</i>" for line in lines]
 
 
@@ -89,8 +92,9 @@ def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
         lines.append(f"{n}. {escape(short)} — <b>{escape(answer_text(row.item, row.answer, tr))}</b>")
     lines.append("")
     evaluation = evaluate(form, state.answers)
-    if evaluation is not None:
-        lines.append(f"<i>{escape(score_line(evaluation, tr))}</i>")
+    line = score_line(evaluation, tr) if evaluation is not None else ""
+    if line:
+        lines.append(f"<i>{escape(line)}</i>")
     if scr.missing:
         lines.append(escape(tr.ui("{count} unanswered. Press “Continue” to answer them.", count=len(scr.missing))))
     lines.append(escape(tr.ui("Press a number to change that answer, or “Submit” to finish.")))
@@ -100,17 +104,22 @@ def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
 def result(form: Form, state: State, tr: Translator) -> str:
     lines = [f"<b>{escape(tr.ui('Submitted. Thank you!'))}</b>", escape(tr.form(form.title))]
     evaluation = evaluate(form, state.answers)
-    if evaluation is not None and form.scoring is not None:
+    scoring = form.scoring
+    if isinstance(evaluation, TreeEvaluation):
         lines.append("")
         lines.append("<b>" + escape(tr.ui("Total {total} / {maximum} · level {level}", total=points(evaluation.total),
                                           maximum=points(evaluation.maximum),
                                           level=tr.form(evaluation.level.name))) + "</b>")
         for node in evaluation.nodes:
             lines.append(escape(f"• {tr.form(node.name)}: {points(node.points)} / {points(node.maximum)}"))
-        if form.scoring.estimate:
-            lines.append("")
-            lines.append("<i>" + escape(tr.ui("This is an estimate; the authoritative result comes from {authority}.",
-                                               authority=tr.form(form.scoring.authority))) + "</i>")
+    elif evaluation is not None:
+        line = score_line(evaluation, tr)
+        if line:
+            lines.extend(["", f"<b>{escape(line)}</b>"])
+    if getattr(scoring, "estimate", False):
+        lines.append("")
+        lines.append("<i>" + escape(tr.ui("This is an estimate; the authoritative result comes from {authority}.",
+                                           authority=tr.form(getattr(scoring, "authority", None)))) + "</i>")
     return "\n".join(lines)
 
 

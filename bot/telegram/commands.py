@@ -1,0 +1,134 @@
+"""Chat commands: /start, /resume, /lang, /help, /cancel, their buttons, and the command menu."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import BotCommand, CallbackQuery, Message
+
+from bot.i18n import LANGUAGES, Translator, normalise_lang
+from bot.interview.errors import AnswerError
+from bot.interviews import Interviews
+from bot.present import error_text
+from bot.telegram import keyboards, screens, texts
+from bot.telegram.callbacks import FormChoice, LangButton, LeaveButton
+from bot.telegram.people import external_id, store_lang
+from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+
+def menu(tr: Translator) -> list[BotCommand]:
+    """The command menu in one language (registered with setMyCommands)."""
+    return [
+        BotCommand(command="start", description=tr.ui("Choose an interview")),
+        BotCommand(command="resume", description=tr.ui("Continue the current interview")),
+        BotCommand(command="lang", description=tr.ui("Language: 中文 / English")),
+        BotCommand(command="help", description=tr.ui("How this works")),
+        BotCommand(command="cancel", description=tr.ui("Leave the interview (answers are kept)")),
+    ]
+
+
+def commands_router() -> Router:
+    router = Router(name="commands")
+    router.message.register(on_start, CommandStart())
+    router.message.register(on_resume, Command("resume"))
+    router.message.register(on_lang, Command("lang"))
+    router.message.register(on_help, Command("help"))
+    router.message.register(on_cancel, Command("cancel"))
+    router.callback_query.register(on_form_choice, FormChoice.filter())
+    router.callback_query.register(on_lang_button, LangButton.filter())
+    router.callback_query.register(on_leave_button, LeaveButton.filter())
+    return router
+
+
+async def on_start(message: Message, bot: Bot, interviews: Interviews, tr: Translator) -> None:
+    forms = list(interviews.forms.values())
+    await send(bot, message.chat.id, screens.Outgoing(texts.form_list(forms, tr), keyboards.form_list(forms, tr)))
+
+
+async def on_form_choice(cb: CallbackQuery, callback_data: FormChoice, bot: Bot, interviews: Interviews,
+                         tr: Translator) -> None:
+    forms = list(interviews.forms.values())
+    if not 0 <= callback_data.n < len(forms):
+        await cb.answer(error_text(AnswerError("stale_button"), tr))
+        return
+    form = forms[callback_data.n]
+    opened = await interviews.open(external_id(cb.from_user), form.id, lang=tr.lang,
+                                   display_name=cb.from_user.full_name)
+    await cb.answer()
+    await replace_keyboard(cb, None)
+    intro = texts.opened(form, opened.state, opened.resumed, tr)
+    await send(bot, chat_of(cb), screens.current(form, opened.state, opened.session_id, tr, before=intro))
+
+
+async def on_resume(message: Message, bot: Bot, interviews: Interviews, tr: Translator) -> None:
+    if message.from_user is None:
+        return
+    opened = await interviews.current(external_id(message.from_user))
+    if opened is None:
+        await say(bot, message.chat.id, escape(tr.ui("You have no interview in progress. Send /start to choose one.")))
+        return
+    intro = texts.opened(opened.form, opened.state, True, tr)
+    await send(bot, message.chat.id, screens.current(opened.form, opened.state, opened.session_id, tr, before=intro))
+
+
+async def on_help(message: Message, bot: Bot, tr: Translator) -> None:
+    await say(bot, message.chat.id, texts.help_text(tr))
+
+
+async def _switch(bot: Bot, chat_id: int, cb_or_message: Message | CallbackQuery, lang: str,
+                  interviews: Interviews) -> None:
+    user = cb_or_message.from_user
+    if user is None:
+        return
+    await store_lang(interviews.sessionmaker, user, lang)
+    tr = Translator(lang)
+    await say(bot, chat_id, escape(tr.ui("Language: {language}", language=LANGUAGE_NAMES[lang])))
+    opened = await interviews.current(external_id(user))
+    if opened is not None:
+        await send(bot, chat_id, screens.current(opened.form, opened.state, opened.session_id, tr))
+
+
+async def on_lang(message: Message, command: CommandObject, bot: Bot, interviews: Interviews,
+                  tr: Translator) -> None:
+    if command.args:
+        await _switch(bot, message.chat.id, message, normalise_lang(command.args), interviews)
+        return
+    await send(bot, message.chat.id, screens.Outgoing(escape(tr.ui("Choose your language:")), keyboards.languages()))
+
+
+async def on_lang_button(cb: CallbackQuery, callback_data: LangButton, bot: Bot, interviews: Interviews) -> None:
+    await cb.answer()
+    await replace_keyboard(cb, None)
+    lang = callback_data.code if callback_data.code in LANGUAGES else normalise_lang(callback_data.code)
+    await _switch(bot, chat_of(cb), cb, lang, interviews)
+
+
+async def on_cancel(message: Message, bot: Bot, interviews: Interviews, tr: Translator) -> None:
+    if message.from_user is None:
+        return
+    opened = await interviews.current(external_id(message.from_user))
+    if opened is None:
+        await say(bot, message.chat.id, escape(tr.ui("You have no interview in progress. Send /start to choose one.")))
+        return
+    question = tr.ui("Leave “{title}”? Your answers are kept; /resume continues later.",
+                     title=tr.form(opened.form.title))
+    await send(bot, message.chat.id, screens.Outgoing(escape(question), keyboards.leave(opened.session_id, tr)))
+
+
+async def on_leave_button(cb: CallbackQuery, callback_data: LeaveButton, bot: Bot, interviews: Interviews,
+                          tr: Translator) -> None:
+    opened = await interviews.current(external_id(cb.from_user))
+    await cb.answer()
+    if opened is None or opened.session_id != callback_data.s:
+        await replace_keyboard(cb, None)
+        return
+    if callback_data.yes:
+        await replace_text(cb, escape(tr.ui("You left the interview. Your answers are kept: send /resume to "
+                                            "continue, or /start to choose an interview.")))
+        return
+    await replace_keyboard(cb, None)
+    await send(bot, chat_of(cb), screens.current(opened.form, opened.state, opened.session_id, tr))

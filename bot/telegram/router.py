@@ -1,0 +1,15 @@
+"""The bot's routers in the order they are asked: commands first, then the interview flow."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.telegram.commands import commands_router
+from bot.telegram.flow import flow_router
+
+
+def root_router() -> Router:
+    """A fresh router tree (a router can belong to one dispatcher only, so none is built at import time)."""
+    root = Router(name="root")
+    root.include_routers(commands_router(), flow_router())
+    return root
