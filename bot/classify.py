@@ -1,5 +1,6 @@
 """Classifications used by the eligibility check and the forms (SCORING.md §3).  Pure; callable from form
-expressions as `size_class(employees, revenue)` and `above_designated_size(revenue)`.
+expressions as `classify_size(employees, revenue)` and `is_above_designated_size(revenue)`
+(bot/interview/conditions.py).
 
 Revenue is last year's main business revenue in 万元; employees is the headcount.
 """

@@ -18,7 +18,8 @@ from bot.classify import above_designated_size, size_class
 
 _ENV = ImmutableSandboxedEnvironment(autoescape=True)
 #: the functions a form's expressions may call (pure, from bot/classify.py)
-FUNCTIONS: dict[str, Callable[..., Any]] = {"size_class": size_class, "above_designated_size": above_designated_size}
+FUNCTIONS: dict[str, Callable[..., Any]] = {"classify_size": size_class,
+                                            "is_above_designated_size": above_designated_size}
 _ENV.globals.update(FUNCTIONS)
 #: plain-text messages (checks, eligibility reasons): the channel escapes them for its own markup
 _TEXT_ENV = ImmutableSandboxedEnvironment(autoescape=False)

@@ -21,7 +21,7 @@ from typing import Any, TypeAlias
 
 from bot.interview import derived
 from bot.interview import validators as v
-from bot.interview.conditions import is_true
+from bot.interview.conditions import is_true, value_of
 from bot.interview.errors import AnswerError
 from bot.interview.schema import (
     ChoiceItem,
@@ -362,7 +362,7 @@ def screen(form: Form, state: State) -> Screen:
         progress=prog,
         new_section=new_section,
         can_back=bool(state.history),
-        suggestion=state.suggestions.get(item.id) if state.answers.get(item.id) is None else None,
+        suggestion=offered(form, state, item) if state.answers.get(item.id) is None else None,
         asking_other=state.asking_other,
         group=group,
         field=field_item,
@@ -547,6 +547,21 @@ def answer_from_value(item: Item, value: Any) -> Answer:
     return parse_answer(item, str(value))
 
 
+def offered(form: Form, state: State, item: Item) -> Answer | None:
+    """The value offered for an item: from the enterprise profile, else from the item's `suggest` expression."""
+    if item.id in state.suggestions:
+        return state.suggestions[item.id]
+    if item.suggest is None:
+        return None
+    value = value_of(item.suggest, derived.values(form, state.answers))
+    if value is None:
+        return None
+    try:
+        return answer_from_value(item, value)
+    except AnswerError:
+        return None
+
+
 def _needs_other_text(item: Item, answer: Answer) -> bool:
     if not isinstance(item, ChoiceItem) or answer.value is None or answer.extra:
         return False
@@ -619,10 +634,10 @@ def apply(form: Form, state: State, event: Input, today: date | None = None) -> 
     if isinstance(item, GroupItem):
         return _group(form, state, item, event, today or date.today())
     if isinstance(event, UseSuggestion):
-        offered = state.suggestions.get(item.id)
-        if offered is None:
+        suggestion = offered(form, state, item)
+        if suggestion is None:
             return _refuse(state, "no_suggestion")
-        return _record(form, state, item.id, offered)
+        return _record(form, state, item.id, suggestion)
     if isinstance(event, Skip):
         if item.required:
             return _refuse(state, "required")

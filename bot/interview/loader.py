@@ -14,7 +14,7 @@ from typing import Any, get_args
 import yaml
 from pydantic import ValidationError
 
-from bot.interview.conditions import ExpressionError, names_in, names_in_template
+from bot.interview.conditions import FUNCTIONS, ExpressionError, names_in, names_in_template
 from bot.interview.errors import FormError
 from bot.interview.schema import (
     DateItem,
@@ -127,8 +127,13 @@ def _check_expressions(form: Form, path: str) -> None:
     """Checks, computed values and rule conditions may read items and computed values, nothing else."""
     known = set(form.index) | set(form.constants)
     for computed in form.computed:
+        if computed.id in FUNCTIONS or computed.id in form.index:
+            raise FormError(path, f"computed {computed.id}: the name is already an item or a function")
         _names_known(path, f"computed {computed.id}", names_in(computed.expr), known)
         known.add(computed.id)
+    for item in form.items:
+        if item.suggest is not None:
+            _names_known(path, f"item {item.id}: suggest", names_in(item.suggest), known)
     for check in form.checks:
         _names_known(path, f"check {check.id}", names_in(check.test) | names_in_template(check.message), known)
     if isinstance(form.scoring, EligibilityRule):

@@ -63,6 +63,8 @@ class _ItemBase(_Model):
     #: the enterprise-profile field this item reads and writes: a value given in one interview is offered
     #: (never silently reused) in every later interview of the same enterprise
     profile: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    #: an expression over earlier answers whose value is offered (to confirm) when the profile offers nothing
+    suggest: str | None = None
 
 
 class ChoiceItem(_ItemBase):

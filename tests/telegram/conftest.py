@@ -9,13 +9,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest_asyncio
 from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tg_harness import Person, RecordingSession
+from tg_harness import Person
 
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
 from bot.interview.loader import load_forms
 from bot.interviews import Interviews
 from bot.telegram import create_dispatcher
+from bot.telegram.recording import RecordingSession
 
 
 class World:

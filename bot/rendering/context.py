@@ -1,0 +1,753 @@
+"""One report context per session: everything a report or export prints, as display text and raw values.
+
+`build_context` is pure (no I/O, no clock): the answers, the form and the evaluation in; a frozen
+`ReportContext` out.  Every writer (HTML/PDF, DOCX, XLSX) reads only the context, so a report shows exactly
+what the interview recorded, whatever the channel.
+
+Numbers are exact until here and shown rounded to 2 decimals (`bot.scoring.levels.rounded`).  Answers are shown
+with `bot.present.answer_text`, the same words the channels use.  Texts are plain strings: escaping is the
+writer's job (Jinja autoescape for HTML, python-docx and openpyxl write text, never markup).
+
+Report headings live in `LABELS` (zh and en) rather than the Babel `messages` catalog, because the catalog is
+owned elsewhere; the official-form layouts (annex 1, annex 5, the Heilongjiang tables) are printed in Chinese as
+in the source whatever the language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from bot.i18n import Translator
+from bot.interview import derived
+from bot.interview.conditions import render_message
+from bot.interview.engine import Answer, visible_answers, visible_items
+from bot.interview.schema import (
+    ChoiceItem,
+    EligibilityRule,
+    Form,
+    GroupItem,
+    Item,
+    MultiChoice,
+    PointsRubric,
+    SingleChoice,
+    WeightedTreeScoring,
+)
+from bot.present import answer_text
+from bot.scoring import Evaluation, evaluate
+from bot.scoring.eligibility import EligibilityEvaluation, Outcome
+from bot.scoring.levels import rounded
+from bot.scoring.points import RubricEvaluation
+from bot.scoring.weighted_tree import NodeScore, TreeEvaluation
+
+#: report kinds, one per scoring rule (the filing has no scoring: it is a form to print and send)
+MIIT = "miit"
+RUBRIC = "rubric"
+ELIGIBILITY = "eligibility"
+FILING = "filing"
+KINDS = (MIIT, RUBRIC, ELIGIBILITY, FILING)
+
+#: how many items the "next level" advice lists
+ADVICE_LIMIT = 5
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "report": "评测报告",
+        "company": "企业名称",
+        "generated": "生成时间",
+        "session": "会话",
+        "total": "总分",
+        "level": "等级",
+        "estimate": "预估分",
+        "score_range": "最终得分区间",
+        "incomplete": "尚有题目未作答，未答题目按0分计。",
+        "dimensions": "各维度得分",
+        "indicators": "各指标与题目得分",
+        "dimension": "一级指标",
+        "indicator": "二级指标",
+        "question": "题目",
+        "answer": "回答",
+        "points": "得分",
+        "maximum": "满分",
+        "answers": "全部回答",
+        "advice": "提升建议",
+        "advice_intro": "以下题目提升到满分可增加的分数最多（按可增加分数从高到低，最多5项）：",
+        "to_next": "距{level}（{min}分）还差 {points} 分。",
+        "top_level": "已达到最高等级{level}。",
+        "gain": "可增加",
+        "current": "当前回答",
+        "best": "满分做法",
+        "staff": "由工作人员代填",
+        "staff_note": "标 * 的回答由工作人员代为填写。",
+        "audit": "修改记录",
+        "audit_at": "时间",
+        "audit_actor": "操作人",
+        "audit_kind": "操作",
+        "audit_item": "题目",
+        "audit_old": "原回答",
+        "audit_new": "新回答",
+        "eligibility": "备案资格自测结果",
+        "eligible": "符合备案条件",
+        "not_eligible": "不符合备案条件",
+        "reasons": "原因",
+        "notes": "提示",
+        "size_class": "企业规模",
+        "designated": "规上/规下",
+        "above": "规上企业",
+        "below": "规下企业",
+        "unknown": "未知",
+        "chart_title": "四个维度得分率",
+        "yes": "是",
+        "no": "否",
+    },
+    "en": {
+        "report": "assessment report",
+        "company": "Enterprise",
+        "generated": "Generated",
+        "session": "Session",
+        "total": "Total score",
+        "level": "Level",
+        "estimate": "estimate",
+        "score_range": "Final score range",
+        "incomplete": "Some questions are unanswered; they count as 0.",
+        "dimensions": "Scores by dimension",
+        "indicators": "Scores by indicator and question",
+        "dimension": "Dimension",
+        "indicator": "Indicator",
+        "question": "Question",
+        "answer": "Answer",
+        "points": "Points",
+        "maximum": "Maximum",
+        "answers": "All answers",
+        "advice": "How to reach the next level",
+        "advice_intro": "Raising these questions to full marks adds the most points (largest gain first, at most 5):",
+        "to_next": "{points} points short of {level} ({min} points).",
+        "top_level": "The highest level, {level}, is reached.",
+        "gain": "Gain",
+        "current": "Current answer",
+        "best": "For full marks",
+        "staff": "entered by staff",
+        "staff_note": "Answers marked * were entered by staff.",
+        "audit": "Change history",
+        "audit_at": "Time",
+        "audit_actor": "By",
+        "audit_kind": "Action",
+        "audit_item": "Item",
+        "audit_old": "Before",
+        "audit_new": "After",
+        "eligibility": "Filing eligibility check",
+        "eligible": "Eligible to file",
+        "not_eligible": "Not eligible to file",
+        "reasons": "Reasons",
+        "notes": "Notes",
+        "size_class": "Size class",
+        "designated": "Above / below designated size",
+        "above": "above designated size (规上)",
+        "below": "below designated size (规下)",
+        "unknown": "unknown",
+        "chart_title": "Share of the maximum by dimension",
+        "yes": "Yes",
+        "no": "No",
+    },
+}
+
+_ESTIMATE_NOTICE = {
+    "zh": "本报告的得分为预估分：{title}各选项的官方分值未公布，本报告按评测指标的权重估算。"
+          "权威得分与等级以{authority}的评测结果为准。",
+    "en": "The score in this report is an estimate: the official per-option points of {title} were never published, "
+          "so it is computed from the published indicator weights. The authoritative score and level are those "
+          "of the {authority}.",
+}
+
+
+# --- views ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionView:
+    label: str
+    checked: bool
+    #: the text typed beside a "其他" option
+    other_text: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One visible item: its label, the answer as display text, and the stored value."""
+
+    item_id: str
+    number: int
+    section: str
+    label: str
+    text: str
+    raw: Any
+    extra: str | None
+    answered: bool
+    by_staff: bool
+    #: a repeatable group's entries: per entry, (field id, field label, display text)
+    entries: tuple[tuple[tuple[str, str, str], ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class ComputedView:
+    id: str
+    label: str
+    text: str
+    raw: Any
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """A dimension, indicator or question of the weighted tree with its points and maximum."""
+
+    id: str
+    name: str
+    depth: int
+    points: str
+    maximum: str
+    #: points / maximum, 0..1 (for charts)
+    ratio: float
+    item: str | None = None
+    number: str = ""
+    answer: str = ""
+    children: tuple[NodeView, ...] = ()
+
+
+@dataclass(frozen=True)
+class AdviceView:
+    item_id: str
+    number: str
+    label: str
+    current: str
+    gain: str
+    best: str
+
+
+@dataclass(frozen=True)
+class TreeView:
+    total: str
+    maximum: str
+    level: int
+    level_name: str
+    low: str
+    high: str
+    low_level_name: str
+    high_level_name: str
+    complete: bool
+    dimensions: tuple[NodeView, ...]
+    advice: tuple[AdviceView, ...]
+    #: "12.34 points short of 三级 (60)"; or that the top level is reached
+    next_level: str
+    estimate: bool
+    authority: str
+    notice: str
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    number: int
+    item_id: str
+    text: str
+    #: True / False / None (not answered)
+    yes: bool | None
+    points: str
+    earned: str
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class GroupView:
+    id: str
+    name: str
+    maximum: str
+    points: str
+    any_yes: bool
+    lost: bool
+    indicators: tuple[IndicatorView, ...]
+
+
+@dataclass(frozen=True)
+class SectionView:
+    id: str
+    name: str
+    maximum: str
+    points: str
+    groups: tuple[GroupView, ...]
+
+
+@dataclass(frozen=True)
+class BonusView:
+    #: the printed second-level name ("创新型", "专精特新")
+    name: str
+    indicator: IndicatorView
+
+
+@dataclass(frozen=True)
+class RubricView:
+    sections: tuple[SectionView, ...]
+    base: str
+    base_max: str
+    bonus: tuple[BonusView, ...]
+    bonus_points: str
+    bonus_cap: str
+    total: str
+    maximum: str
+    low: str
+    high: str
+    complete: bool
+    gate_passed: bool
+    failing: tuple[str, ...]
+    #: every yes with its evidence note: (indicator number, indicator text, note)
+    evidence: tuple[tuple[int, str, str], ...]
+
+
+@dataclass(frozen=True)
+class ReasonView:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class EligibilityView:
+    eligible: bool
+    outcome: str
+    reasons: tuple[ReasonView, ...]
+    notes: tuple[ReasonView, ...]
+    size_class: str
+    #: "规上企业" / "规下企业" / "" when revenue is unknown
+    designated: str
+    above_designated_size: bool | None
+
+
+@dataclass(frozen=True)
+class AuditView:
+    at: str
+    actor: str
+    kind: str
+    item: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    form: Form
+    form_id: str
+    title: str
+    kind: str
+    lang: str
+    company: str
+    labels: Mapping[str, str]
+    answers: tuple[AnswerView, ...]
+    #: stored answer values of visible items, by item id
+    raw: Mapping[str, Any]
+    #: typed answers + computed values (bot.interview.derived.values), constants left out
+    values: Mapping[str, Any]
+    computed: tuple[ComputedView, ...]
+    evaluation: Evaluation | None
+    tree: TreeView | None = None
+    rubric: RubricView | None = None
+    eligibility: EligibilityView | None = None
+    session_meta: Mapping[str, str] = field(default_factory=dict)
+    staff_items: frozenset[str] = frozenset()
+    audit: tuple[AuditView, ...] = ()
+
+    _index: Mapping[str, AnswerView] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {a.item_id: a for a in self.answers})
+
+    # -- lookups for templates and writers -------------------------------------------------------------------
+
+    def answer(self, item_id: str) -> AnswerView | None:
+        return self._index.get(item_id)
+
+    def text(self, item_id: str) -> str:
+        """The answer as display text; '' when the item is hidden or unanswered (a blank to fill by hand)."""
+        a = self.answer(item_id)
+        return a.text if a is not None and a.answered and a.raw is not None else ""
+
+    def label(self, item_id: str) -> str:
+        """An item's printed label (in the context's language)."""
+        if item_id not in self.form.index:
+            return item_id
+        return Translator(self.lang).form(self.form.item(item_id).text)
+
+    def choices(self, item_id: str) -> tuple[OptionView, ...]:
+        """A choice item's options with a tick where chosen (the printed □ layout)."""
+        item = self.form.index.get(item_id)
+        if not isinstance(item, ChoiceItem):
+            return ()
+        tr = Translator(self.lang)
+        value = self.raw.get(item_id)
+        picked = set(value if isinstance(value, list) else [] if value is None else [value])
+        a = self.answer(item_id)
+        extra = a.extra if a is not None and a.extra else ""
+        return tuple(
+            OptionView(tr.form(o.label), o.id in picked, extra if o.other and o.id in picked else "")
+            for o in item.options
+        )
+
+    def yes_no(self, item_id: str) -> bool | None:
+        value = self.raw.get(item_id)
+        return None if value is None else bool(value)
+
+    def entries(self, item_id: str) -> tuple[dict[str, str], ...]:
+        """A repeatable group's entries as {field id: display text}."""
+        a = self.answer(item_id)
+        if a is None:
+            return ()
+        return tuple({fid: text for fid, _, text in entry} for entry in a.entries)
+
+    def sections(self) -> tuple[tuple[str, tuple[AnswerView, ...]], ...]:
+        """The answers grouped by section, in form order."""
+        out: list[tuple[str, list[AnswerView]]] = []
+        for a in self.answers:
+            if not out or out[-1][0] != a.section:
+                out.append((a.section, []))
+            out[-1][1].append(a)
+        return tuple((name, tuple(rows)) for name, rows in out)
+
+
+# --- building ----------------------------------------------------------------------------------------------
+
+
+def report_kind(form: Form) -> str:
+    """The report a form gets: one per scoring rule; an unscored form is a filing to print."""
+    rule = form.scoring
+    if isinstance(rule, WeightedTreeScoring):
+        return MIIT
+    if isinstance(rule, PointsRubric):
+        return RUBRIC
+    if isinstance(rule, EligibilityRule):
+        return ELIGIBILITY
+    return FILING
+
+
+def pts(value: Fraction | Decimal | int) -> str:
+    """Points as a 2-decimal string (round half up, for display only)."""
+    return str(rounded(Fraction(value)))
+
+
+def _display(value: Any, unit: str | None, tr: Translator) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return tr.ui("Yes") if value else tr.ui("No")
+    if isinstance(value, (Decimal, Fraction, int, float)) and not isinstance(value, bool):
+        text = str(rounded(Fraction(str(value)) if isinstance(value, float) else Fraction(value)))
+        return f"{text}{unit or ''}" if unit == "%" else f"{text} {unit}" if unit else text
+    return str(value)
+
+
+def _question_number(item_id: str, position: int) -> str:
+    """q7 → 7, q16_1 → 16（1）; other ids → the position in the form."""
+    m = re.fullmatch(r"[a-z]+(\d+)(?:_(\d+))?", item_id)
+    if m is None:
+        return str(position)
+    return m.group(1) + (f"（{m.group(2)}）" if m.group(2) else "")
+
+
+def _section_of(item: Item) -> str:
+    return item.section or ""
+
+
+def _answer_views(
+    form: Form, answers: Mapping[str, Answer], tr: Translator, staff_items: frozenset[str]
+) -> tuple[AnswerView, ...]:
+    """Every visible item, answered or not, in form order."""
+    out: list[AnswerView] = []
+    for n, item in enumerate(visible_items(form, answers), 1):
+        answer = answers.get(item.id)
+        entries: tuple[tuple[tuple[str, str, str], ...], ...] = ()
+        if isinstance(item, GroupItem) and answer is not None and isinstance(answer.value, list):
+            entries = tuple(
+                tuple(
+                    (f.id, tr.form(f.text), answer_text(f, Answer(entry.get(f.id)), tr) if entry.get(f.id)
+                     is not None else "")
+                    for f in item.fields
+                )
+                for entry in answer.value
+            )
+        out.append(AnswerView(
+            item_id=item.id,
+            number=n,
+            section=tr.form(_section_of(item)),
+            label=tr.form(item.text),
+            text=answer_text(item, answer, tr),
+            raw=None if answer is None else answer.value,
+            extra=None if answer is None else answer.extra,
+            answered=answer is not None,
+            by_staff=item.id in staff_items,
+            entries=entries,
+        ))
+    return tuple(out)
+
+
+def _node_view(node: NodeScore, form: Form, answers: Mapping[str, Answer], tr: Translator) -> NodeView:
+    ratio = float(node.points / node.maximum) if node.maximum else 0.0
+    if node.item is not None:
+        item = form.item(node.item)
+        return NodeView(
+            id=node.id, name=tr.form(item.text), depth=node.depth, points=pts(node.points),
+            maximum=pts(node.maximum), ratio=ratio, item=node.item,
+            number=_question_number(node.item, form.position(node.item) + 1),
+            answer=answer_text(item, answers.get(node.item), tr),
+        )
+    return NodeView(
+        id=node.id, name=tr.form(node.name), depth=node.depth, points=pts(node.points), maximum=pts(node.maximum),
+        ratio=ratio, children=tuple(_node_view(c, form, answers, tr) for c in node.children),
+    )
+
+
+def _best_answer(item: Item, answer: Answer | None, tr: Translator) -> str:
+    """What full marks would take: the top rung, or the substantive options not yet ticked."""
+    if isinstance(item, SingleChoice):
+        top = max(item.options, key=lambda o: o.rung or 0)
+        return tr.form(top.short or top.label)
+    if isinstance(item, MultiChoice):
+        ticked = set(answer.value) if answer is not None and isinstance(answer.value, list) else set()
+        return "；".join(tr.form(o.short or o.label) for o in item.substantive if o.id not in ticked)
+    return ""
+
+
+def _tree_view(form: Form, rule: WeightedTreeScoring, ev: TreeEvaluation, answers: Mapping[str, Answer],
+               tr: Translator, labels: Mapping[str, str]) -> TreeView:
+    leaves = [n for top in ev.nodes for n in top.walk() if n.item is not None]
+    ranked = sorted(
+        (n for n in leaves if n.maximum > n.points),
+        key=lambda n: (-(n.maximum - n.points), form.position(n.item or "")),
+    )[:ADVICE_LIMIT]
+    advice = tuple(
+        AdviceView(
+            item_id=n.item or "",
+            number=_question_number(n.item or "", form.position(n.item or "") + 1),
+            label=tr.form(form.item(n.item or "").text),
+            current=answer_text(form.item(n.item or ""), answers.get(n.item or ""), tr),
+            gain=pts(n.maximum - n.points),
+            best=_best_answer(form.item(n.item or ""), answers.get(n.item or ""), tr),
+        )
+        for n in ranked
+    )
+    higher = sorted((lv for lv in rule.levels if Fraction(lv.min) > ev.total), key=lambda lv: lv.min)
+    if higher:
+        nxt = higher[0]
+        next_level = labels["to_next"].format(level=tr.form(nxt.name), min=pts(Fraction(nxt.min)),
+                                              points=pts(Fraction(nxt.min) - ev.total))
+    else:
+        next_level = labels["top_level"].format(level=tr.form(ev.level.name))
+    authority = tr.form(rule.authority) if rule.authority else ""
+    notice = ""
+    if rule.estimate:
+        notice = _ESTIMATE_NOTICE[tr.lang].format(title=tr.form(form.title), authority=authority or "—")
+    return TreeView(
+        total=pts(ev.total), maximum=pts(ev.maximum), level=ev.level.level, level_name=tr.form(ev.level.name),
+        low=pts(ev.low), high=pts(ev.high), low_level_name=tr.form(ev.low_level.name),
+        high_level_name=tr.form(ev.high_level.name), complete=ev.low == ev.high,
+        dimensions=tuple(_node_view(n, form, answers, tr) for n in ev.nodes),
+        advice=advice, next_level=next_level, estimate=rule.estimate, authority=authority, notice=notice,
+    )
+
+
+def _bonus_name(text: str) -> str:
+    for name in ("创新型", "专精特新"):
+        if name in text:
+            return name
+    return "加分项"
+
+
+def _rubric_view(form: Form, rule: PointsRubric, ev: RubricEvaluation, answers: Mapping[str, Answer],
+                 tr: Translator) -> RubricView:
+    def yes(item_id: str) -> bool | None:
+        a = answers.get(item_id)
+        return None if a is None or a.value is None else bool(a.value)
+
+    def evidence(item_id: str) -> str:
+        note_id = f"{item_id}_evidence"
+        if note_id not in form.index or note_id not in answers or answers[note_id].value is None:
+            return ""
+        return answer_text(form.item(note_id), answers[note_id], tr)
+
+    scores = {g.id: g for g in ev.groups}
+    sections: list[SectionView] = []
+    number = 0
+    for s_rule, s_score in zip(rule.sections, ev.sections, strict=True):
+        groups: list[GroupView] = []
+        for g_rule in s_rule.groups:
+            g = scores[g_rule.id]
+            indicators: list[IndicatorView] = []
+            for ind in g_rule.items:
+                number += 1
+                said = yes(ind.item)
+                indicators.append(IndicatorView(
+                    number=number, item_id=ind.item, text=tr.form(form.item(ind.item).text), yes=said,
+                    points=pts(ind.points), earned=pts(ind.points if said else 0),
+                    evidence=evidence(ind.item) if said else "",
+                ))
+            groups.append(GroupView(g.id, tr.form(g.name), pts(g.maximum), pts(g.points), g.any_yes, g.lost,
+                                    tuple(indicators)))
+        sections.append(SectionView(s_score.id, tr.form(s_score.name), pts(s_score.maximum), pts(s_score.points),
+                                    tuple(groups)))
+    bonus = tuple(
+        BonusView(_bonus_name(form.item(b.item).text), IndicatorView(
+            number=0, item_id=b.item, text=tr.form(form.item(b.item).text), yes=yes(b.item),
+            points=pts(b.points), earned=pts(b.points if yes(b.item) else 0)))
+        for b in rule.bonus
+    )
+    evidence_rows = tuple((i.number, i.text, i.evidence) for s in sections for g in s.groups for i in g.indicators
+                          if i.yes)
+    return RubricView(
+        sections=tuple(sections), base=pts(ev.base), base_max=pts(sum((s.maximum for s in ev.sections), Fraction(0))),
+        bonus=bonus, bonus_points=pts(ev.bonus), bonus_cap=pts(rule.bonus_cap), total=pts(ev.total),
+        maximum=pts(ev.maximum), low=pts(ev.low), high=pts(ev.high), complete=ev.low == ev.high,
+        gate_passed=ev.gate_passed, failing=tuple(tr.form(f) for f in ev.failing), evidence=evidence_rows,
+    )
+
+
+def _eligibility_view(rule: EligibilityRule, ev: EligibilityEvaluation, values: Mapping[str, Any], tr: Translator,
+                      labels: Mapping[str, str]) -> EligibilityView:
+    designated = "" if ev.above_designated_size is None else labels["above" if ev.above_designated_size else "below"]
+    templates = {c.code: c.message for c in (*rule.reasons, *rule.notes)}
+
+    def said(outcome: Outcome) -> ReasonView:
+        if tr.lang == "zh" or outcome.code not in templates:
+            return ReasonView(outcome.code, outcome.message)
+        return ReasonView(outcome.code, render_message(tr.form(templates[outcome.code]), values))
+
+    return EligibilityView(
+        eligible=ev.eligible,
+        outcome=labels["eligible" if ev.eligible else "not_eligible"],
+        reasons=tuple(said(r) for r in ev.reasons),
+        notes=tuple(said(n) for n in ev.notes),
+        size_class=ev.size_class or "",
+        designated=designated,
+        above_designated_size=ev.above_designated_size,
+    )
+
+
+def _get(row: Any, key: str, default: Any = None) -> Any:
+    if isinstance(row, Mapping):
+        return row.get(key, default)
+    return getattr(row, key, default)
+
+
+def _audit_text(form: Form, item_id: str | None, stored: Any, tr: Translator) -> str:
+    if stored is None:
+        return ""
+    if item_id is None or item_id not in form.index:
+        return str(stored)
+    if isinstance(stored, Mapping):
+        answer = Answer(stored.get("value"), stored.get("extra"))
+    elif isinstance(stored, Answer):
+        answer = stored
+    else:
+        answer = Answer(stored)
+    try:
+        return answer_text(form.item(item_id), answer, tr)
+    except (KeyError, TypeError, ValueError):
+        return str(answer.value)
+
+
+def _audit_views(form: Form, audit: Iterable[Any], tr: Translator) -> tuple[AuditView, ...]:
+    out: list[AuditView] = []
+    for row in audit:
+        item_id = _get(row, "item_id")
+        at = _get(row, "at")
+        actor = _get(row, "actor", _get(row, "actor_id"))
+        out.append(AuditView(
+            at="" if at is None else (at.isoformat(sep=" ", timespec="seconds") if hasattr(at, "isoformat")
+                                      and not isinstance(at, str) else str(at)),
+            actor="" if actor is None else str(actor),
+            kind=str(_get(row, "kind", "")),
+            item=tr.form(form.item(item_id).text) if item_id in form.index else (item_id or ""),
+            old=_audit_text(form, item_id, _get(row, "old"), tr),
+            new=_audit_text(form, item_id, _get(row, "new"), tr),
+        ))
+    return tuple(out)
+
+
+def _company(form: Form, shown: Mapping[str, Answer]) -> str:
+    for item in form.items:
+        if item.profile == "company_name" and item.id in shown and shown[item.id].value:
+            return str(shown[item.id].value)
+    return ""
+
+
+def build_context(
+    form: Form,
+    answers: Mapping[str, Answer],
+    *,
+    lang: str,
+    company: str | None = None,
+    session_meta: Mapping[str, Any] | None = None,
+    staff_items: frozenset[str] = frozenset(),
+    audit: Iterable[Any] | None = None,
+) -> ReportContext:
+    """The report context of one session.
+
+    `answers`: the session's answers (hidden items' answers are left out, as scoring does).  `company`: the
+    enterprise name when the form does not ask it (miit-2022); otherwise the answer to the item whose profile key
+    is company_name.  `session_meta`: shown in the report footer (e.g. {"session": 12, "submitted": "2024-05-06"}).
+    `staff_items`: ids of items a staff member answered (marked *).  `audit`: rows with at, actor (or actor_id),
+    kind, item_id, old and new ({"value", "extra"} as the audit table stores them).
+    """
+    tr = Translator(lang)
+    labels = LABELS[tr.lang]
+    shown = visible_answers(form, answers)
+    values = {k: v for k, v in derived.values(form, shown).items() if k not in form.constants}
+    evaluation = evaluate(form, answers)
+    kind = report_kind(form)
+    tree = rubric = eligibility = None
+    rule = form.scoring
+    if isinstance(evaluation, TreeEvaluation) and isinstance(rule, WeightedTreeScoring):
+        tree = _tree_view(form, rule, evaluation, shown, tr, labels)
+    elif isinstance(evaluation, RubricEvaluation) and isinstance(rule, PointsRubric):
+        rubric = _rubric_view(form, rule, evaluation, shown, tr)
+    elif isinstance(evaluation, EligibilityEvaluation) and isinstance(rule, EligibilityRule):
+        eligibility = _eligibility_view(rule, evaluation, derived.values(form, shown), tr, labels)
+    computed = tuple(
+        ComputedView(c.id, tr.form(c.label or c.id), _display(values.get(c.id), c.unit, tr), values.get(c.id))
+        for c in form.computed
+        if c.id in values
+    )
+    return ReportContext(
+        form=form,
+        form_id=form.id,
+        title=tr.form(form.title),
+        kind=kind,
+        lang=tr.lang,
+        company=company if company is not None else _company(form, shown),
+        labels=labels,
+        answers=_answer_views(form, answers, tr, staff_items),
+        raw={k: a.value for k, a in shown.items()},
+        values=values,
+        computed=computed,
+        evaluation=evaluation,
+        tree=tree,
+        rubric=rubric,
+        eligibility=eligibility,
+        session_meta={str(k): "" if v is None else str(v) for k, v in (session_meta or {}).items()},
+        staff_items=frozenset(staff_items),
+        audit=_audit_views(form, audit or (), tr),
+    )
+
+
+def yes_no_text(value: bool | None, labels: Mapping[str, str]) -> str:
+    return "" if value is None else labels["yes" if value else "no"]
+
+
+__all__ = [
+    "ELIGIBILITY",
+    "FILING",
+    "KINDS",
+    "MIIT",
+    "RUBRIC",
+    "AnswerView",
+    "ReportContext",
+    "build_context",
+    "report_kind",
+]
