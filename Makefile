@@ -2,7 +2,7 @@
 PY ?= .venv/bin/python
 BABEL = $(PY) -m babel.messages.frontend
 
-.PHONY: locales compile-locales check test
+.PHONY: locales compile-locales check test report-pngs
 
 ## re-extract every msgid and merge into the catalogs (then translate the new entries)
 locales:
@@ -21,3 +21,7 @@ check:
 
 test: compile-locales
 	$(PY) -m pytest
+
+## render every report for the fixed answer sets and turn the first page of each PDF into out/png/*.png
+report-pngs:
+	scripts/report-pngs

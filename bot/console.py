@@ -24,8 +24,8 @@ from bot.present import (
     error_text,
     kind_hint,
     notice_text,
-    points,
     progress_line,
+    result_lines,
     score_line,
 )
 from bot.scoring import evaluate, lost_groups, scored_items
@@ -236,12 +236,5 @@ class Console:
         # finished
         self.say()
         self.say(tr.ui("Submitted. Thank you!"))
-        evaluation = evaluate(form, state.answers)
-        if evaluation is not None and form.scoring is not None:
-            self.say(tr.ui("Total {total} / {maximum} · level {level}", total=points(evaluation.total),
-                           maximum=points(evaluation.maximum), level=tr.form(evaluation.level.name)))
-            for node in evaluation.nodes:
-                self.say(f"  {tr.form(node.name)}: {points(node.points)} / {points(node.maximum)}")
-            if form.scoring.estimate:
-                self.say(tr.ui("This is an estimate; the authoritative result comes from {authority}.",
-                               authority=tr.form(form.scoring.authority)))
+        for line in result_lines(form, evaluate(form, state.answers), tr):
+            self.say(line.text)

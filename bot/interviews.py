@@ -1,20 +1,29 @@
 """The interview service: the one place where the pure engine meets the database.
 
-Every channel (terminal, Telegram) calls `open` and `apply`.  An input is applied inside one transaction that
-also writes the changed answers, their audit events and the new position; the transaction commits before
-`apply` returns, so whatever the channel then shows the person is already durable.
+Every channel (terminal, Telegram) calls `open`, `current` and `apply`.  `apply` runs the engine on the session's
+state, then writes the changed answers, their audit events, the new position and the Telegram update id in one
+transaction, through the group-commit writer (bot/db/batch.py); it returns only after that transaction has
+committed, so whatever the channel then shows the person is already durable.
+
+Reads are served from an in-process cache of recent sessions.  The cache is never trusted for writing: every
+write checks the session's version, and a conflict (another worker, a stale cache) re-reads the session from the
+database and applies the input again.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import Session
 
 from bot.db import repo
+from bot.db.batch import AnswerWriter, Conflict, Duplicate, StepWrite
 from bot.db.models import InterviewSession, User
 from bot.interview import engine
 from bot.interview.engine import Answer, Input, State, Step
@@ -25,6 +34,8 @@ from bot.scoring.weighted_tree import TreeEvaluation
 
 #: the profile key of the unified social credit code: it decides which enterprise's profile is read and written
 CREDIT_CODE = "credit_code"
+#: how long applied Telegram update ids are kept (Telegram re-delivers for at most 24 hours)
+UPDATE_ID_RETENTION = timedelta(days=7)
 
 
 def suggestions(form: Form, profile_data: Mapping[str, Any]) -> dict[str, Answer]:
@@ -50,10 +61,85 @@ class Opened:
     resumed: bool
 
 
+@dataclass(frozen=True)
+class _Cached:
+    session_id: int
+    owner_id: int
+    form: Form
+    version: int
+    state: State
+    status: str
+
+
+#: `apply` found the Telegram update already applied (a re-delivery): nothing was changed
+DUPLICATE = AnswerError("duplicate_update")
+
+
 class Interviews:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], forms: dict[str, Form]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], forms: dict[str, Form], *,
+                 cache_size: int = 20_000) -> None:
         self.sessionmaker = sessionmaker
         self.forms = forms
+        self.writer = AnswerWriter(sessionmaker.kw["bind"])
+        self._sessions: OrderedDict[int, _Cached] = OrderedDict()
+        self._current: OrderedDict[str, int | None] = OrderedDict()
+        self._users: OrderedDict[str, int] = OrderedDict()
+        self._langs: OrderedDict[str, str | None] = OrderedDict()
+        self._cache_size = cache_size
+
+    async def close(self) -> None:
+        """Finish queued writes."""
+        await self.writer.close()
+
+    # --- cache ---------------------------------------------------------------------------------------------
+
+    def _remember(self, cached: _Cached) -> None:
+        self._sessions[cached.session_id] = cached
+        self._sessions.move_to_end(cached.session_id)
+        while len(self._sessions) > self._cache_size:
+            self._sessions.popitem(last=False)
+
+    def _remember_current(self, external_id: str, session_id: int | None) -> None:
+        self._current[external_id] = session_id
+        self._current.move_to_end(external_id)
+        while len(self._current) > self._cache_size:
+            self._current.popitem(last=False)
+
+    def forget(self, session_id: int | None = None) -> None:
+        """Drop cached state (all of it without an id): the next read comes from the database."""
+        if session_id is None:
+            self._sessions.clear()
+            self._current.clear()
+        else:
+            self._sessions.pop(session_id, None)
+            for key in [k for k, v in self._current.items() if v == session_id]:
+                del self._current[key]
+
+    async def _session(self, session_id: int, *, fresh: bool = False) -> _Cached:
+        cached = None if fresh else self._sessions.get(session_id)
+        if cached is not None:
+            return cached
+        async with self.sessionmaker() as s:
+            row = await s.get(InterviewSession, session_id)
+            if row is None:
+                raise LookupError(session_id)
+            cached = _Cached(row.id, row.owner_id, self.forms[row.form_id], row.version, repo.state_of(row),
+                             row.status)
+        self._remember(cached)
+        return cached
+
+    async def _user_id(self, external_id: str) -> int:
+        known = self._users.get(external_id)
+        if known is not None:
+            return known
+        async with self.sessionmaker.begin() as s:
+            user = await repo.get_or_create_user(s, external_id)
+        self._users[external_id] = user.id
+        while len(self._users) > self._cache_size:
+            self._users.popitem(last=False)
+        return user.id
+
+    # --- sessions ------------------------------------------------------------------------------------------
 
     async def open(self, external_id: str, form_id: str, *, lang: str | None = None,
                    display_name: str | None = None) -> Opened:
@@ -66,52 +152,103 @@ class Interviews:
                 state = repo.state_of(row)
                 if state.cursor is not None and state.cursor not in form.index:
                     state = engine.start(form, state.answers)
-                return Opened(row.id, form, state, resumed=True)
-            known = await repo.profile(s, user.id)
-            state = replace(engine.start(form), suggestions=suggestions(form, known.data if known else {}))
-            row = await repo.create_session(s, user, form.id, form.version, state)
-            return Opened(row.id, form, state, resumed=False)
+                opened = Opened(row.id, form, state, resumed=True)
+            else:
+                owner_id = user.id
+                known = await s.run_sync(lambda sync: repo.profile(sync, owner_id))
+                state = replace(engine.start(form), suggestions=suggestions(form, known.data if known else {}))
+                row = await repo.create_session(s, user, form.id, form.version, state)
+                opened = Opened(row.id, form, state, resumed=False)
+            # touching the session makes it the person's current one (for /resume and typed answers)
+            row.updated_at = datetime.now(UTC)
+            await s.flush()  # bumps the version column
+            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status)
+        self._remember(cached)
+        self._remember_current(external_id, opened.session_id)
+        return opened
 
     async def load(self, session_id: int) -> tuple[Form, State]:
+        cached = await self._session(session_id)
+        return cached.form, cached.state
+
+    async def current(self, external_id: str) -> Opened | None:
+        """The person's most recently touched active session of any form (for /resume), or None."""
+        if external_id in self._current:
+            session_id = self._current[external_id]
+            if session_id is None:
+                return None
+            cached = await self._session(session_id)
+            if cached.status == "active":
+                return Opened(cached.session_id, cached.form, cached.state, resumed=True)
         async with self.sessionmaker() as s:
-            row = await s.get(InterviewSession, session_id)
+            user = await repo.find_user(s, external_id)
+            row = None if user is None else await repo.latest_session(s, user.id)
             if row is None:
-                raise LookupError(session_id)
-            return self.forms[row.form_id], repo.state_of(row)
+                self._remember_current(external_id, None)
+                return None
+            cached = _Cached(row.id, row.owner_id, self.forms[row.form_id], row.version, repo.state_of(row),
+                             row.status)
+        self._remember(cached)
+        self._remember_current(external_id, cached.session_id)
+        return Opened(cached.session_id, cached.form, cached.state, resumed=True)
+
+    async def forget_old_updates(self) -> int:
+        async with self.sessionmaker.begin() as s:
+            return await repo.forget_updates_before(s, datetime.now(UTC) - UPDATE_ID_RETENTION)
+
+    # --- answering -----------------------------------------------------------------------------------------
 
     async def apply(self, session_id: int, event: Input, *, actor: str, by_staff: bool = False,
-                    chat_id: int | None = None, update_id: int | None = None) -> Step:
-        """Apply one input and commit it.  A refused input changes nothing and is not written."""
-        for attempt in range(3):
-            try:
-                return await self._apply_once(session_id, event, actor=actor, by_staff=by_staff,
-                                              chat_id=chat_id, update_id=update_id)
-            except StaleDataError:
-                # another worker changed the session first: re-read it and apply the input to the new state
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+                    chat_id: int | None = None, update_id: int | None = None,
+                    expect_cursor: str | None = None) -> Step:
+        """Apply one input and commit it.  A refused input changes nothing and is not written.
 
-    async def _apply_once(self, session_id: int, event: Input, **who: Any) -> Step:
-        async with self.sessionmaker.begin() as s:
-            row = await s.get(InterviewSession, session_id)
-            if row is None:
-                raise LookupError(session_id)
-            form = self.forms[row.form_id]
-            step = engine.apply(form, repo.state_of(row), event)
+        `expect_cursor`: the item the input was meant for (a button's item); when the session has moved on, the
+        input is refused as a stale button instead of being applied to another item.
+        """
+        for attempt in range(4):
+            cached = await self._session(session_id, fresh=attempt > 0)
+            if cached.status != "active" and not cached.state.submitted:
+                return Step(cached.state, error=AnswerError("no_such_item"))
+            if expect_cursor is not None and cached.state.cursor != expect_cursor:
+                return Step(cached.state, error=AnswerError("stale_button"))
+            step = engine.apply(cached.form, cached.state, event)
             if step.error is not None:
                 return step
-            user = await repo.get_or_create_user(s, who["actor"])
-            state = await self._update_profile(s, form, row, step)
-            step = replace(step, state=state)
-            repo.save_step(s, row, state, step.changes, actor=user, by_staff=who["by_staff"],
-                           chat_id=who["chat_id"], update_id=who["update_id"])
-        return step
+            job = StepWrite(
+                session_id=session_id, expected_version=cached.version, state=step.state, changes=step.changes,
+                actor_id=await self._user_id(actor), was_submitted=cached.state.submitted, by_staff=by_staff,
+                chat_id=chat_id, update_id=update_id, prepare=self._profile_work(cached, step),
+            )
+            try:
+                version, state = await self.writer.write(job)
+            except Conflict:
+                self.forget(session_id)
+                continue
+            except Duplicate:
+                return Step(cached.state, error=DUPLICATE)
+            status = "submitted" if state.submitted else cached.status
+            self._remember(replace(cached, version=version, state=state, status=status))
+            return replace(step, state=state)
+        raise Conflict(session_id)
 
-    async def _update_profile(self, s: AsyncSession, form: Form, row: InterviewSession, step: Step) -> State:
+    def _profile_work(self, cached: _Cached, step: Step) -> Any:
+        """The profile update this step needs inside the write transaction, or None (most steps)."""
+        form = cached.form
+        touches = any(form.item(c.item_id).profile for c in step.changes)
+        scores = step.state.submitted and isinstance(form.scoring, WeightedTreeScoring) and form.scoring.profile
+        if not touches and not scores:
+            return None
+
+        def prepare(s: Session, state: State) -> State:
+            return self._update_profile(s, cached, replace(step, state=state))
+
+        return prepare
+
+    def _update_profile(self, s: Session, cached: _Cached, step: Step) -> State:
         """Remember profile answers for the enterprise; once its credit code is known, offer what was said of it
         before.  Returns the state with suggestions refreshed."""
-        state = step.state
+        form, state = cached.form, step.state
         keyed = {form.item(c.item_id).profile: c.new for c in step.changes
                  if c.new is not None and c.new.value is not None and form.item(c.item_id).profile}
         if state.submitted and isinstance(form.scoring, WeightedTreeScoring) and form.scoring.profile:
@@ -120,31 +257,38 @@ class Interviews:
                 keyed[form.scoring.profile] = Answer(f"level{result.level.level}")
         if not keyed:
             return state
-        owner = await s.get(User, row.owner_id)
-        assert owner is not None
+        owner = cached.owner_id
         code_item = next((i.id for i in form.items if i.profile == CREDIT_CODE), None)
         code_answer = state.answers.get(code_item) if code_item else None
         code = str(code_answer.value) if code_answer is not None and code_answer.value else ""
         if code and CREDIT_CODE in keyed:
             # the enterprise is now known: carry this session's profile answers to it and offer its earlier ones
-            before = await repo.profile(s, owner.id, code)
+            before = repo.profile(s, owner, code)
             everything = {i.profile: state.answers[i.id] for i in form.items
                           if i.profile and i.id in state.answers and state.answers[i.id].value is not None}
-            await repo.remember(s, owner.id, code, everything)
+            repo.remember(s, owner, code, everything)
             if before is not None:
                 state = replace(state, suggestions={**state.suggestions, **suggestions(form, before.data)})
             return state
         # before the code is known (or in a form without one) answers go to the person's '' profile
-        await repo.remember(s, owner.id, code, {k: a for k, a in keyed.items() if k})
+        repo.remember(s, owner, code, {k: a for k, a in keyed.items() if k})
         return state
 
-    async def current(self, external_id: str) -> Opened | None:
-        """The person's most recently touched active session of any form (for /resume), or None."""
+    # --- people --------------------------------------------------------------------------------------------
+
+    async def lang_of(self, external_id: str) -> str | None:
+        """The language the person chose (None: not chosen), cached."""
+        if external_id in self._langs:
+            return self._langs[external_id]
         async with self.sessionmaker() as s:
-            user = await repo.find_user(s, external_id)
-            if user is None:
-                return None
-            row = await repo.latest_session(s, user.id)
-            if row is None:
-                return None
-            return Opened(row.id, self.forms[row.form_id], repo.state_of(row), resumed=True)
+            lang = await s.scalar(select(User.lang).where(User.external_id == external_id))
+        self._langs[external_id] = lang
+        while len(self._langs) > self._cache_size:
+            self._langs.popitem(last=False)
+        return lang
+
+    async def set_lang(self, external_id: str, lang: str, *, display_name: str | None = None) -> None:
+        async with self.sessionmaker.begin() as s:
+            user = await repo.get_or_create_user(s, external_id, display_name=display_name, lang=lang)
+            user.lang = lang
+        self._langs[external_id] = lang

@@ -6,17 +6,21 @@ Pure: a Translator in, text out (plain text; a channel adds its own markup and e
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from bot.i18n import Translator
 from bot.interview.conditions import render_message
 from bot.interview.engine import Answer, Notice, Progress
 from bot.interview.errors import AnswerError
-from bot.interview.schema import ChoiceItem, GroupItem, Item, NumberItem, TextItem, YesNo
+from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, NumberItem, TextItem, WeightedTreeScoring, YesNo
 from bot.scoring import Evaluation
 from bot.scoring.eligibility import EligibilityEvaluation
 from bot.scoring.levels import rounded
 from bot.scoring.points import RubricEvaluation
+from bot.scoring.weighted_tree import RunningScore, TreeEvaluation
 from bot.texts import ERRORS
 
 
@@ -25,7 +29,7 @@ def error_text(error: AnswerError, tr: Translator) -> str:
         return render_message(tr.form(error.params["template"]), error.params["values"])
     template = ERRORS.get(error.code)
     if template is None:
-        return tr.ui("That answer was not accepted ({code}).", code=error.code)
+        return tr.ui("That answer was not accepted. Please check it and try again.")
     params = {k: (tr.form(v) if k == "option" else v) for k, v in error.params.items()}
     return tr.ui(template, **params)
 
@@ -72,7 +76,7 @@ def answer_text(item: Item, answer: Answer | None, tr: Translator) -> str:
     return str(answer.value)
 
 
-def entry_text(item: GroupItem, entry: dict[str, object], tr: Translator) -> str:
+def entry_text(item: GroupItem, entry: Mapping[str, Any], tr: Translator) -> str:
     """One entry of a repeatable group in a line: its first fields' values."""
     shown = [str(entry[f.id]) for f in item.fields[:3] if entry.get(f.id) not in (None, "")]
     return " / ".join(shown) or tr.ui("(empty)")
@@ -86,7 +90,7 @@ def points(value: Fraction) -> str:
     return str(rounded(value))
 
 
-def score_line(evaluation: Evaluation, tr: Translator) -> str:
+def score_line(evaluation: Evaluation | RunningScore, tr: Translator) -> str:
     """"Score 42.10 · final 42.10–77.30 · 二级 sure, up to 三级" — the running view after an answer."""
     if isinstance(evaluation, EligibilityEvaluation):
         return ""
@@ -106,3 +110,46 @@ def score_line(evaluation: Evaluation, tr: Translator) -> str:
                       high=tr.form(evaluation.high_level.name))
     return tr.ui("Score so far {total} · final between {low} and {high} · {reach}", total=points(evaluation.total),
                  low=points(evaluation.low), high=points(evaluation.high), reach=reach)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a result: `strong` lines are headlines, `note` lines are small print."""
+
+    text: str
+    strong: bool = False
+    note: bool = False
+
+
+def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator) -> list[Line]:
+    """The result of a finished interview in plain text lines (each channel adds its own markup)."""
+    lines: list[Line] = []
+    if isinstance(evaluation, TreeEvaluation):
+        lines.append(Line(tr.ui("Total {total} / {maximum} · level {level}", total=points(evaluation.total),
+                                maximum=points(evaluation.maximum), level=tr.form(evaluation.level.name)), True))
+        lines.extend(Line(f"• {tr.form(n.name)}: {points(n.points)} / {points(n.maximum)}") for n in evaluation.nodes)
+    elif isinstance(evaluation, RubricEvaluation):
+        lines.append(Line(tr.ui("Score {total} (base {base} + bonus {bonus})", total=points(evaluation.total),
+                                base=points(evaluation.base), bonus=points(evaluation.bonus)), True))
+        lines.extend(Line(f"• {tr.form(s.name)}: {points(s.points)} / {points(s.maximum)}")
+                     for s in evaluation.sections)
+        if evaluation.gate_passed:
+            lines.append(Line(tr.ui("Every second-level indicator scores: the application can go on to review.")))
+        else:
+            names = "、".join(tr.form(n) for n in evaluation.failing)
+            lines.append(Line(tr.ui("These indicators score 0, so the application cannot go on to review: "
+                                    "{names}", names=names), True))
+    elif isinstance(evaluation, EligibilityEvaluation):
+        if evaluation.eligible:
+            lines.append(Line(tr.ui("Eligible for filing."), True))
+        else:
+            lines.append(Line(tr.ui("Not eligible for filing:"), True))
+            lines.extend(Line(f"• {tr.form(r.message)}") for r in evaluation.reasons)
+        if evaluation.size_class:
+            lines.append(Line(tr.ui("Size class: {size}", size=tr.form(evaluation.size_class))))
+        lines.extend(Line(f"ℹ️ {tr.form(n.message)}") for n in evaluation.notes)
+    rule = form.scoring
+    if isinstance(rule, WeightedTreeScoring) and rule.estimate:
+        lines.append(Line(tr.ui("This is an estimate; the authoritative result comes from {authority}.",
+                                authority=tr.form(rule.authority)), note=True))
+    return lines

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
-from bot.db.models import AnswerRow, AuditEvent, EnterpriseProfile, InterviewSession, User
-from bot.interview.engine import Answer, Change, State
+from bot.db.models import AuditEvent, EnterpriseProfile, InterviewSession, ProcessedUpdate, User
+from bot.interview.engine import Answer, State
 
 
 def _dump(answer: Answer | None) -> Any:
@@ -60,48 +61,10 @@ def state_of(row: InterviewSession) -> State:
     return State.from_json(row.state or {}, answers_of(row))
 
 
-def save_step(
-    s: AsyncSession,
-    row: InterviewSession,
-    state: State,
-    changes: tuple[Change, ...],
-    *,
-    actor: User,
-    by_staff: bool = False,
-    chat_id: int | None = None,
-    update_id: int | None = None,
-) -> None:
-    """Write the answers that changed, one audit event each, and the new position, in the caller's transaction.
-
-    Updating the session row bumps its version: a concurrent writer holding the old version fails.
-    """
-    by_item = {a.item_id: a for a in row.answers}
-    now = datetime.now(UTC)
-    for change in changes:
-        existing = by_item.get(change.item_id)
-        if change.new is None:
-            if existing is not None:
-                row.answers.remove(existing)
-        elif existing is None:
-            row.answers.append(AnswerRow(item_id=change.item_id, value=change.new.value, extra=change.new.extra,
-                                         answered_by=actor.id, by_staff=by_staff, update_id=update_id,
-                                         answered_at=now))
-        else:
-            existing.value = change.new.value
-            existing.extra = change.new.extra
-            existing.answered_by = actor.id
-            existing.by_staff = by_staff
-            existing.update_id = update_id
-            existing.answered_at = now
-        s.add(AuditEvent(session_id=row.id, at=now, actor_id=actor.id, chat_id=chat_id, kind="answer",
-                         item_id=change.item_id, old=_dump(change.old), new=_dump(change.new), update_id=update_id))
-    if state.submitted and row.status != "submitted":
-        row.status = "submitted"
-        row.submitted_at = now
-        s.add(AuditEvent(session_id=row.id, at=now, actor_id=actor.id, chat_id=chat_id, kind="submit",
-                         update_id=update_id))
-    row.state = state.to_json()
-    row.updated_at = now
+async def forget_updates_before(s: AsyncSession, moment: datetime) -> int:
+    """Drop update ids older than Telegram's re-delivery window (kept a generous week)."""
+    result = await s.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment))
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def audit_trail(s: AsyncSession, session_id: int) -> list[AuditEvent]:
@@ -109,21 +72,24 @@ async def audit_trail(s: AsyncSession, session_id: int) -> list[AuditEvent]:
     return list(result)
 
 
-async def profile(s: AsyncSession, owner_id: int, credit_code: str | None = None) -> EnterpriseProfile | None:
-    """The profile of one enterprise, or (no code given) the one the person touched last."""
+def profile(s: Session, owner_id: int, credit_code: str | None = None) -> EnterpriseProfile | None:
+    """The profile of one enterprise, or (no code given) the one the person touched last.
+
+    Sync, because it also runs inside the answer writer's transaction; async callers use `run_sync`.
+    """
     query = select(EnterpriseProfile).where(EnterpriseProfile.owner_id == owner_id)
     if credit_code is not None:
         query = query.where(EnterpriseProfile.credit_code == credit_code)
     query = query.order_by(EnterpriseProfile.updated_at.desc(), EnterpriseProfile.id.desc()).limit(1)
-    return await s.scalar(query)
+    return s.scalar(query)
 
 
-async def remember(s: AsyncSession, owner_id: int, credit_code: str, values: dict[str, Answer]) -> None:
+def remember(s: Session, owner_id: int, credit_code: str, values: dict[str, Answer]) -> None:
     """Merge profile values into the enterprise's profile (created when missing)."""
-    row = await profile(s, owner_id, credit_code)
+    row = profile(s, owner_id, credit_code)
     if row is None:
         row = EnterpriseProfile(owner_id=owner_id, credit_code=credit_code, data={})
         s.add(row)
     row.data = {**(row.data or {}), **{k: {"value": a.value, "extra": a.extra} for k, a in values.items()}}
     row.updated_at = datetime.now(UTC)
-    await s.flush()
+    s.flush()

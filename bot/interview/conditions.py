@@ -41,22 +41,24 @@ def compile_expression(source: str) -> Expression:
         raise ExpressionError(f"cannot parse {source!r}: {exc.message}") from exc
 
 
-def names_in(source: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def names_in(source: str) -> frozenset[str]:
     """The variable names an expression reads (for the loader's dangling-reference check)."""
     try:
         ast = _ENV.parse("{{ " + source + " }}")
     except TemplateSyntaxError as exc:
         raise ExpressionError(f"cannot parse {source!r}: {exc.message}") from exc
-    return set(meta.find_undeclared_variables(ast)) - set(FUNCTIONS)
+    return frozenset(meta.find_undeclared_variables(ast)) - set(FUNCTIONS)
 
 
-def names_in_template(source: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def names_in_template(source: str) -> frozenset[str]:
     """The variable names a message template reads."""
     try:
         ast = _TEXT_ENV.parse(source)
     except TemplateSyntaxError as exc:
         raise ExpressionError(f"cannot parse {source!r}: {exc.message}") from exc
-    return set(meta.find_undeclared_variables(ast)) - set(FUNCTIONS)
+    return frozenset(meta.find_undeclared_variables(ast)) - set(FUNCTIONS)
 
 
 def value_of(source: str, values: Mapping[str, Any]) -> Any:

@@ -58,5 +58,5 @@ def failed_checks(form: Form, answers: Mapping[str, Any], touching: str | None =
     return out
 
 
-def _reads_computed_of(form: Form, names: set[str], item_id: str) -> bool:
+def _reads_computed_of(form: Form, names: frozenset[str], item_id: str) -> bool:
     return any(c.id in names and item_id in names_in(c.expr) for c in form.computed)

@@ -21,7 +21,7 @@ from typing import Any, TypeAlias
 
 from bot.interview import derived
 from bot.interview import validators as v
-from bot.interview.conditions import is_true, value_of
+from bot.interview.conditions import is_true, names_in, value_of
 from bot.interview.errors import AnswerError
 from bot.interview.schema import (
     ChoiceItem,
@@ -300,11 +300,43 @@ def is_visible(form: Form, item: Item, answers: Mapping[str, Answer]) -> bool:
     return is_true(item.show_if, derived.values(form, answers))
 
 
+#: (form, item, the values its condition reads) → shown; conditions are pure, so their results can be kept
+_SHOWN: dict[tuple[int, str, tuple[Any, ...]], bool] = {}
+_SHOWN_LIMIT = 50_000
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def visible_items(form: Form, answers: Mapping[str, Answer]) -> tuple[Item, ...]:
     if all(i.show_if is None for i in form.items):
         return form.items
-    values = derived.values(form, answers)
-    return tuple(i for i in form.items if i.show_if is None or is_true(i.show_if, values))
+    values: dict[str, Any] | None = None
+    shown: list[Item] = []
+    for item in form.items:
+        if item.show_if is None:
+            shown.append(item)
+            continue
+        reads = names_in(item.show_if)
+        key = None
+        if reads <= form.index.keys():  # reads answers only (no computed values): the result can be kept
+            key = (id(form), item.id, tuple((n, _frozen(answers[n].value)) if n in answers else (n,)
+                                            for n in sorted(reads)))
+            if key in _SHOWN:
+                if _SHOWN[key]:
+                    shown.append(item)
+                continue
+        if values is None:
+            values = derived.values(form, answers)
+        result = is_true(item.show_if, values)
+        if key is not None:
+            if len(_SHOWN) > _SHOWN_LIMIT:
+                _SHOWN.clear()
+            _SHOWN[key] = result
+        if result:
+            shown.append(item)
+    return tuple(shown)
 
 
 def visible_answers(form: Form, answers: Mapping[str, Answer]) -> dict[str, Answer]:

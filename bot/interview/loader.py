@@ -142,7 +142,7 @@ def _check_expressions(form: Form, path: str) -> None:
                          known)
 
 
-def _names_known(path: str, what: str, names: set[str], known: set[str]) -> None:
+def _names_known(path: str, what: str, names: frozenset[str], known: set[str]) -> None:
     unknown = sorted(names - known)
     if unknown:
         raise FormError(path, f"{what} refers to unknown name(s) {', '.join(unknown)}")

@@ -74,6 +74,7 @@ LABELS: dict[str, dict[str, str]] = {
         "points": "得分",
         "maximum": "满分",
         "answers": "全部回答",
+        "other_answers": "其他回答（不计分）",
         "advice": "提升建议",
         "advice_intro": "以下题目提升到满分可增加的分数最多（按可增加分数从高到低，最多5项）：",
         "to_next": "距{level}（{min}分）还差 {points} 分。",
@@ -105,7 +106,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no": "否",
     },
     "en": {
-        "report": "assessment report",
+        "report": "Assessment report",
         "company": "Enterprise",
         "generated": "Generated",
         "session": "Session",
@@ -123,6 +124,7 @@ LABELS: dict[str, dict[str, str]] = {
         "points": "Points",
         "maximum": "Maximum",
         "answers": "All answers",
+        "other_answers": "Other answers (not scored)",
         "advice": "How to reach the next level",
         "advice_intro": "Raising these questions to full marks adds the most points (largest gain first, at most 5):",
         "to_next": "{points} points short of {level} ({min} points).",
@@ -712,7 +714,7 @@ def build_context(
     computed = tuple(
         ComputedView(c.id, tr.form(c.label or c.id), _display(values.get(c.id), c.unit, tr), values.get(c.id))
         for c in form.computed
-        if c.id in values
+        if c.id in values and c.label
     )
     return ReportContext(
         form=form,

@@ -11,7 +11,7 @@ from bot.interview.schema import EligibilityRule, Form, PointsRubric, WeightedTr
 from bot.scoring import eligibility, points, weighted_tree
 from bot.scoring.eligibility import EligibilityEvaluation
 from bot.scoring.points import RubricEvaluation
-from bot.scoring.weighted_tree import TreeEvaluation
+from bot.scoring.weighted_tree import RunningScore, TreeEvaluation
 
 Evaluation = TreeEvaluation | RubricEvaluation | EligibilityEvaluation
 
@@ -35,8 +35,30 @@ def evaluate(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
     raise TypeError(f"unknown scoring rule {rule!r}")  # pragma: no cover
 
 
+_SCORED: dict[int, tuple[Form, frozenset[str]]] = {}
+
+
 def scored_items(form: Form) -> frozenset[str]:
     """The items whose answers move the score (the running score is shown after these)."""
+    cached = _SCORED.get(id(form))
+    if cached is not None and cached[0] is form:
+        return cached[1]
+    found = _scored_items(form)
+    _SCORED[id(form)] = (form, found)
+    return found
+
+
+def running(form: Form, answers: Mapping[str, Answer]) -> RunningScore | RubricEvaluation | None:
+    """The figures shown after each answer (points so far, the final range still open), computed cheaply."""
+    rule = form.scoring
+    if isinstance(rule, WeightedTreeScoring):
+        return weighted_tree.running(rule, form.index, visible_answers(form, answers))
+    if isinstance(rule, PointsRubric):
+        return points.evaluate(rule, visible_answers(form, answers))
+    return None
+
+
+def _scored_items(form: Form) -> frozenset[str]:
     rule = form.scoring
     if isinstance(rule, WeightedTreeScoring):
         return frozenset(weighted_tree.maxima(rule))

@@ -10,26 +10,39 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from math import lcm
 
 from bot.interview.engine import Answer
 from bot.interview.schema import Item, Level, MultiChoice, SingleChoice, TreeNode, WeightedTreeScoring
-from bot.scoring.levels import level_for
 
 
 @dataclass(frozen=True)
 class NodeScore:
-    """A group (dimension, indicator) or a question, with its points and its maximum."""
+    """A group (dimension, indicator) or a question, with its points and its maximum.
+
+    Points are kept as integers over the form's common denominator (exact, and cheap to add up); `points` and
+    `maximum` give them as Fractions.
+    """
 
     id: str
     name: str | None
     depth: int
-    points: Fraction
-    maximum: Fraction
+    units: int
+    max_units: int
+    denominator: int
     #: for a leaf, the item it scores; None for a group
     item: str | None
     #: whether every question under this node is answered
     complete: bool
     children: tuple[NodeScore, ...] = ()
+
+    @property
+    def points(self) -> Fraction:
+        return Fraction(self.units, self.denominator)
+
+    @property
+    def maximum(self) -> Fraction:
+        return Fraction(self.max_units, self.denominator)
 
     def walk(self) -> Iterator[NodeScore]:
         yield self
@@ -85,40 +98,157 @@ def maxima(rule: WeightedTreeScoring) -> dict[str, Fraction]:
     return out
 
 
+# --- the compiled plan: the tree's arithmetic done once per form, answers scored in integers ----------------
+
+
+@dataclass(frozen=True)
+class _Node:
+    id: str
+    name: str | None
+    depth: int
+    #: the maximum in units of 1/denominator
+    maximum: int
+    item: str | None
+    children: tuple[_Node, ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Every possible leaf score as an integer over one common denominator, so scoring is integer addition."""
+
+    denominator: int
+    nodes: tuple[_Node, ...]
+    #: single choice: option id → points; multiple choice: points per substantive option ticked
+    single: dict[str, dict[str, int]]
+    per_tick: dict[str, tuple[int, frozenset[str]]]
+    level_minima: tuple[tuple[Fraction, Level], ...]
+    #: every scored item with its maximum (units)
+    leaves: tuple[tuple[str, int], ...]
+
+
+_PLANS: dict[int, tuple[WeightedTreeScoring, _Plan]] = {}
+
+
+def _plan(rule: WeightedTreeScoring, items: Mapping[str, Item]) -> _Plan:
+    cached = _PLANS.get(id(rule))
+    if cached is not None and cached[0] is rule:
+        return cached[1]
+    top = maxima(rule)
+    exact: dict[str, dict[str, Fraction]] = {}
+    ticks: dict[str, tuple[Fraction, frozenset[str]]] = {}
+    for item_id, maximum in top.items():
+        item = items[item_id]
+        if isinstance(item, SingleChoice):
+            highest = max(o.rung or 0 for o in item.options)
+            exact[item_id] = {o.id: maximum * Fraction(o.rung or 0, highest) for o in item.options}
+        elif isinstance(item, MultiChoice):
+            substantive = frozenset(o.id for o in item.substantive)
+            ticks[item_id] = (maximum / len(substantive), substantive)
+    denominators = [f.denominator for f in top.values()]
+    denominators += [f.denominator for options in exact.values() for f in options.values()]
+    denominators += [f.denominator for f, _ in ticks.values()]
+    d = lcm(*denominators)
+
+    def as_int(value: Fraction) -> int:
+        return int(value * d)
+
+    def build(node: TreeNode, share: Fraction, depth: int) -> _Node:
+        maximum = share * node.weight / 100
+        children = tuple(build(c, maximum, depth + 1) for c in node.children)
+        return _Node(node.item or node.id or "", node.name, depth, as_int(maximum), node.item, children)
+
+    plan = _Plan(
+        denominator=d,
+        nodes=tuple(build(n, Fraction(rule.total), 0) for n in rule.tree),
+        single={k: {o: as_int(v) for o, v in opts.items()} for k, opts in exact.items()},
+        per_tick={k: (as_int(unit), subs) for k, (unit, subs) in ticks.items()},
+        level_minima=tuple(sorted(((Fraction(lv.min), lv) for lv in rule.levels), key=lambda p: p[0])),
+        leaves=tuple((item_id, as_int(maximum)) for item_id, maximum in top.items()),
+    )
+    _PLANS[id(rule)] = (rule, plan)
+    return plan
+
+
+def _level(plan: _Plan, score: Fraction) -> Level:
+    reached = plan.level_minima[0][1]
+    for minimum, level in plan.level_minima:
+        if score >= minimum:
+            reached = level
+    return reached
+
+
+@dataclass(frozen=True)
+class RunningScore:
+    """Just the figures shown after each answer: points so far and the final range still open."""
+
+    total: Fraction
+    low: Fraction
+    high: Fraction
+    level: Level
+    low_level: Level
+    high_level: Level
+
+
+def running(rule: WeightedTreeScoring, items: Mapping[str, Item], answers: Mapping[str, Answer]) -> RunningScore:
+    """The running view without the per-node breakdown (the hot path: computed after every answer)."""
+    plan = _plan(rule, items)
+    got = 0
+    open_max = 0
+    for item_id, maximum in plan.leaves:
+        answer = answers.get(item_id)
+        if answer is None:
+            open_max += maximum
+        elif answer.value is not None:
+            if item_id in plan.single:
+                got += plan.single[item_id][answer.value]
+            else:
+                unit, substantive = plan.per_tick[item_id]
+                got += unit * len(substantive.intersection(answer.value))
+    total = Fraction(got, plan.denominator)
+    high = Fraction(got + open_max, plan.denominator)
+    level = _level(plan, total)
+    return RunningScore(total, total, high, level, level, _level(plan, high))
+
+
 def evaluate(rule: WeightedTreeScoring, items: Mapping[str, Item], answers: Mapping[str, Answer]) -> TreeEvaluation:
     """Score `answers` (already limited to visible items) under the tree."""
+    plan = _plan(rule, items)
+    d = plan.denominator
 
-    def visit(node: TreeNode, share: Fraction, depth: int) -> NodeScore:
-        maximum = share * node.weight / 100
+    def leaf_points(item_id: str, answer: Answer) -> int:
+        if answer.value is None:
+            return 0
+        if item_id in plan.single:
+            return plan.single[item_id][answer.value]
+        unit, substantive = plan.per_tick[item_id]
+        return unit * len(substantive.intersection(answer.value))
+
+    open_max = 0
+
+    def visit(node: _Node) -> NodeScore:
+        nonlocal open_max
         if node.item is not None:
             answer = answers.get(node.item)
-            points = Fraction(0) if answer is None else maximum * item_fraction(items[node.item], answer)
-            return NodeScore(node.item, None, depth, points, maximum, node.item, answer is not None)
-        children = tuple(visit(c, maximum, depth + 1) for c in node.children)
-        return NodeScore(
-            node.id or "",
-            node.name,
-            depth,
-            sum((c.points for c in children), Fraction(0)),
-            maximum,
-            None,
-            all(c.complete for c in children),
-            children,
-        )
+            if answer is None:
+                open_max += node.maximum
+                return NodeScore(node.id, None, node.depth, 0, node.maximum, d, node.item, False)
+            got = leaf_points(node.item, answer)
+            return NodeScore(node.id, None, node.depth, got, node.maximum, d, node.item, True)
+        children = tuple(visit(c) for c in node.children)
+        return NodeScore(node.id, node.name, node.depth, sum(c.units for c in children), node.maximum, d, None,
+                         all(c.complete for c in children), children)
 
-    nodes = tuple(visit(top, Fraction(rule.total), 0) for top in rule.tree)
-    total = sum((n.points for n in nodes), Fraction(0))
-    open_max = sum(
-        (n.maximum for top in nodes for n in top.walk() if n.item is not None and not n.complete), Fraction(0)
-    )
-    high = total + open_max
+    nodes = tuple(visit(top) for top in plan.nodes)
+    total = Fraction(sum(n.units for n in nodes), d)
+    high = total + Fraction(open_max, d)
+    level = _level(plan, total)
     return TreeEvaluation(
         total=total,
         maximum=Fraction(rule.total),
-        level=level_for(rule.levels, total),
+        level=level,
         nodes=nodes,
         low=total,
         high=high,
-        low_level=level_for(rule.levels, total),
-        high_level=level_for(rule.levels, high),
+        low_level=level,
+        high_level=_level(plan, high),
     )

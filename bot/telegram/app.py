@@ -92,9 +92,13 @@ async def _serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings, stop: asy
 async def serve(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
     bot: Bot | None = None
+    interviews: Interviews | None = None
     try:
         await upgrade(engine)
         interviews = Interviews(sessionmaker(engine), load_forms())
+        dropped = await interviews.forget_old_updates()
+        if dropped:
+            log.info("forgot %d update ids older than a week", dropped)
         dp = create_dispatcher(interviews, default_lang=settings.default_lang)
         bot = create_bot(settings)
         stop = asyncio.Event()
@@ -111,6 +115,8 @@ async def serve(settings: Settings) -> None:
         if not await chat_order.wait_idle(DRAIN_SECONDS):
             log.warning("stopped with updates still being handled")
     finally:
+        if interviews is not None:
+            await interviews.close()
         if bot is not None:
             await bot.session.close()
         await engine.dispose()

@@ -84,7 +84,7 @@ async def _switch(bot: Bot, chat_id: int, cb_or_message: Message | CallbackQuery
     user = cb_or_message.from_user
     if user is None:
         return
-    await store_lang(interviews.sessionmaker, user, lang)
+    await store_lang(interviews, user, lang)
     tr = Translator(lang)
     await say(bot, chat_id, escape(tr.ui("Language: {language}", language=LANGUAGE_NAMES[lang])))
     opened = await interviews.current(external_id(user))

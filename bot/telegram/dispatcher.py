@@ -16,7 +16,7 @@ def create_dispatcher(interviews: Interviews, *, default_lang: str = "zh", rate:
     dp = Dispatcher(interviews=interviews, default_lang=default_lang, chat_order=chat_order)
     dp.update.outer_middleware(RateLimit(rate=rate, burst=burst, default_lang=default_lang))
     dp.update.outer_middleware(chat_order)
-    dp.update.outer_middleware(OnceOnly(interviews.sessionmaker))
-    dp.update.outer_middleware(Locale(interviews.sessionmaker, default_lang))
+    dp.update.outer_middleware(OnceOnly())
+    dp.update.outer_middleware(Locale(interviews, default_lang))
     dp.include_router(root_router())
     return dp

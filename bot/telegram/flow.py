@@ -13,7 +13,7 @@ from bot.interview import engine
 from bot.interview.engine import Input, State
 from bot.interview.errors import AnswerError
 from bot.interview.schema import ChoiceItem, Form, Item, YesNo
-from bot.interviews import Interviews, Opened
+from bot.interviews import DUPLICATE, Interviews, Opened
 from bot.present import answer_text, error_text, notice_text
 from bot.telegram import keyboards, screens, texts
 from bot.telegram.callbacks import ItemAction, ItemButton, ReviewAction, ReviewButton
@@ -84,7 +84,10 @@ async def on_item_button(cb: CallbackQuery, callback_data: ItemButton, bot: Bot,
     if event is None:
         return await stale(cb, opened, bot, tr)
     step = await interviews.apply(opened.session_id, event, actor=who, chat_id=chat_of(cb),
-                                  update_id=event_update.update_id)
+                                  update_id=event_update.update_id, expect_cursor=item.id)
+    if step.error is DUPLICATE:
+        await cb.answer()
+        return None
     if step.error is not None:
         if step.error.code == STALE.code:
             return await stale(cb, opened, bot, tr)
@@ -126,6 +129,9 @@ async def on_review_button(cb: CallbackQuery, callback_data: ReviewButton, bot: 
         event = engine.Submit()
     step = await interviews.apply(opened.session_id, event, actor=who, chat_id=chat_of(cb),
                                   update_id=event_update.update_id)
+    if step.error is DUPLICATE:
+        await cb.answer()
+        return None
     if step.error is not None:
         if step.error.code == "no_such_item":
             return await stale(cb, opened, bot, tr)
@@ -177,6 +183,8 @@ async def on_text(message: Message, bot: Bot, interviews: Interviews, tr: Transl
     assert not isinstance(event, str)
     step = await interviews.apply(opened.session_id, event, actor=who, chat_id=message.chat.id,
                                   update_id=event_update.update_id)
+    if step.error is DUPLICATE:
+        return
     before: str | None = None
     if step.error is not None:
         before = texts.refusal(error_text(step.error, tr), step.typed or text, tr)

@@ -35,7 +35,7 @@ def question(form: Form, scr: Question, session_id: int, tr: Translator) -> Inli
     pos = form.position(item.id)
 
     def data(action: ItemAction, option: int = -1) -> str:
-        return ItemButton(s=session_id, p=pos, a=action, o=option).pack()
+        return ItemButton.fast_pack(session_id, pos, action, option)
 
     rows: list[list[InlineKeyboardButton]] = []
     if isinstance(item, ChoiceItem):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -18,11 +19,9 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, TelegramObject, Update
 from aiogram.types import User as TelegramUser
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import ProcessedUpdate
 from bot.i18n import Translator
+from bot.interviews import Interviews
 from bot.telegram.people import first_lang, stored_lang
 
 log = logging.getLogger(__name__)
@@ -153,33 +152,39 @@ class ChatOrder(BaseMiddleware):
 
 
 class OnceOnly(BaseMiddleware):
-    """Records each update_id before handling it; a re-delivered update is acknowledged and dropped."""
+    """A re-delivered update is acknowledged and dropped.
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self.sessionmaker = sessionmaker
+    Two layers: update ids this process has already handled are remembered in memory (a bounded window); and an
+    update that carried an answer is recorded in the same transaction as that answer, so after a restart
+    Interviews.apply recognises its re-delivery (DUPLICATE) and nothing is applied twice.  Updates that change
+    nothing (a /help, a screen shown again) are harmless to handle twice.
+    """
+
+    def __init__(self, window: int = 100_000) -> None:
+        self.window = window
+        self._seen: OrderedDict[int, None] = OrderedDict()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if not isinstance(event, Update):
-            return await handler(event, data)
-        try:
-            async with self.sessionmaker.begin() as s:
-                s.add(ProcessedUpdate(update_id=event.update_id))
-        except IntegrityError:
-            log.info("update %s was delivered again: dropped", event.update_id)
-            await acknowledge(event)
-            return None
+        if isinstance(event, Update):
+            if event.update_id in self._seen:
+                log.info("update %s was delivered again: dropped", event.update_id)
+                await acknowledge(event)
+                return None
+            self._seen[event.update_id] = None
+            if len(self._seen) > self.window:
+                self._seen.popitem(last=False)
         return await handler(event, data)
 
 
 class Locale(BaseMiddleware):
     """Puts `tr` (the person's Translator) into the handler data: stored choice, else Telegram's, else default."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], default_lang: str) -> None:
-        self.sessionmaker = sessionmaker
+    def __init__(self, interviews: Interviews, default_lang: str) -> None:
+        self.interviews = interviews
         self.default_lang = default_lang
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: TelegramUser | None = data.get("event_from_user")
-        lang = await stored_lang(self.sessionmaker, user) if user is not None else None
+        lang = await stored_lang(self.interviews, user) if user is not None else None
         data["tr"] = Translator(lang or first_lang(user, self.default_lang))
         return await handler(event, data)

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from aiogram.types import User as TelegramUser
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import repo
 from bot.i18n import normalise_lang
+from bot.interviews import Interviews
 
 
 def external_id(user: TelegramUser) -> str:
     return f"tg:{user.id}"
 
 
-async def stored_lang(sessionmaker: async_sessionmaker[AsyncSession], user: TelegramUser) -> str | None:
-    async with sessionmaker() as s:
-        row = await repo.find_user(s, external_id(user))
-        return row.lang if row is not None else None
+async def stored_lang(interviews: Interviews, user: TelegramUser) -> str | None:
+    return await interviews.lang_of(external_id(user))
 
 
 def first_lang(user: TelegramUser | None, default_lang: str) -> str:
@@ -26,7 +23,5 @@ def first_lang(user: TelegramUser | None, default_lang: str) -> str:
     return normalise_lang(default_lang)
 
 
-async def store_lang(sessionmaker: async_sessionmaker[AsyncSession], user: TelegramUser, lang: str) -> None:
-    async with sessionmaker.begin() as s:
-        row = await repo.get_or_create_user(s, external_id(user), display_name=user.full_name, lang=lang)
-        row.lang = lang
+async def store_lang(interviews: Interviews, user: TelegramUser, lang: str) -> None:
+    await interviews.set_lang(external_id(user), lang, display_name=user.full_name)

@@ -13,9 +13,8 @@ from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.engine import Question, ReviewScreen, State
 from bot.interview.schema import ChoiceItem, Form, Item, NumberItem, SingleChoice
-from bot.present import answer_text, kind_hint, points, progress_line, score_line
-from bot.scoring import evaluate, scored_items
-from bot.scoring.weighted_tree import TreeEvaluation
+from bot.present import answer_text, kind_hint, progress_line, result_lines, score_line
+from bot.scoring import evaluate, running, scored_items
 
 #: a label wider than this (in display cells: a Chinese character counts two) is printed in the message and
 #: its button shows only its number
@@ -31,16 +30,24 @@ def option_labels(item: ChoiceItem, tr: Translator) -> list[str]:
     return [tr.form(o.label) for o in item.options]
 
 
+_NUMBERED: dict[tuple[int, str], tuple[ChoiceItem, bool]] = {}
+
+
 def numbered_options(item: ChoiceItem, tr: Translator) -> bool:
-    """True when the options are printed in the text and the buttons carry numbers only."""
-    return any(display_width(label) > MAX_BUTTON_WIDTH for label in option_labels(item, tr))
+    """True when the options are printed in the text and the buttons carry numbers only (kept per item)."""
+    known = _NUMBERED.get((id(item), tr.lang))
+    if known is not None and known[0] is item:
+        return known[1]
+    numbered = any(display_width(label) > MAX_BUTTON_WIDTH for label in option_labels(item, tr))
+    _NUMBERED[(id(item), tr.lang)] = (item, numbered)
+    return numbered
 
 
 def _score_lines(form: Form, state: State, item: Item | None, tr: Translator) -> list[str]:
     lines = [progress_line(engine.progress(form, state.answers), tr)]
-    evaluation = evaluate(form, state.answers)
-    if evaluation is not None and (item is None or item.id in scored_items(form)):
-        line = score_line(evaluation, tr)
+    figures = running(form, state.answers)
+    if figures is not None and (item is None or item.id in scored_items(form)):
+        line = score_line(figures, tr)
         if line:
             lines.append(line)
     return [f"<i>{escape(line)}</i>" for line in lines]
@@ -102,24 +109,10 @@ def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
 
 
 def result(form: Form, state: State, tr: Translator) -> str:
-    lines = [f"<b>{escape(tr.ui('Submitted. Thank you!'))}</b>", escape(tr.form(form.title))]
-    evaluation = evaluate(form, state.answers)
-    scoring = form.scoring
-    if isinstance(evaluation, TreeEvaluation):
-        lines.append("")
-        lines.append("<b>" + escape(tr.ui("Total {total} / {maximum} · level {level}", total=points(evaluation.total),
-                                          maximum=points(evaluation.maximum),
-                                          level=tr.form(evaluation.level.name))) + "</b>")
-        for node in evaluation.nodes:
-            lines.append(escape(f"• {tr.form(node.name)}: {points(node.points)} / {points(node.maximum)}"))
-    elif evaluation is not None:
-        line = score_line(evaluation, tr)
-        if line:
-            lines.extend(["", f"<b>{escape(line)}</b>"])
-    if getattr(scoring, "estimate", False):
-        lines.append("")
-        lines.append("<i>" + escape(tr.ui("This is an estimate; the authoritative result comes from {authority}.",
-                                           authority=tr.form(getattr(scoring, "authority", None)))) + "</i>")
+    lines = [f"<b>{escape(tr.ui('Submitted. Thank you!'))}</b>", escape(tr.form(form.title)), ""]
+    for line in result_lines(form, evaluate(form, state.answers), tr):
+        text = escape(line.text)
+        lines.append(f"<b>{text}</b>" if line.strong else f"<i>{text}</i>" if line.note else text)
     return "\n".join(lines)
 
 

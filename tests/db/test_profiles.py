@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -39,9 +41,11 @@ CODE_A = "91330108MA27XK4L4" + credit_code_check_char("91330108MA27XK4L4")
 
 
 @pytest.fixture
-def service(db_engine: AsyncEngine, forms: dict[str, Form]) -> Interviews:
+async def service(db_engine: AsyncEngine, forms: dict[str, Form]) -> AsyncIterator[Interviews]:
     extra = {f.id: f for f in (parse_form(CHECK, "check.yaml"), parse_form(FILING, "filing.yaml"))}
-    return Interviews(sessionmaker(db_engine), {**forms, **extra})
+    service = Interviews(sessionmaker(db_engine), {**forms, **extra})
+    yield service
+    await service.close()
 
 
 async def test_answers_are_offered_in_the_next_interview_and_must_be_confirmed(service: Interviews) -> None:

@@ -137,7 +137,7 @@ def filing_answers(form: Form) -> dict[str, Answer]:
         "industry": "auto_parts",
         "employees": 420,
         "digital_staff": 36,
-        "main_products": f"汽车转向节、制动卡钳支架 {AT_SUM}",
+        "main_products": f"{AT_SUM} 汽车转向节、制动卡钳支架",
         "revenue_2023": "8650.5",
         "enterprise_category": "little_giant",
         "designated_size": "above",

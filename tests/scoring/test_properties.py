@@ -86,3 +86,17 @@ def test_running_bounds_bracket_the_final_total(final: dict[str, Any], data: st.
             assert running.low >= previous_low and running.high <= previous_high  # the range only narrows
         previous_low, previous_high = running.low, running.high
     assert running.low == running.high == final_eval.total
+
+
+@settings(max_examples=60, deadline=None)
+@given(final=answer_sets(), data=st.data())
+def test_running_figures_equal_the_full_evaluation(final: dict[str, Any], data: st.DataObject) -> None:
+    from bot.scoring import running
+
+    answers = answers_from_json(MIIT, final)
+    kept = data.draw(st.sets(st.sampled_from(sorted(answers))))
+    partial = {k: v for k, v in answers.items() if k in kept}
+    full, quick = evaluate(MIIT, partial), running(MIIT, partial)
+    assert full is not None and quick is not None
+    assert (quick.total, quick.low, quick.high) == (full.total, full.low, full.high)
+    assert (quick.level, quick.low_level, quick.high_level) == (full.level, full.low_level, full.high_level)

@@ -41,6 +41,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         # limits far above test speed; the limiter has its own test
         dp = create_dispatcher(interviews, default_lang="zh", rate=10_000, burst=10_000)
         yield World(dp, bot, interviews)
+        await interviews.close()
     finally:
         await bot.session.close()
         await engine.dispose()

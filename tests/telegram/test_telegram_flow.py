@@ -298,3 +298,13 @@ async def test_every_form_opens_on_its_first_question(world: World) -> None:
         assert message.reply_markup is not None, form.id
         first = form.items[0]
         assert first.text in message.text or "<b>" in message.text, form.id
+
+
+def test_fast_callback_packing_matches_aiogram() -> None:
+    from bot.telegram.callbacks import ItemAction, ItemButton
+
+    for action in ItemAction:
+        for option in (-1, 0, 11):
+            model = ItemButton(s=123456, p=28, a=action, o=option)
+            assert ItemButton.fast_pack(123456, 28, action, option) == model.pack()
+            assert ItemButton.unpack(model.pack()) == model

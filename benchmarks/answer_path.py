@@ -1,0 +1,147 @@
+"""The answer path under load: N answers from M concurrent chats through the real aiogram Dispatcher.
+
+Two runs in one process, with the same recording Bot API session (no network):
+  (a) a bare aiogram echo handler — the baseline;
+  (b) the miit-2022 interview, every answer committed to a real SQLite file before its reply is sent.
+Prints answers/s, p50 and p99 latency for both and the ratio b/a.
+
+    python benchmarks/answer_path.py [--chats 500] [--answers 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.types import Message, Update
+
+from bot.db.engine import create_engine, sessionmaker
+from bot.db.migrate import upgrade
+from bot.interview.loader import load_forms
+from bot.interview.schema import Form, MultiChoice
+from bot.interviews import Interviews
+from bot.telegram import create_dispatcher
+from bot.telegram.recording import RecordingSession
+
+
+def message_update(update_id: int, chat_id: int, text: str, bot: Bot) -> Update:
+    return Update.model_validate(
+        {"update_id": update_id,
+         "message": {"message_id": update_id, "date": 1_700_000_000, "text": text,
+                     "chat": {"id": chat_id, "type": "private", "first_name": "用户"},
+                     "from": {"id": chat_id, "is_bot": False, "first_name": "用户", "language_code": "zh-hans"}}},
+        context={"bot": bot},
+    )
+
+
+def interview_lines(form: Form) -> list[str]:
+    """What a person types to answer every question once (a mix of single and multiple choices)."""
+    lines: list[str] = []
+    for n, item in enumerate(form.items):
+        if not item.required:
+            lines.append("跳过")
+        elif isinstance(item, MultiChoice):
+            lines.append("1 2" if n % 2 else "1")
+        else:
+            lines.append(str(1 + n % 3))
+    return lines
+
+
+async def drive(dp: Dispatcher, bot: Bot, per_chat: dict[int, list[Update]]) -> tuple[float, list[float]]:
+    """Each chat feeds its updates in order (as Telegram delivers them); chats run concurrently."""
+    latencies: list[float] = []
+
+    async def chat(updates: list[Update]) -> None:
+        for update in updates:
+            started = time.perf_counter()
+            await dp.feed_update(bot, update)
+            latencies.append(time.perf_counter() - started)
+
+    gc.collect()
+    gc.freeze()  # parsed updates kept alive would otherwise trip the cyclic GC and distort p99
+    started = time.perf_counter()
+    await asyncio.gather(*(chat(u) for u in per_chat.values()))
+    elapsed = time.perf_counter() - started
+    gc.unfreeze()
+    return elapsed, latencies
+
+
+def report(name: str, count: int, elapsed: float, latencies: list[float]) -> float:
+    rate = count / elapsed
+    cuts = statistics.quantiles(latencies, n=100)
+    print(f"{name:<34} {count:>7} {rate:>10.0f}/s   p50 {cuts[49] * 1000:7.2f} ms   p99 {cuts[98] * 1000:7.2f} ms")
+    return rate
+
+
+async def echo_run(chats: int, answers: int) -> tuple[int, float, list[float]]:
+    router = Router()
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    bot = Bot("123456:BENCH", session=RecordingSession())
+    per_chat = {c: [message_update(c * 100_000 + i, c, "1", bot) for i in range(answers // chats)]
+                for c in range(1, chats + 1)}
+    elapsed, latencies = await drive(dp, bot, per_chat)
+    await bot.session.close()
+    return sum(len(u) for u in per_chat.values()), elapsed, latencies
+
+
+async def interview_run(chats: int, answers: int, folder: Path) -> tuple[int, float, list[float], int]:
+    engine = create_engine(f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}")
+    await upgrade(engine)
+    forms = load_forms()
+    form = forms["miit-2022"]
+    interviews = Interviews(sessionmaker(engine), forms)
+    dp = create_dispatcher(interviews, rate=1e9, burst=1e9)
+    bot = Bot("123456:BENCH", session=RecordingSession())
+    lines = interview_lines(form)
+    per_chat: dict[int, list[Update]] = {}
+    rounds = max(1, answers // chats // len(lines))
+    for c in range(1, chats + 1):
+        # each chat answers the whole interview `rounds` times (a new person each round)
+        per_chat[c] = []
+    opened: list[tuple[int, int]] = []
+    for r in range(rounds):
+        for c in range(1, chats + 1):
+            chat_id = r * 1_000_000 + c
+            await interviews.open(f"tg:{chat_id}", form.id)
+            opened.append((c, chat_id))
+            per_chat[c].extend(message_update(chat_id * 100 + i, chat_id, text, bot) for i, text in enumerate(lines))
+    elapsed, latencies = await drive(dp, bot, per_chat)
+    async with engine.connect() as conn:
+        from sqlalchemy import text
+
+        stored = int((await conn.execute(text("select count(*) from answers"))).scalar_one())
+    await bot.session.close()
+    await interviews.close()
+    await engine.dispose()
+    return sum(len(u) for u in per_chat.values()), elapsed, latencies, stored
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--chats", type=int, default=500)
+    parser.add_argument("--answers", type=int, default=20_000)
+    args = parser.parse_args()
+    print(f"{args.chats} concurrent chats, about {args.answers} updates each run")
+    count, elapsed, latencies = await echo_run(args.chats, args.answers)
+    echo = report("(a) bare aiogram echo", count, elapsed, latencies)
+    with tempfile.TemporaryDirectory() as folder:
+        count, elapsed, latencies, stored = await interview_run(args.chats, args.answers, Path(folder))
+    interview = report("(b) interview, committed to SQLite", count, elapsed, latencies)
+    print(f"answers stored: {stored}")
+    print(f"ratio b/a: {interview / echo:.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

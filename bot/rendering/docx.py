@@ -1,0 +1,508 @@
+"""Applications as Word documents (python-docx), laid out as the source tables: label cells and value cells, so an
+applicant can print, sign, stamp and send them.
+
+- FILING: 杭州市中小企业数字化转型城市试点改造项目备案申请表 (annex 1 of 杭经信联产数〔2024〕20号).
+- RUBRIC: 黑龙江省中小企业数字化示范标杆企业申报书 — the cover, 填报说明, 企业基本情况表 and 自评得分情况表
+  (plus a list of the evidence notes, which the source asks to keep for every "是").
+
+Texts are written as text (python-docx escapes XML), never parsed: a payload in an answer stays inert.  The
+documents use 宋体 for Chinese (East Asian font) and take ☑ ☐ from a symbol font, as Word and LibreOffice do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell
+
+from bot.rendering.context import FILING, RUBRIC, OptionView, ReportContext
+from bot.rendering.env import CHECKED, UNCHECKED, year_month, year_month_day
+
+CJK_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
+SYMBOL_FONT = "Segoe UI Symbol"
+#: A4 portrait, 2.5 cm / 2 cm margins: 16 cm of text width
+TEXT_WIDTH_CM = 16.0
+
+DOCX_KINDS = (FILING, RUBRIC)
+
+
+class DocxKindError(ValueError):
+    pass
+
+
+# --- low-level helpers ----------------------------------------------------------------------------------------
+
+
+def _set_fonts(run_or_style: Any, east_asia: str = CJK_FONT, latin: str = LATIN_FONT) -> None:
+    run_or_style.font.name = latin
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+
+
+def _new_document() -> Any:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    normal = doc.styles["Normal"]
+    _set_fonts(normal)
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    return doc
+
+
+def _write(paragraph: Any, text: str, *, bold: bool = False, size: float | None = None,
+           underline: bool = False) -> None:
+    """Append text to a paragraph; the check-box characters get the symbol font."""
+    for piece, is_box in _split_boxes(text):
+        run = paragraph.add_run(piece)
+        if is_box:
+            _set_fonts(run, SYMBOL_FONT, SYMBOL_FONT)
+        run.bold = bold or None
+        run.underline = underline or None
+        if size:
+            run.font.size = Pt(size)
+
+
+def _split_boxes(text: str) -> Iterable[tuple[str, bool]]:
+    buf = ""
+    for ch in text:
+        if ch in (CHECKED, UNCHECKED):
+            if buf:
+                yield buf, False
+                buf = ""
+            yield ch, True
+        else:
+            buf += ch
+    if buf:
+        yield buf, False
+
+
+def _para(doc: Any, text: str = "", *, bold: bool = False, size: float | None = None,
+          align: Any = None, space_after: float = 0) -> Any:
+    p = doc.add_paragraph()
+    if text:
+        _write(p, text, bold=bold, size=size)
+    if align is not None:
+        p.alignment = align
+    p.paragraph_format.space_after = Pt(space_after)
+    return p
+
+
+def _cell(cell: _Cell, text: str, *, bold: bool = False, center: bool = False, size: float | None = None) -> _Cell:
+    """Put text in a cell (replacing what is there); line breaks become paragraphs."""
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    lines = text.split("\n") if text else [""]
+    first = cell.paragraphs[0]
+    for p in cell.paragraphs[1:]:
+        p._element.getparent().remove(p._element)
+    for n, line in enumerate(lines):
+        p = first if n == 0 else cell.add_paragraph()
+        _write(p, line, bold=bold, size=size)
+        if center:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return cell
+
+
+class _Grid:
+    """A table's cells looked up once: python-docx's `Table.cell` rebuilds the whole grid on every call."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.cells: list[list[_Cell]] = [list(row.cells) for row in table.rows]
+
+    def cell(self, r: int, c: int) -> _Cell:
+        return self.cells[r][c]
+
+
+def _table(doc: Any, rows: int, widths_cm: Sequence[float]) -> _Grid:
+    table: Table = doc.add_table(rows=rows, cols=len(widths_cm))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _widths(table, widths_cm)
+    return _Grid(table)
+
+
+def _widths(table: Table, widths_cm: Sequence[float]) -> None:
+    """Column widths in the table grid (LibreOffice reads these) and on every cell (Word reads those)."""
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+
+
+def _merge(grid: _Grid, r1: int, c1: int, r2: int, c2: int) -> _Cell:
+    """Merge a rectangle (each cell may be merged once: the others of the rectangle are gone afterwards)."""
+    merged: _Cell = grid.cell(r1, c1).merge(grid.cell(r2, c2))
+    return merged
+
+
+def _boxes(options: Sequence[OptionView], *, numbered: bool = False, sep: str = "  ") -> str:
+    parts = []
+    for n, o in enumerate(options, 1):
+        other = f"：{o.other_text}" if o.other_text else ""
+        prefix = f"{n}." if numbered else ""
+        parts.append(f"{prefix}{CHECKED if o.checked else UNCHECKED}{o.label}{other}")
+    return sep.join(parts)
+
+
+def _yes_no(value: bool | None, yes: str = "是", no: str = "否") -> str:
+    return f"{yes}{CHECKED if value is True else UNCHECKED} {no}{CHECKED if value is False else UNCHECKED}"
+
+
+def _raw(context: ReportContext, item_id: str) -> str:
+    value = context.raw.get(item_id)
+    return "" if value is None else str(value)
+
+
+def _save(doc: Any) -> bytes:
+    buf = BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# --- annex 1: the filing application --------------------------------------------------------------------------
+
+
+def _filing(context: ReportContext) -> bytes:
+    c = context
+    doc = _new_document()
+    _para(doc, "附件1", size=10.5)
+    _para(doc, c.title, bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+
+    widths = (1.6, 2.9, 4.3, 2.9, 4.3)
+    providers = c.entries("providers") or ({},)
+    # rows: 14 (section 1) + 6 (section 2) + 2 (section 3: the providers, the plan) + 1 (section 4)
+    n_rows = 14 + 6 + 2 + 1
+    t = _table(doc, n_rows, widths)
+
+    def row(r: int, label: str, value: str) -> None:
+        _cell(t.cell(r, 1), label)
+        _cell(_merge(t, r, 2, r, 4), value)
+
+    def pair(r: int, l1: str, v1: str, l2: str, v2: str) -> None:
+        _cell(t.cell(r, 1), l1)
+        _cell(t.cell(r, 2), v1)
+        _cell(t.cell(r, 3), l2)
+        _cell(t.cell(r, 4), v2)
+
+    # 1. 申报单位基本信息
+    _cell(_merge(t, 0, 0, 13, 0), "1.申报单位基本信息", bold=True, center=True)
+    row(0, "企业名称", c.text("company_name"))
+    pair(1, "统一社会信用代码", c.text("credit_code"), "法人代表", c.text("legal_rep"))
+    row(2, "通讯地址", c.text("address"))
+    pair(3, "联系人", c.text("contact_name"), "联系方式", c.text("contact_phone"))
+    row(4, "企业所属区、县（市）", c.text("district"))
+    row(5, "所属细分行业", _boxes(c.choices("industry")))
+    pair(6, "企业在职职工数（人）", f"{_raw(c, 'employees')}（截至申报日）",
+         "企业从事数字化工作人员数（人）", f"{_raw(c, 'digital_staff')}（截至申报日）")
+    pair(7, "主营产品", c.text("main_products"), "2023年主营业务收入（万元）", _raw(c, "revenue_2023"))
+    _cell(_merge(t, 8, 1, 9, 1), "企业类别\n（分类单选）")
+    _cell(_merge(t, 8, 2, 8, 4), _boxes(c.choices("enterprise_category")))
+    _cell(_merge(t, 9, 2, 9, 4), _boxes(c.choices("designated_size")))
+    little_giant = c.yes_no("little_giant_funded")
+    if little_giant is None and c.raw.get("enterprise_category") not in (None, "little_giant"):
+        little_giant = False  # only a 小巨人 is asked; any other enterprise is not a funded 小巨人
+    _cell(t.cell(10, 1), "企业获中央财政资金支持情况")
+    _cell(_merge(t, 10, 2, 10, 3), "已获得中央财政中小企业发展专项资金支持的专精特新“小巨人”企业\n"
+          + _yes_no(little_giant, "是", "不是"), size=9)
+    _cell(t.cell(10, 4), "已纳入《工业和信息化部办公厅 财政部办公厅关于开展财政支持中小企业数字化转型试点工作的"
+          "通知》（工信厅联企业〔2022〕22号）中改造试点的中小企业\n" + _yes_no(c.yes_no("pilot_2022"), "是", "不是"),
+          size=9)
+    row(11, "制造业中小企业数字化水平自测（参照附件4评测表）", _boxes(c.choices("self_test_level")))
+    row(12, "企业改造后目标数字化水平", _boxes(c.choices("target_level")))
+    row(13, "企业数字化基础简介", c.text("digital_foundation"))
+
+    # 2. 项目基本信息
+    r0 = 14
+    _cell(_merge(t, r0, 0, r0 + 5, 0), "2.项目基本信息", bold=True, center=True)
+    row(r0, "项目名称", c.text("project_name"))
+    row(r0 + 1, "项目实施期限",
+        f"{year_month(c.raw.get('project_start'))}至{year_month(c.raw.get('project_end'))}")
+    row(r0 + 2, "应用场景（可多选）", _boxes(c.choices("scenarios")))
+    row(r0 + 3, "上云用云计划（可多选）", _boxes(c.choices("cloud_plan")))
+    row(r0 + 4, "项目预期投入（万元/不含税）", _raw(c, "expected_investment"))
+    row(r0 + 5, "数字化转型项目投资额（万元）", _raw(c, "digital_investment"))
+
+    # 3. 合同服务商信息: a nested table, per provider the printed two lines (5 and 4 fields), labels over values
+    r0 = 20
+    _cell(_merge(t, r0, 0, r0 + 1, 0), "3.合同服务商信息", bold=True, center=True)
+    _provider_table(_merge(t, r0, 1, r0, 4), providers)
+    row(r0 + 1, "项目实施方案及内容", c.text("implementation_plan"))
+    r_plan = r0 + 1
+
+    # 4. 申报资料真实性声明
+    r = r_plan + 1
+    _cell(t.cell(r, 0), "4.申报资料真实性声明", bold=True, center=True)
+    body = _merge(t, r, 1, r, 4)
+    declaration = c.label("declaration")
+    confirmed = c.yes_no("declaration") is True
+    _cell(body, declaration)
+    p = body.add_paragraph()
+    _write(p, f"{CHECKED if confirmed else UNCHECKED}已阅读并确认以上声明")
+    p = body.add_paragraph()
+    p.paragraph_format.space_before = Pt(12)
+    _write(p, "法定代表人（签字）：")
+    _write(p, f"  {c.text('signatory') or ' ' * 12}  ", underline=True)
+    p = body.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    p.paragraph_format.space_before = Pt(12)
+    _write(p, "单位：（盖章）")
+    p = body.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _write(p, year_month_day(c.raw.get("signed_on")))
+    return _save(doc)
+
+
+_PROVIDER_TOP = (("单位名称", "name"), ("统一社会信用代码", "credit_code"), ("法人代表", "legal_rep"),
+                 ("联系人", "contact"), ("联系电话", "phone"))
+_PROVIDER_BOTTOM = (("合同名称", "contract_name"), ("合同编号", "contract_no"), ("合同签订日期", "contract_date"),
+                    ("主要承担的工作", "duties"))
+
+
+def _provider_table(cell: _Cell, providers: Sequence[dict[str, str]]) -> None:
+    table = cell.add_table(rows=4 * len(providers), cols=5)
+    table.style = "Table Grid"
+    table.autofit = False
+    _widths(table, (2.9,) * 5)  # the four merged columns beside the section cell: 14.4 cm
+    inner = _Grid(table)
+    for n, provider in enumerate(providers):
+        r = 4 * n
+        for offset, fields in ((0, _PROVIDER_TOP), (2, _PROVIDER_BOTTOM)):
+            if len(fields) == 4:  # 主要承担的工作 spans the last two columns
+                _merge(inner, r + offset, 3, r + offset, 4)
+                _merge(inner, r + offset + 1, 3, r + offset + 1, 4)
+            for col, (label, key) in enumerate(fields):
+                _cell(inner.cell(r + offset, col), label, bold=True, size=9)
+                _cell(inner.cell(r + offset + 1, col), provider.get(key, ""), size=9)
+    # drop the empty paragraph python-docx leaves before a nested table
+    first = cell.paragraphs[0]
+    if not first.text:
+        first._element.getparent().remove(first._element)
+    cell.add_paragraph()
+
+
+# --- Heilongjiang application --------------------------------------------------------------------------------
+
+_INSTRUCTIONS = (
+    "一、本申报表由申报黑龙江省中小企业数字化示范标杆的企业填写。",
+    "二、推荐单位为被推荐企业法人注册所在地的市（地）中小企业主管部门。",
+    "三、被推荐企业应根据实际情况认真填写表格各项内容。企业应为符合《中小企业划型标准规定》的企业，填写时参照国家统计局"
+    "《统计用产品分类目录》中的行业分类惯例。",
+    "四、推荐材料包括推荐表纸质件一式四份和电子文本，电子文本通过光盘递交，必须确保纸质件和电子文本的一致性。推荐表填报"
+    "项目页面不足时，可另附页。",
+    "五、纸质件请使用A4纸双面印刷，装订平整，采用普通纸质材料作为封面。",
+)
+
+
+def _page_break(doc: Any) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _money(context: ReportContext, item_id: str) -> str:
+    value = _raw(context, item_id)
+    return f"{value} 万元" if value else "万元"
+
+
+def _growth(context: ReportContext, computed_id: str) -> str:
+    for v in context.computed:
+        if v.id == computed_id:
+            return v.text.rstrip("%")
+    return "\u3000\u3000"
+
+
+def _cover(doc: Any, c: ReportContext) -> None:
+    for _ in range(5):
+        _para(doc)
+    _para(doc, "黑龙江省中小企业数字化", bold=True, size=24, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "示范标杆企业申报书", bold=True, size=24, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=80)
+    for label, value in (("申报单位：", c.company or c.text("applicant")), ("推荐单位：", c.text("recommender"))):
+        p = _para(doc, space_after=14)
+        p.paragraph_format.left_indent = Cm(2.5)
+        _write(p, label, size=15)
+        _write(p, f" {value} ".ljust(24, "\u3000"), size=15, underline=True)
+    p = _para(doc, space_after=14)
+    p.paragraph_format.left_indent = Cm(2.5)
+    _write(p, "填报日期：", size=15)
+    _write(p, year_month_day(c.raw.get("fill_date")), size=15)
+    for _ in range(8):
+        _para(doc)
+    _para(doc, "黑龙江省工业和信息化厅 制", size=15, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _basic_table(doc: Any, c: ReportContext) -> None:
+    _para(doc, "企业基本情况表", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    widths = (2.2, 2.0, 2.6, 3.4, 2.2, 3.6)
+    t = _table(doc, 17, widths)
+
+    def full(r: int, label: str, value: str) -> None:
+        _cell(_merge(t, r, 0, r, 1), label)
+        _cell(_merge(t, r, 2, r, 5), value)
+
+    full(0, "企业名称", c.company or c.text("applicant"))
+    _cell(_merge(t, 1, 0, 1, 1), "通讯地址")
+    _cell(_merge(t, 1, 2, 1, 3), c.text("address"))
+    _cell(t.cell(1, 4), "邮编")
+    _cell(t.cell(1, 5), c.text("postal_code"))
+    for r, (who, name_id, phone_id, mobile_id) in enumerate(
+            (("法人代表", "legal_rep", "legal_rep_phone", "legal_rep_mobile"),
+             ("联系人", "contact_name", "contact_phone", "contact_mobile")), 2):
+        _cell(t.cell(r, 0), who)
+        _cell(t.cell(r, 1), c.text(name_id))
+        _cell(t.cell(r, 2), "电话")
+        _cell(t.cell(r, 3), c.text(phone_id))
+        _cell(t.cell(r, 4), "手机")
+        _cell(t.cell(r, 5), c.text(mobile_id))
+    _cell(_merge(t, 4, 0, 4, 1), "传真")
+    _cell(_merge(t, 4, 2, 4, 3), c.text("fax"))
+    _cell(t.cell(4, 4), "E-mail")
+    _cell(t.cell(4, 5), c.text("email"))
+    _cell(_merge(t, 5, 0, 5, 1), "注册时间")
+    _cell(_merge(t, 5, 2, 5, 3), c.text("registered_on"))
+    _cell(t.cell(5, 4), "注册资本")
+    _cell(t.cell(5, 5), _money(c, "registered_capital"))
+    _cell(_merge(t, 6, 0, 6, 3), "根据《中小企业划型标准》（工信部联企业〔2011〕300号），企业规模属于")
+    _cell(_merge(t, 6, 4, 6, 5), _boxes(c.choices("enterprise_size"), sep=" "))
+    full(7, "企业类型", _boxes(c.choices("enterprise_type"), numbered=True, sep="    "))
+    full(8, "所属行业", c.text("industry"))
+    full(9, "具体细分领域名称", c.text("niche"))
+    # 经济效益: rows 10-14
+    _cell(_merge(t, 10, 0, 14, 0), "经济效益", center=True)
+    _cell(_merge(t, 10, 1, 12, 1), "2023年", center=True)
+    _cell(_merge(t, 13, 1, 14, 1), "2022年", center=True)
+    _cell(t.cell(10, 2), "资产总额")
+    _cell(t.cell(10, 3), _money(c, "assets_2023"))
+    _cell(t.cell(10, 4), "负债总额")
+    _cell(t.cell(10, 5), _money(c, "liabilities_2023"))
+    for r, label, value_id, growth_id, base in (
+            (11, "主营业务收入", "revenue_2023", "revenue_growth_2023", "2022"),
+            (12, "净利润总额", "profit_2023", "profit_growth_2023", "2022"),
+            (13, "主营业务收入", "revenue_2022", "revenue_growth_2022", "2021"),
+            (14, "净利润总额", "profit_2022", "profit_growth_2022", "2021")):
+        _cell(t.cell(r, 2), label)
+        _cell(_merge(t, r, 3, r, 5), f"{_money(c, value_id)}，比{base}年增长 {_growth(c, growth_id)} %")
+    full(15, "银行信用等级", c.text("bank_credit_rating"))
+    note = _merge(t, 16, 0, 16, 5)
+    _cell(note, "注：以上指标按2023年底数据填写", size=9)
+
+
+def _rubric_table(doc: Any, c: ReportContext) -> None:
+    r = c.rubric
+    assert r is not None
+    _para(doc, "黑龙江省中小企业数字化示范标杆企业", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, "自评得分情况表", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    widths = (1.1, 1.9, 7.0, 1.9, 1.9, 1.1, 1.1)
+    n_rows = 1 + sum(len(g.indicators) + 1 for s in r.sections for g in s.groups) + 1 + len(r.bonus) + 1 + 1
+    t = _table(doc, n_rows, widths)
+    heads = ("一级\n指标", "二级\n指标", "三级指标", "是/否\n满足", "是/否\n至少符合其中一项", "分值", "自评得分")
+    for col, head in enumerate(heads):
+        _cell(t.cell(0, col), head, bold=True, center=True, size=9)
+    row = 1
+
+    def num(text: str) -> str:
+        return text[:-3] if text.endswith(".00") else text
+
+    for s in r.sections:
+        s_rows = sum(len(g.indicators) + 1 for g in s.groups)
+        _cell(_merge(t, row, 0, row + s_rows - 1, 0), f"{s.name}\n（{num(s.maximum)}分）", center=True, size=9)
+        for g in s.groups:
+            n = len(g.indicators)
+            _cell(_merge(t, row, 1, row + n, 1), f"{g.name}（{num(g.maximum)}分）", center=True, size=9)
+            any_yes = g.any_yes if (g.any_yes or g.lost) else None
+            _cell(_merge(t, row, 4, row + n - 1, 4), _yes_no(any_yes), center=True, size=9)
+            for i in g.indicators:
+                _cell(t.cell(row, 2), f"{i.number}.{i.text}", size=9)
+                _cell(t.cell(row, 3), _yes_no(i.yes), center=True, size=9)
+                _cell(t.cell(row, 5), num(i.points), center=True, size=9)
+                _cell(t.cell(row, 6), num(i.earned), center=True, size=9)
+                row += 1
+            _cell(_merge(t, row, 2, row, 4), "分值小计", size=9)
+            _cell(t.cell(row, 5), num(g.maximum), center=True, size=9)
+            _cell(t.cell(row, 6), num(g.points), center=True, size=9)
+            row += 1
+    _cell(_merge(t, row, 0, row, 4), "分值汇总", size=9)
+    _cell(t.cell(row, 5), num(r.base_max), center=True, size=9)
+    _cell(t.cell(row, 6), num(r.base), center=True, size=9)
+    row += 1
+    _cell(_merge(t, row, 0, row + len(r.bonus), 0), f"加分项\n（{num(r.bonus_cap)}分）", center=True, size=9)
+    for b in r.bonus:
+        _cell(t.cell(row, 1), f"{b.name}（{num(b.indicator.points)}分）", center=True, size=9)
+        _cell(t.cell(row, 2), b.indicator.text, size=9)
+        _cell(t.cell(row, 3), _yes_no(b.indicator.yes), center=True, size=9)
+        _cell(t.cell(row, 5), num(b.indicator.points), center=True, size=9)
+        _cell(t.cell(row, 6), num(b.indicator.earned), center=True, size=9)
+        row += 1
+    _cell(_merge(t, row, 1, row, 4), "分值小计（此加分项，符合第一项加5分，第二项加10分，满分10分）", size=9)
+    _cell(t.cell(row, 5), num(r.bonus_cap), center=True, size=9)
+    _cell(t.cell(row, 6), num(r.bonus_points), center=True, size=9)
+    row += 1
+    _cell(_merge(t, row, 0, row, 4), "企业自评最终得分", bold=True, size=9)
+    _cell(t.cell(row, 6), num(r.total), bold=True, center=True, size=9)
+    _para(doc, "（单位：分）", size=9, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(doc, "注：以上每项指标按2023年底情况提供佐证情况填写“是/否满足”项，如是，在方框（□）内划“√”"
+               f"（例如“是{CHECKED}”），同时做自评，将自评得分填到相应列；按要求每项二级指标均应有得分，"
+               "如某二级指标评价为0分，则不能进入后序评审。", size=9)
+    if not r.gate_passed:
+        _para(doc, f"自评结果：以下二级指标得分为0分，不能进入后序评审——{'、'.join(r.failing)}。", bold=True, size=9)
+
+    if r.evidence:
+        _page_break(doc)
+        _para(doc, "佐证材料说明", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+        ev = _table(doc, 1 + len(r.evidence), (1.4, 7.0, 7.6))
+        for col, head in enumerate(("指标", "三级指标", "佐证材料")):
+            _cell(ev.cell(0, col), head, bold=True, center=True, size=9)
+        for n, (number, text, note) in enumerate(r.evidence, 1):
+            _cell(ev.cell(n, 0), str(number), center=True, size=9)
+            _cell(ev.cell(n, 1), text, size=9)
+            _cell(ev.cell(n, 2), note, size=9)
+
+
+def _heilongjiang(context: ReportContext) -> bytes:
+    if context.rubric is None:
+        raise DocxKindError(f"{context.form_id} has no points rubric")
+    doc = _new_document()
+    _cover(doc, context)
+    _page_break(doc)
+    _para(doc, "填 报 说 明", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    for line in _INSTRUCTIONS:
+        p = _para(doc, line, size=12, space_after=6)
+        p.paragraph_format.first_line_indent = Pt(24)
+        p.paragraph_format.line_spacing = 1.5
+    doc.add_section(WD_SECTION.NEW_PAGE)
+    _basic_table(doc, context)
+    _page_break(doc)
+    _rubric_table(doc, context)
+    return _save(doc)
+
+
+def render_docx(kind: str, context: ReportContext) -> bytes:
+    """The application as a .docx: kind FILING (annex 1) or RUBRIC (the Heilongjiang application)."""
+    if kind == FILING:
+        return _filing(context)
+    if kind == RUBRIC:
+        return _heilongjiang(context)
+    raise DocxKindError(f"no Word document for report kind {kind!r}; known: {', '.join(DOCX_KINDS)}")
+
+
+async def render_docx_async(kind: str, context: ReportContext) -> bytes:
+    return await asyncio.to_thread(render_docx, kind, context)
