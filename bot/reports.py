@@ -1,0 +1,150 @@
+"""The reports of a session, and the district summary table, as files: the one place channels ask for them.
+
+Reads the session (answers, who gave them, its audit trail) from the database, builds the report context
+(bot/rendering/context.py) and renders outside the event loop (threads), so other chats keep their response
+times while a PDF renders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db import repo
+from bot.db.models import AnswerRow, AuditEvent, InterviewSession, User
+from bot.interview.engine import Answer
+from bot.interview.schema import Form
+from bot.rendering.context import ELIGIBILITY, FILING, MIIT, RUBRIC, ReportContext, build_context
+from bot.rendering.docx import render_docx
+from bot.rendering.pdf import render_pdf
+from bot.rendering.xlsx import write_summary_xlsx
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+#: file name stems by report kind and language
+_NAMES = {
+    MIIT: {"zh": "数字化水平自评报告", "en": "digitalization-self-assessment"},
+    RUBRIC: {"zh": "示范标杆自评得分表", "en": "benchmark-self-scoring"},
+    ELIGIBILITY: {"zh": "备案资格自测结果", "en": "eligibility-check"},
+    FILING: {"zh": "试点改造项目备案申请表", "en": "pilot-project-filing"},
+}
+#: the forms whose applications also come as Word documents to stamp, sign and send
+_DOCX_KINDS = (FILING, RUBRIC)
+FILING_FORM = "hangzhou-filing"
+#: the item of the filing that names the district (企业所属区、县(市))
+DISTRICT_ITEM = "district"
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    name: str
+    content: bytes
+    mime: str
+
+
+async def _session_data(sessionmaker: async_sessionmaker[AsyncSession], session_id: int,
+                        *, with_audit: bool) -> tuple[InterviewSession, dict[str, Answer], frozenset[str], list[Any]]:
+    async with sessionmaker() as s:
+        row = await s.get(InterviewSession, session_id)
+        if row is None:
+            raise LookupError(session_id)
+        answers = repo.answers_of(row)
+        staff_items = frozenset(a.item_id for a in row.answers if a.by_staff)
+        audit: list[Any] = []
+        if with_audit:
+            names = {u.id: u.display_name or u.external_id for u in await s.scalars(select(User))}
+            for event in await repo.audit_trail(s, session_id):
+                audit.append({"at": event.at, "actor": names.get(event.actor_id or 0, ""), "kind": event.kind,
+                              "item_id": event.item_id, "old": event.old, "new": event.new})
+        return row, answers, staff_items, audit
+
+
+def context_for(form: Form, meta: _Meta, answers: dict[str, Answer], *, lang: str,
+                staff_items: frozenset[str] = frozenset(), audit: list[Any] | None = None) -> ReportContext:
+    submitted = meta.submitted_at.date().isoformat() if meta.submitted_at else ""
+    return build_context(form, answers, lang=lang, staff_items=staff_items, audit=audit,
+                         session_meta={"session": meta.id, "form_version": meta.form_version, "submitted": submitted})
+
+
+@dataclass(frozen=True)
+class _Meta:
+    id: int
+    form_version: int
+    submitted_at: datetime | None
+
+
+async def session_reports(sessionmaker: async_sessionmaker[AsyncSession], forms: dict[str, Form], session_id: int,
+                          *, lang: str, staff_copy: bool = False) -> list[ReportFile]:
+    """The files of one session: its PDF report, and the Word application where the form has one.
+
+    `staff_copy` adds the audit trail (who changed which item, from what to what) to the PDF.
+    """
+    row, answers, staff_items, audit = await _session_data(sessionmaker, session_id, with_audit=staff_copy)
+    form = forms[row.form_id]
+    meta = _Meta(row.id, row.form_version, row.submitted_at)
+    ctx = context_for(form, meta, answers, lang=lang, staff_items=staff_items, audit=audit if staff_copy else None)
+    stem = _NAMES[ctx.kind]["en" if lang == "en" else "zh"]
+    suffix = f"-{row.id}" + ("-staff" if staff_copy else "")
+    pdf = await asyncio.to_thread(render_pdf, ctx.kind, ctx)
+    files = [ReportFile(f"{stem}{suffix}.pdf", pdf, PDF)]
+    if ctx.kind in _DOCX_KINDS:
+        docx = await asyncio.to_thread(render_docx, ctx.kind, ctx)
+        files.append(ReportFile(f"{stem}{suffix}.docx", docx, DOCX))
+    return files
+
+
+def _district_ids(form: Form, district: str | None) -> set[str] | None:
+    if district is None:
+        return None
+    item = form.item(DISTRICT_ITEM)
+    options = getattr(item, "options", ())
+    wanted = {o.id for o in options if district in (o.id, o.label) or o.label.startswith(district)}
+    if not wanted:
+        raise LookupError(f"no district {district!r}; known: {', '.join(o.label for o in options)}")
+    return wanted
+
+
+async def export_district(sessionmaker: async_sessionmaker[AsyncSession], forms: dict[str, Form],
+                          target: str | Path | IO[bytes], *, district: str | None,
+                          filled_by: str | None = None, filled_on: date | None = None) -> int:
+    """Write the annex-5 summary table of the submitted filings (of `district`, or all) to `target`; returns the
+    number of filings.  The answers are read with two queries; contexts are built and the workbook streamed in a
+    worker thread, one filing at a time."""
+    form = forms[FILING_FORM]
+    wanted = _district_ids(form, district)  # an unknown district fails before anything is written
+    unit = filled_by or (f"{district}经济和信息化局" if district else "")
+    submitted = (InterviewSession.form_id == form.id) & (InterviewSession.status == "submitted")
+    async with sessionmaker() as s:
+        metas = [_Meta(r.id, r.form_version, r.submitted_at) for r in await s.execute(
+            select(InterviewSession.id, InterviewSession.form_version, InterviewSession.submitted_at)
+            .where(submitted).order_by(InterviewSession.submitted_at, InterviewSession.id))]
+        by_session: dict[int, dict[str, Answer]] = {}
+        for a in await s.execute(select(AnswerRow.session_id, AnswerRow.item_id, AnswerRow.value, AnswerRow.extra)
+                                 .join(InterviewSession, AnswerRow.session_id == InterviewSession.id)
+                                 .where(submitted)):
+            by_session.setdefault(a.session_id, {})[a.item_id] = Answer(a.value, a.extra)
+
+    def contexts() -> Iterator[ReportContext]:
+        for meta in metas:
+            answers = by_session.get(meta.id, {})
+            chosen = answers.get(DISTRICT_ITEM)
+            if wanted is not None and (chosen is None or chosen.value not in wanted):
+                continue
+            yield context_for(form, meta, answers, lang="zh")
+
+    return await asyncio.to_thread(write_summary_xlsx, contexts(), target, district=unit,
+                                   filled_on=filled_on or date.today())
+
+
+def audit_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    return [{"at": e.at, "actor_id": e.actor_id, "kind": e.kind, "item_id": e.item_id, "old": e.old, "new": e.new}
+            for e in events]
