@@ -69,6 +69,9 @@ class _Cached:
     version: int
     state: State
     status: str
+    #: the owner's external id, and the staff member holding the session (only they may change it then)
+    owner: str
+    held_by: str | None = None
 
 
 #: `apply` found the Telegram update already applied (a re-delivery): nothing was changed
@@ -123,10 +126,14 @@ class Interviews:
             row = await s.get(InterviewSession, session_id)
             if row is None:
                 raise LookupError(session_id)
-            cached = _Cached(row.id, row.owner_id, self.forms[row.form_id], row.version, repo.state_of(row),
-                             row.status)
+            cached = await self._cached_of(s, row)
         self._remember(cached)
         return cached
+
+    async def _cached_of(self, s: AsyncSession, row: InterviewSession) -> _Cached:
+        owner = await s.get(User, row.owner_id)
+        return _Cached(row.id, row.owner_id, self.forms[row.form_id], row.version, repo.state_of(row), row.status,
+                       owner.external_id if owner is not None else "", row.held_by)
 
     async def _user_id(self, external_id: str) -> int:
         known = self._users.get(external_id)
@@ -162,10 +169,15 @@ class Interviews:
             # touching the session makes it the person's current one (for /resume and typed answers)
             row.updated_at = datetime.now(UTC)
             await s.flush()  # bumps the version column
-            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status)
+            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, external_id, row.held_by)
         self._remember(cached)
         self._remember_current(external_id, opened.session_id)
         return opened
+
+    async def holder(self, session_id: int) -> tuple[str, str | None]:
+        """(owner, staff holding it or None) of a session."""
+        cached = await self._session(session_id)
+        return cached.owner, cached.held_by
 
     async def load(self, session_id: int) -> tuple[Form, State]:
         cached = await self._session(session_id)
@@ -186,8 +198,7 @@ class Interviews:
             if row is None:
                 self._remember_current(external_id, None)
                 return None
-            cached = _Cached(row.id, row.owner_id, self.forms[row.form_id], row.version, repo.state_of(row),
-                             row.status)
+            cached = await self._cached_of(s, row)
         self._remember(cached)
         self._remember_current(external_id, cached.session_id)
         return Opened(cached.session_id, cached.form, cached.state, resumed=True)
@@ -212,6 +223,11 @@ class Interviews:
                 return Step(cached.state, error=AnswerError("no_such_item"))
             if expect_cursor is not None and cached.state.cursor != expect_cursor:
                 return Step(cached.state, error=AnswerError("stale_button"))
+            if cached.held_by is not None and actor != cached.held_by:
+                return Step(cached.state, error=AnswerError("held_by_staff"))
+            if cached.held_by is None and actor != cached.owner:
+                return Step(cached.state, error=AnswerError("not_your_session"))
+            by_staff = by_staff or (cached.held_by is not None and actor == cached.held_by)
             step = engine.apply(cached.form, cached.state, event)
             if step.error is not None:
                 return step

@@ -47,6 +47,8 @@ class InterviewSession(Base):
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: optimistic lock: every UPDATE checks and bumps it, so two workers cannot both apply an answer
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: the staff member (external id) holding the session: while set, only they may change it
+    held_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -119,3 +121,27 @@ class EnterpriseProfile(Base):
     #: profile key → {"value": ..., "extra": ...}
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class StaffMember(Base):
+    """Helpdesk staff added in chat with /staff add (besides the STAFF_IDS of the configuration)."""
+
+    __tablename__ = "staff_members"
+
+    external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    added_by: Mapped[str | None] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ResumeCode(Base):
+    """A code that continues a session from another account or hands it to staff.  Only its SHA-256 is stored."""
+
+    __tablename__ = "resume_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("interview_sessions.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,317 @@
+"""Helpdesk: resume codes, staff, finding and taking over sessions, reopening, and erasing personal data.
+
+Channel-free (the Telegram staff commands in bot/telegram/ call these).  Rules kept here:
+- a resume code carries 80 bits of randomness, is stored only as its SHA-256, expires (7 days by default) and can
+  be revoked; guessing is slowed down per person (each failure after the fifth doubles the wait);
+- only staff (STAFF_IDS, or added by staff) may find, take, reopen or export; everything refuses others the same
+  way, whether or not a session exists;
+- one editor at a time: while staff hold a session only they can change it (Interviews.apply enforces it);
+  taking and handing back bump the session's version so every worker's cached copy is re-read;
+- erasing a person removes their sessions, answers, audit trail, profiles and codes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db import repo
+from bot.db.models import AnswerRow, AuditEvent, EnterpriseProfile, InterviewSession, ResumeCode, StaffMember, User
+from bot.interview.engine import progress
+from bot.interviews import Interviews
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: readable over the phone
+CODE_LENGTH = 17  # 30^17 ≈ 2^83 > 2^80
+CODE_TTL = timedelta(days=7)
+FREE_ATTEMPTS = 5
+
+
+class NotAllowed(Exception):
+    """The person may not do this (the same answer whether or not the session exists)."""
+
+
+class SlowDown(Exception):
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"wait {wait:.0f} s")
+        self.wait = wait
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    return re.sub(r"[\s\-_]", "", text).upper()
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def pretty_code(code: str) -> str:
+    """Groups of four or five for reading aloud: 'ABCD-EFGH-JKMN-PQRST'."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code) - 5, 4)) + "-" + code[-5:]
+
+
+def mask_phone(text: str) -> str:
+    """'13912345678' → '139****5678'; landlines keep area code and last 4 digits."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 7:
+        return "*" * len(text)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+@dataclass
+class _Attempts:
+    failures: int = 0
+    not_before: float = 0.0
+
+
+@dataclass(frozen=True)
+class Found:
+    session_id: int
+    form_id: str
+    status: str
+    answered: int
+    total: int
+    company: str
+    phone: str
+    held_by: str | None
+    owner: str
+
+
+@dataclass
+class Helpdesk:
+    interviews: Interviews
+    #: staff from the configuration (external ids such as "tg:123")
+    configured_staff: frozenset[str] = frozenset()
+    clock: Callable[[], float] = time.monotonic
+    _attempts: dict[str, _Attempts] = field(default_factory=dict)
+
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        return self.interviews.sessionmaker
+
+    # --- staff ---------------------------------------------------------------------------------------------
+
+    async def is_staff(self, external_id: str) -> bool:
+        if external_id in self.configured_staff:
+            return True
+        async with self.sessionmaker() as s:
+            return await s.get(StaffMember, external_id) is not None
+
+    async def require_staff(self, external_id: str) -> None:
+        if not await self.is_staff(external_id):
+            raise NotAllowed
+
+    async def add_staff(self, by: str, external_id: str) -> None:
+        await self.require_staff(by)
+        async with self.sessionmaker.begin() as s:
+            if await s.get(StaffMember, external_id) is None:
+                s.add(StaffMember(external_id=external_id, added_by=by))
+
+    # --- resume codes --------------------------------------------------------------------------------------
+
+    async def issue_code(self, session_id: int, by: str, *, ttl: timedelta = CODE_TTL) -> str:
+        """A new code for the session (its owner, or the staff member holding it, may ask)."""
+        owner, held_by = await self.interviews.holder(session_id)
+        if by not in (owner, held_by) and not await self.is_staff(by):
+            raise NotAllowed
+        code = new_code()
+        async with self.sessionmaker.begin() as s:
+            s.add(ResumeCode(session_id=session_id, code_hash=code_hash(code), created_by=by,
+                             expires_at=datetime.now(UTC) + ttl))
+            s.add(AuditEvent(session_id=session_id, kind="code", actor_id=await self._user_id(s, by)))
+        return code
+
+    async def revoke_codes(self, session_id: int, by: str) -> int:
+        owner, held_by = await self.interviews.holder(session_id)
+        if by not in (owner, held_by) and not await self.is_staff(by):
+            raise NotAllowed
+        async with self.sessionmaker.begin() as s:
+            result = await s.execute(update(ResumeCode).where(ResumeCode.session_id == session_id,
+                                                              ResumeCode.revoked_at.is_(None))
+                                     .values(revoked_at=datetime.now(UTC)))
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def _check_pace(self, who: str) -> None:
+        attempts = self._attempts.get(who)
+        if attempts is not None and self.clock() < attempts.not_before:
+            raise SlowDown(attempts.not_before - self.clock())
+
+    def _failed(self, who: str) -> None:
+        attempts = self._attempts.setdefault(who, _Attempts())
+        attempts.failures += 1
+        if attempts.failures >= FREE_ATTEMPTS:
+            attempts.not_before = self.clock() + 2 ** (attempts.failures - FREE_ATTEMPTS)
+
+    async def session_of_code(self, code: str, who: str) -> int:
+        """The session a valid code opens; LookupError for a wrong, expired or revoked code; SlowDown when
+        guessing.  Does not change anything."""
+        self._check_pace(who)
+        async with self.sessionmaker() as s:
+            row = await s.scalar(select(ResumeCode).where(ResumeCode.code_hash == code_hash(code)))
+        now = datetime.now(UTC)
+        if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
+            self._failed(who)
+            raise LookupError("no such code")
+        self._attempts.pop(who, None)
+        return row.session_id
+
+    async def redeem(self, code: str, who: str) -> tuple[int, str]:
+        """Use a code: staff take the session over; anyone else becomes its owner (the same person on another
+        account).  Returns (session id, "taken" | "moved")."""
+        session_id = await self.session_of_code(code, who)
+        if await self.is_staff(who):
+            await self.take(session_id, who)
+            return session_id, "taken"
+        await self._move(session_id, who)
+        return session_id, "moved"
+
+    async def _move(self, session_id: int, new_owner: str) -> None:
+        async with self.sessionmaker.begin() as s:
+            user = await repo.get_or_create_user(s, new_owner)
+            row = await s.get(InterviewSession, session_id)
+            assert row is not None
+            old = row.owner_id
+            row.owner_id = user.id
+            row.updated_at = datetime.now(UTC)
+            s.add(AuditEvent(session_id=session_id, actor_id=user.id, kind="moved", old={"owner": old},
+                             new={"owner": user.id}))
+        self.interviews.forget()
+
+    # --- finding and taking over ---------------------------------------------------------------------------
+
+    async def find(self, by: str, query: str) -> list[Found]:
+        """Sessions by company name, credit code, phone or resume code (staff only)."""
+        await self.require_staff(by)
+        text = query.strip()
+        ids: set[int] = set()
+        if normalise_code(text) and len(normalise_code(text)) == CODE_LENGTH:
+            with contextlib.suppress(LookupError):
+                ids.add(await self.session_of_code(text, by))
+        digits = re.sub(r"\D", "", text)
+        async with self.sessionmaker() as s:
+            rows = await s.execute(select(AnswerRow.session_id, AnswerRow.value)
+                                   .where(AnswerRow.item_id.in_(self._searchable_items())))
+            for session_id, value in rows:
+                if not isinstance(value, str):
+                    continue
+                by_text = bool(text) and text.upper() in value.upper()
+                by_digits = len(digits) >= 7 and digits in re.sub(r"\D", "", value)
+                if by_text or by_digits:
+                    ids.add(session_id)
+            return [await self._describe(s, session_id) for session_id in sorted(ids)]
+
+    def _searchable_items(self) -> set[str]:
+        """Items staff can search by: company names, credit codes and phone numbers of every form."""
+        return {i.id for form in self.interviews.forms.values() for i in form.items
+                if i.profile in ("company_name", "credit_code") or i.type in ("credit_code", "phone", "mobile",
+                                                                              "landline")}
+
+    async def _describe(self, s: AsyncSession, session_id: int) -> Found:
+        row = await s.get(InterviewSession, session_id)
+        assert row is not None
+        form = self.interviews.forms[row.form_id]
+        state = repo.state_of(row)
+        prog = progress(form, state.answers)
+        company = next((str(state.answers[i.id].value) for i in form.items
+                        if i.profile == "company_name" and i.id in state.answers), "")
+        phone = next((str(state.answers[i.id].value) for i in form.items
+                      if i.type in ("phone", "mobile", "landline") and i.id in state.answers
+                      and state.answers[i.id].value), "")
+        owner = await s.get(User, row.owner_id)
+        return Found(row.id, row.form_id, row.status, prog.answered, prog.total, company, phone, row.held_by,
+                     owner.external_id if owner else "")
+
+    async def take(self, session_id: int, staff: str) -> str:
+        """Hold the session; returns the owner's external id (to tell them)."""
+        await self.require_staff(staff)
+        return await self._hold(session_id, staff, staff)
+
+    async def handback(self, session_id: int, staff: str) -> str:
+        await self.require_staff(staff)
+        _, held_by = await self.interviews.holder(session_id)
+        if held_by != staff:
+            raise NotAllowed
+        return await self._hold(session_id, None, staff)
+
+    async def _hold(self, session_id: int, holder: str | None, actor: str) -> str:
+        async with self.sessionmaker.begin() as s:
+            row = await s.get(InterviewSession, session_id)
+            if row is None:
+                raise NotAllowed
+            row.held_by = holder
+            row.updated_at = datetime.now(UTC)  # bumps the version: cached copies elsewhere are re-read
+            s.add(AuditEvent(session_id=session_id, actor_id=await self._user_id(s, actor),
+                             kind="take" if holder else "handback"))
+            owner = await s.get(User, row.owner_id)
+        self.interviews.forget(session_id)
+        return owner.external_id if owner else ""
+
+    async def reopen(self, session_id: int, staff: str, reason: str) -> str:
+        """Unlock a submitted session for correction; the reason is kept in the audit trail."""
+        await self.require_staff(staff)
+        async with self.sessionmaker.begin() as s:
+            row = await s.get(InterviewSession, session_id)
+            if row is None or row.status != "submitted":
+                raise NotAllowed
+            row.status = "active"
+            row.state = {**(row.state or {}), "submitted": False, "cursor": None}
+            row.submitted_at = None
+            s.add(AuditEvent(session_id=session_id, actor_id=await self._user_id(s, staff), kind="reopen",
+                             new={"reason": reason}))
+            owner = await s.get(User, row.owner_id)
+        self.interviews.forget(session_id)
+        return owner.external_id if owner else ""
+
+    async def audit(self, session_id: int, staff: str) -> list[AuditEvent]:
+        await self.require_staff(staff)
+        async with self.sessionmaker() as s:
+            return await repo.audit_trail(s, session_id)
+
+    # --- personal data -------------------------------------------------------------------------------------
+
+    async def forget_person(self, external_id: str) -> int:
+        """Erase everything about a person: sessions (with answers, audit trail, codes), profiles, the account.
+        Returns the number of sessions erased.  Cannot be undone."""
+        async with self.sessionmaker.begin() as s:
+            user = await repo.find_user(s, external_id)
+            if user is None:
+                return 0
+            ids = list(await s.scalars(select(InterviewSession.id).where(InterviewSession.owner_id == user.id)))
+            await _delete_sessions(s, ids)
+            await s.execute(delete(EnterpriseProfile).where(EnterpriseProfile.owner_id == user.id))
+            await s.execute(update(AnswerRow).where(AnswerRow.answered_by == user.id).values(answered_by=None))
+            await s.execute(update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_id=None))
+            await s.delete(user)
+        self.interviews.forget()
+        return len(ids)
+
+    async def _user_id(self, s: AsyncSession, external_id: str) -> int:
+        return (await repo.get_or_create_user(s, external_id)).id
+
+
+async def _delete_sessions(s: AsyncSession, ids: Iterable[int]) -> None:
+    ids = list(ids)
+    if not ids:
+        return
+    for table in (AnswerRow, AuditEvent, ResumeCode):
+        await s.execute(delete(table).where(table.session_id.in_(ids)))
+    await s.execute(delete(InterviewSession).where(InterviewSession.id.in_(ids)))
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes (stored as UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+

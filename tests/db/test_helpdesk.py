@@ -1,0 +1,143 @@
+"""Helpdesk rules: codes, staff only, one editor at a time, reopening, erasing a person."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db.engine import sessionmaker
+from bot.db.models import AnswerRow, AuditEvent, InterviewSession, ResumeCode, User
+from bot.helpdesk import CODE_LENGTH, Helpdesk, NotAllowed, SlowDown, code_hash, mask_phone, new_code
+from bot.interview.engine import Submit, Text
+from bot.interview.schema import Form
+from bot.interviews import Interviews
+
+STAFF = "tg:900"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+async def desk(db_engine: AsyncEngine, forms: dict[str, Form]) -> AsyncIterator[Helpdesk]:
+    interviews = Interviews(sessionmaker(db_engine), forms)
+    yield Helpdesk(interviews, frozenset({STAFF}), clock=Clock())
+    await interviews.close()
+
+
+def test_codes_are_long_random_and_readable() -> None:
+    codes = {new_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    assert all(len(c) == CODE_LENGTH and not set(c) & set("01OILU") for c in codes)
+    assert 30 ** CODE_LENGTH > 2 ** 80
+    assert mask_phone("13912345678") == "139****5678"
+
+
+async def test_code_moves_the_session_to_another_account_and_is_stored_hashed(desk: Helpdesk,
+                                                                             db_engine: AsyncEngine) -> None:
+    opened = await desk.interviews.open("tg:1", "miit-2022")
+    await desk.interviews.apply(opened.session_id, Text("2"), actor="tg:1")
+    code = await desk.issue_code(opened.session_id, "tg:1")
+    async with sessionmaker(db_engine)() as s:
+        stored = list(await s.scalars(select(ResumeCode.code_hash)))
+    assert stored == [code_hash(code)] and code not in stored[0]
+    session_id, how = await desk.redeem(code.lower(), "tg:2")  # the same person, a new phone
+    assert (session_id, how) == (opened.session_id, "moved")
+    current = await desk.interviews.current("tg:2")
+    assert current is not None and current.state.cursor == "q2"
+    step = await desk.interviews.apply(opened.session_id, Text("1"), actor="tg:1")  # the old account
+    assert step.error is not None and step.error.code == "not_your_session"
+
+
+async def test_expired_and_revoked_codes_fail_and_guessing_slows_down(desk: Helpdesk) -> None:
+    opened = await desk.interviews.open("tg:3", "miit-2022")
+    old = await desk.issue_code(opened.session_id, "tg:3", ttl=timedelta(seconds=-1))
+    with pytest.raises(LookupError):
+        await desk.session_of_code(old, "tg:4")
+    revoked = await desk.issue_code(opened.session_id, "tg:3")
+    assert await desk.revoke_codes(opened.session_id, "tg:3") == 2  # the expired one too
+    with pytest.raises(LookupError):
+        await desk.session_of_code(revoked, "tg:4")
+    for _ in range(3):
+        with pytest.raises(LookupError):
+            await desk.session_of_code(new_code(), "tg:4")
+    with pytest.raises(SlowDown):  # the fifth failure set a wait
+        await desk.session_of_code(new_code(), "tg:4")
+    clock = desk.clock
+    assert isinstance(clock, Clock)
+    clock.now += 1.5
+    with pytest.raises(LookupError):
+        await desk.session_of_code(new_code(), "tg:4")
+    with pytest.raises(SlowDown) as slow:
+        await desk.session_of_code(new_code(), "tg:4")
+    assert slow.value.wait > 1.5  # each failure doubles the wait
+
+
+async def test_staff_take_answer_hand_back_and_the_owner_is_locked_out_meanwhile(desk: Helpdesk,
+                                                                                db_engine: AsyncEngine) -> None:
+    opened = await desk.interviews.open("tg:5", "miit-2022")
+    await desk.interviews.apply(opened.session_id, Text("2"), actor="tg:5")
+    with pytest.raises(NotAllowed):
+        await desk.take(opened.session_id, "tg:6")  # not staff
+    assert await desk.take(opened.session_id, STAFF) == "tg:5"
+    held = await desk.interviews.apply(opened.session_id, Text("3"), actor="tg:5")
+    assert held.error is not None and held.error.code == "held_by_staff"
+    by_staff = await desk.interviews.apply(opened.session_id, Text("20%"), actor=STAFF)
+    assert by_staff.error is None
+    assert await desk.handback(opened.session_id, STAFF) == "tg:5"
+    assert (await desk.interviews.apply(opened.session_id, Text("1"), actor="tg:5")).error is None
+    async with sessionmaker(db_engine)() as s:
+        rows = {a.item_id: a.by_staff for a in await s.scalars(select(AnswerRow))}
+        kinds = [e.kind for e in await s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert rows == {"q1": False, "q2": True, "q3": False}
+    assert kinds == ["start", "answer", "take", "answer", "handback", "answer"]
+
+
+async def test_find_by_company_credit_code_phone_or_code_is_staff_only(desk: Helpdesk) -> None:
+    opened = await desk.interviews.open("tg:7", "hangzhou-eligibility")
+    for text in ("是", "杭州示例精密机械有限公司"):
+        assert (await desk.interviews.apply(opened.session_id, Text(text), actor="tg:7")).error is None
+    with pytest.raises(NotAllowed):
+        await desk.find("tg:7", "示例")
+    found = await desk.find(STAFF, "示例精密")
+    assert [f.session_id for f in found] == [opened.session_id] and found[0].company.startswith("杭州示例")
+    code = await desk.issue_code(opened.session_id, "tg:7")
+    assert [f.session_id for f in await desk.find(STAFF, code)] == [opened.session_id]
+    assert await desk.find(STAFF, "不存在的公司") == []
+
+
+async def test_reopen_a_submitted_session_with_a_reason(desk: Helpdesk) -> None:
+    opened = await desk.interviews.open("tg:8", "hangzhou-eligibility")
+    for text in ("是", "乙公司", "1", "50", "800", "3", "否"):
+        step = await desk.interviews.apply(opened.session_id, Text(text), actor="tg:8")
+        assert step.error is None, (text, step.error)
+    assert (await desk.interviews.apply(opened.session_id, Submit(), actor="tg:8")).state.submitted
+    with pytest.raises(NotAllowed):
+        await desk.reopen(opened.session_id, "tg:8", "改一下")
+    await desk.reopen(opened.session_id, STAFF, "员工数填错")
+    again = await desk.interviews.current("tg:8")
+    assert again is not None and not again.state.submitted
+
+
+async def test_forgetting_a_person_erases_everything(desk: Helpdesk, db_engine: AsyncEngine) -> None:
+    opened = await desk.interviews.open("tg:10", "miit-2022")
+    await desk.interviews.apply(opened.session_id, Text("2"), actor="tg:10")
+    await desk.issue_code(opened.session_id, "tg:10")
+    other = await desk.interviews.open("tg:11", "miit-2022")
+    await desk.interviews.apply(other.session_id, Text("1"), actor="tg:11")
+    assert await desk.forget_person("tg:10") == 1
+    async with sessionmaker(db_engine)() as s:
+        assert await s.scalar(select(func.count()).select_from(InterviewSession)) == 1
+        assert await s.scalar(select(func.count()).select_from(ResumeCode)) == 0
+        assert await s.scalar(select(func.count()).select_from(AnswerRow)) == 1
+        assert await s.scalar(select(User).where(User.external_id == "tg:10")) is None
+    assert await desk.interviews.current("tg:10") is None
