@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -15,13 +14,6 @@ from bot.db.models import AnswerRow, AuditEvent, InterviewSession, ProcessedUpda
 from bot.interview.engine import Text
 from bot.interview.schema import Form
 from bot.interviews import DUPLICATE, Interviews
-
-
-@pytest.fixture
-async def service(db_engine: AsyncEngine, forms: dict[str, Form]) -> AsyncIterator[Interviews]:
-    service = Interviews(sessionmaker(db_engine), forms)
-    yield service
-    await service.close()
 
 
 async def test_concurrent_answers_share_transactions_and_all_land(service: Interviews, db_engine: AsyncEngine) -> None:

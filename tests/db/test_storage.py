@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -15,15 +14,7 @@ from bot.db.engine import sessionmaker
 from bot.db.models import AnswerRow, AuditEvent, InterviewSession, User
 from bot.interview import engine
 from bot.interview.engine import Answer, Text
-from bot.interview.schema import Form
 from bot.interviews import Interviews
-
-
-@pytest.fixture
-async def service(db_engine: AsyncEngine, forms: dict[str, Form]) -> AsyncIterator[Interviews]:
-    service = Interviews(sessionmaker(db_engine), forms)
-    yield service
-    await service.close()
 
 
 async def test_an_answer_is_committed_with_who_and_an_audit_event(service: Interviews, db_engine: AsyncEngine) -> None:
