@@ -1,6 +1,8 @@
-"""Command line: python -m bot {run,console,score,forms,db}.
+"""Command line: python -m bot {run,console,export,score,forms,db}.
 
-Only `run` talks to Telegram and imports aiogram; the other commands stay fast.
+Only `run` talks to Telegram and imports aiogram; the other commands stay fast.  The rendering libraries
+(WeasyPrint, python-docx, openpyxl, through bot.reports) are imported only by the commands that write files:
+`console --out` when it writes a report, and `export`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import asyncio
 import getpass
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -84,12 +87,16 @@ def cmd_console(args: argparse.Namespace) -> int:
         print(f"unknown form {args.form!r}; known: {', '.join(forms)}", file=sys.stderr)
         return 2
 
+    out_dir = Path(args.out).expanduser() if getattr(args, "out", None) else None
+
     async def main() -> None:
         engine, maker = await _open_db(args.database_url or settings.database_url)
+        interviews = Interviews(maker, forms)
         try:
-            console = Console(Interviews(maker, forms), user=args.user, lang=args.lang or settings.default_lang)
+            console = Console(interviews, user=args.user, lang=args.lang or settings.default_lang, out_dir=out_dir)
             await console.run(args.form, _read_line)
         finally:
+            await interviews.close()
             await engine.dispose()
 
     asyncio.run(main())
@@ -99,6 +106,65 @@ def cmd_console(args: argparse.Namespace) -> int:
 def _read_line() -> str | None:
     line = sys.stdin.readline()
     return None if line == "" else line
+
+
+#: the interview whose submissions make up the district summary table, and its district question
+FILING_FORM = "hangzhou-filing"
+DISTRICT_ITEM = "district"
+
+
+def _district_label(forms: dict[str, Any], name: str) -> tuple[str | None, list[str]]:
+    """The district `name` means (its printed label; an option id or the start of a label will do), and all
+    the district labels.  None when it names no district, or several."""
+    options = getattr(forms[FILING_FORM].item(DISTRICT_ITEM), "options", ())
+    labels = [o.label for o in options]
+    key = name.strip()
+    if not key:
+        return None, labels
+    exact = [o.label for o in options if key in (o.id, o.label)]
+    found = exact or [o.label for o in options if o.label.startswith(key)]
+    return (found[0] if len(found) == 1 else None), labels
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = _settings()
+    forms = load_forms()
+    district: str | None = None
+    if args.district is not None:
+        district, labels = _district_label(forms, args.district)
+        if district is None:
+            print(f"unknown district {args.district!r}; the {len(labels)} districts and counties of Hangzhou are: "
+                  f"{'、'.join(labels)}", file=sys.stderr)
+            return 2
+    try:
+        filled_on = date.fromisoformat(args.filled_on) if args.filled_on else date.today()
+    except ValueError:
+        print(f"--filled-on wants a date such as 2024-03-11, not {args.filled_on!r}", file=sys.stderr)
+        return 2
+    target = Path(args.out).expanduser()
+
+    async def main() -> int:
+        from bot.reports import export_district  # openpyxl: imported only here
+
+        engine, maker = await _open_db(args.database_url or settings.database_url)
+        try:
+            return await export_district(maker, forms, target, district=district, filled_by=args.filled_by,
+                                         filled_on=filled_on)
+        finally:
+            await engine.dispose()
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        count = asyncio.run(main())
+    except LookupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"cannot write {target}: {exc}", file=sys.stderr)
+        return 1
+    scope = district or "all districts"
+    print(f"{count} submitted filing(s) of {scope} written to {target}")
+    return 0
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -123,7 +189,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "Starting the terminal channel instead (the same interviews, answers kept in the same database).\n",
             file=sys.stderr,
         )
-        args.user, args.lang, args.database_url = getpass.getuser(), None, None
+        args.user, args.lang, args.database_url, args.out = getpass.getuser(), None, None, None
         return cmd_console(args)
     from bot.telegram import run_bot  # imports aiogram
 
@@ -143,7 +209,25 @@ def main(argv: list[str] | None = None) -> int:
     con.add_argument("--lang", choices=["zh", "en"], type=normalise_lang)
     con.add_argument("--user", default=getpass.getuser(), help="whose session to open or resume")
     con.add_argument("--database-url", help="overrides DATABASE_URL")
+    con.add_argument("--out", metavar="DIR",
+                     help="folder for the report files (PDF; Word for the filing and benchmark forms), created if "
+                          "missing: written when the interview is submitted, and on the command report (报告)")
     con.set_defaults(func=cmd_console)
+
+    export = sub.add_parser(
+        "export", help="write the annex-5 summary table (备案汇总表) of submitted hangzhou-filing applications",
+        description="Write the annex-5 summary table (区、县（市）备案汇总表) of the submitted hangzhou-filing "
+                    "applications as an .xlsx workbook.  With --district, only that district's filings, and the "
+                    "table's 填报单位 reads '<district>经济和信息化局'; without it, the filings of all 13 districts "
+                    "and counties in one table, with 填报单位 left empty unless --filled-by is given.")
+    export.add_argument("--district", metavar="NAME",
+                        help="a district or county of Hangzhou, e.g. 滨江区 (or its start, 滨江, or its id, "
+                             "binjiang); default: all districts")
+    export.add_argument("--out", metavar="FILE.xlsx", required=True, help="the workbook to write (overwritten)")
+    export.add_argument("--database-url", help="overrides DATABASE_URL")
+    export.add_argument("--filled-by", metavar="TEXT", help="填报单位 (default: '<district>经济和信息化局')")
+    export.add_argument("--filled-on", metavar="YYYY-MM-DD", help="填报时间 (default: today)")
+    export.set_defaults(func=cmd_export)
 
     score = sub.add_parser("score", help="evaluate a set of answers and print JSON")
     score.add_argument("form_id")

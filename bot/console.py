@@ -3,20 +3,24 @@
 Works when stdin is a pipe, so a script can answer every question.  Every accepted answer is committed before
 the next question is printed; quitting (or the input ending, or the process being killed) loses nothing, and
 running again resumes at the first unanswered item.
+
+Report files: given an output folder (`--out DIR`), the console writes the session's PDF (and Word application,
+where the form has one) there when the interview is submitted, and whenever the person types `report` (报告).
+The rendering libraries are imported only then, so answering stays light.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
 from bot.i18n import Translator, normalise_lang
 from bot.interview import engine
 from bot.interview.engine import Answer, Input, Question, ReviewScreen, Screen, State
-from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice
+from bot.interview.schema import ChoiceItem, DateItem, Form, FormattedItem, GroupItem, Item, MultiChoice
 from bot.interviews import Interviews
 from bot.present import (
     answer_text,
@@ -47,6 +51,34 @@ _EDIT = re.compile(r"^(?:edit|修改|改)\s*(\d+)$", re.IGNORECASE)
 _LANG = re.compile(r"^(?:lang|语言)\s+(\S+)$", re.IGNORECASE)
 _REMOVE = re.compile(r"^(?:remove|删除)\s*(\d+)$", re.IGNORECASE)
 _FILE = re.compile(r"^(?:file|文件)\s+(.+)$", re.IGNORECASE)
+#: console-only commands (not in COMMANDS, which the Telegram channel shares)
+_REPORT = ("report", "报告")
+
+
+def format_hint(item: Item, tr: Translator, answers: Mapping[str, Answer] | None = None) -> str:
+    """How a formatted value or a date is typed, in a line ("" for other items)."""
+    if isinstance(item, FormattedItem):
+        hints = {
+            "credit_code": tr.ui("Format: 18-character unified social credit code"),
+            "mobile": tr.ui("Format: 11-digit mobile number, e.g. 13812345678"),
+            "landline": tr.ui("Format: landline with area code, e.g. 0571-85257095 (extension optional)"),
+            "phone": tr.ui("Format: mobile (11 digits) or landline with area code, e.g. 0571-85257095"),
+            "email": tr.ui("Format: e-mail address, e.g. name@example.com"),
+            "postal_code": tr.ui("Format: 6-digit postal code, e.g. 310052"),
+        }
+        return hints.get(item.type, "")
+    if isinstance(item, DateItem):
+        start = (answers or {}).get(item.after) if item.after else None
+        if item.type == "year_month":
+            if start is not None and start.value is not None:
+                return tr.ui("Format: year and month, e.g. 2024-03, later than {start}", start=start.value)
+            return tr.ui("Format: year and month, e.g. 2024-03")
+        if start is not None and start.value is not None:
+            return tr.ui("Format: date, e.g. 2024-03-11, later than {start}", start=start.value)
+        if item.not_future:
+            return tr.ui("Format: date, e.g. 2024-03-11, not later than today")
+        return tr.ui("Format: date, e.g. 2024-03-11")
+    return ""
 
 
 def command_of(text: str) -> str | None:
@@ -58,11 +90,16 @@ def command_of(text: str) -> str | None:
 
 
 class Console:
-    def __init__(self, interviews: Interviews, *, user: str, lang: str, out: TextIO = sys.stdout) -> None:
+    def __init__(self, interviews: Interviews, *, user: str, lang: str, out: TextIO = sys.stdout,
+                 out_dir: Path | None = None) -> None:
         self.interviews = interviews
         self.external_id = f"console:{user}"
         self.tr = Translator(lang)
         self.out = out
+        #: where report files are written (None: not written; the person is told how)
+        self.out_dir = out_dir
+        #: the item of the question shown last (None after a review or result screen)
+        self._last_item: str | None = None
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -97,6 +134,9 @@ class Console:
             if event == "help":
                 self.help(form, state)
                 continue
+            if event == "report":
+                await self.report(form, opened.session_id, state)
+                continue
             if isinstance(event, str):
                 self.say(event)
                 continue
@@ -120,6 +160,7 @@ class Console:
                                               "the gate.", group=tr.form(name)))
             self.show(form, state, engine.screen(form, state))
             if state.submitted:
+                await self.report(form, opened.session_id, state)
                 return state
 
     def parse(self, form: Form, state: State, text: str) -> Input | str:
@@ -143,6 +184,8 @@ class Console:
             return engine.Attach(file_id=f"file:{path.resolve()}", name=path.name)
         if command in ("quit", "help"):
             return command
+        if text.strip().lower() in _REPORT:
+            return "report"
         if m := _LANG.match(text):
             self.tr = Translator(normalise_lang(m.group(1)))
             return self.tr.ui("Language: English") if self.tr.lang == "en" else "语言：中文"
@@ -165,6 +208,7 @@ class Console:
                 self.say(tr.ui("Several numbers separated by spaces, e.g. 1 3 4."))
         self.say(tr.ui("Commands: back (返回), skip (跳过, optional questions), review (检查), "
                        "quit (退出; answers are kept), lang en / lang zh."))
+        self.say(tr.ui("report (报告): write the report files (PDF, Word) into the --out folder."))
 
     def show_options(self, item: Item) -> None:
         tr = self.tr
@@ -178,16 +222,25 @@ class Console:
         elif getattr(item, "accepts_file", False):
             self.say(tr.ui("  (you may attach a file: file PATH)"))
 
-    def show_question(self, scr: Question) -> None:
+    def hints(self, item: Item) -> str:
+        """"（单选，选填）" / " (single choice, optional)": only the hints there are, or nothing."""
+        tr = self.tr
+        parts = [h for h in (kind_hint(item, tr), "" if item.required else tr.ui("optional")) if h]
+        if not parts:
+            return ""
+        return " (" + ", ".join(parts) + ")" if tr.lang == "en" else "（" + "，".join(parts) + "）"
+
+    def show_question(self, scr: Question, answers: Mapping[str, Answer] | None = None) -> None:
         tr = self.tr
         item = scr.item
         self.say()
-        if scr.new_section and item.section:
-            self.say(f"【{tr.form(item.section)}】")
-        hint = kind_hint(item, tr)
-        optional = "" if item.required else tr.ui(", optional")
-        self.say(f"[{progress_line(scr.progress, tr)}] {tr.form(item.text)}"
-                 + (f"（{hint}{optional}）" if hint or optional else ""))
+        # inside a repeatable group, its heading is printed once, not again before each field
+        again = isinstance(item, GroupItem) and self._last_item == item.id and not scr.asking_other
+        self._last_item = item.id
+        if not again:
+            if scr.new_section and item.section:
+                self.say(f"【{tr.form(item.section)}】")
+            self.say(f"[{progress_line(scr.progress, tr)}] {tr.form(item.text)}{self.hints(item)}")
         if scr.asking_other:
             self.say(tr.ui("Please say what “other” is:"))
             return
@@ -195,20 +248,27 @@ class Console:
             group = scr.group
             entries = group.entries if group is not None else tuple(scr.answer.value if scr.answer and
                                                                     scr.answer.value else ())
-            if scr.field is None:
+            field = scr.field
+            if group is None and not entries:
+                field = item.fields[0]  # a group with no entry yet starts with the first field of entry 1
+            if field is None:
                 for n, entry in enumerate(entries, 1):
                     self.say(f"  {n}. {entry_text(item, entry, tr)}")
                 self.say(tr.ui("Type add (新增), edit N (修改 N), remove N (删除 N), or done (完成)."))
                 return
             number = (group.editing + 1) if group is not None and group.editing is not None else len(entries) + 1
-            self.say(f"  {tr.form(item.entry)} {number} · {tr.form(scr.field.text)}")
-            self.show_options(scr.field)
-            if group is not None and scr.field.id in group.current:
-                current = Answer(group.current[scr.field.id])
-                self.say(tr.ui("  current answer: {answer}", answer=answer_text(scr.field, current, tr))
+            self.say(f"  {tr.form(item.entry)} {number} · {tr.form(field.text)}{self.hints(field)}")
+            self.show_options(field)
+            if line := format_hint(field, tr):
+                self.say("  " + line)
+            if group is not None and field.id in group.current:
+                current = Answer(group.current[field.id])
+                self.say(tr.ui("  current answer: {answer}", answer=answer_text(field, current, tr))
                          + tr.ui(" (keep: 沿用)"))
             return
         self.show_options(item)
+        if line := format_hint(item, tr, answers):
+            self.say("  " + line)
         if scr.answer is not None:
             self.say(tr.ui("  current answer: {answer}", answer=answer_text(item, scr.answer, tr)))
         elif scr.suggestion is not None:
@@ -218,8 +278,9 @@ class Console:
     def show(self, form: Form, state: State, scr: Screen) -> None:
         tr = self.tr
         if isinstance(scr, Question):
-            self.show_question(scr)
+            self.show_question(scr, state.answers)
             return
+        self._last_item = None
         if isinstance(scr, ReviewScreen):
             self.say()
             self.say(tr.ui("== Review: {answered}/{total} answered ==", answered=scr.progress.answered,
@@ -238,3 +299,39 @@ class Console:
         self.say(tr.ui("Submitted. Thank you!"))
         for line in result_lines(form, evaluate(form, state.answers), tr):
             self.say(line.text)
+
+    # --- report files --------------------------------------------------------------------------------------
+
+    async def report(self, form: Form, session_id: int, state: State) -> None:
+        """Write the report files of this session (or, while it has no answers yet, of the person's latest
+        submitted session of the same form) into the output folder, and print their paths.  Never raises: the
+        answers are already saved, a failed rendering is only told."""
+        tr = self.tr
+        if self.out_dir is None:
+            self.say(tr.ui("Report files (PDF, Word) are written only with --out DIR: run the same command "
+                           "with e.g. --out ./reports and type report (报告)."))
+            return
+        try:
+            target = session_id if state.answers else await self._latest_submitted(form.id)
+            if target is None:
+                self.say(tr.ui("There is nothing to report yet: this interview has no answers."))
+                return
+            from bot.reports import session_reports  # renders PDF and Word: imported only when needed
+
+            files = await session_reports(self.interviews.sessionmaker, self.interviews.forms, target,
+                                          lang=tr.lang)
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            for file in files:
+                path = self.out_dir / file.name
+                path.write_bytes(file.content)
+                self.say(tr.ui("Report written: {path}", path=str(path)))
+        except Exception as exc:  # the interview is saved: a report that fails must not end the run
+            self.say("✗ " + tr.ui("The report files could not be written: {error}", error=str(exc) or repr(exc)))
+
+    async def _latest_submitted(self, form_id: str) -> int | None:
+        from bot.db import repo
+
+        async with self.interviews.sessionmaker() as s:
+            user = await repo.find_user(s, self.external_id)
+            row = None if user is None else await repo.latest_session(s, user.id, form_id, status="submitted")
+            return None if row is None else row.id

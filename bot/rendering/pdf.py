@@ -16,8 +16,8 @@ chooses.  The check boxes ☑ ☐ come from DejaVu Sans (fonts-dejavu-core).  Fo
 from __future__ import annotations
 
 import asyncio
-import os
 import atexit
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
