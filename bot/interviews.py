@@ -174,6 +174,13 @@ class Interviews:
         self._remember_current(external_id, opened.session_id)
         return opened
 
+    def focus(self, external_id: str, session_id: int | None) -> None:
+        """Make a session the person's current one (staff taking one over), or (None) read it again next time."""
+        if session_id is None:
+            self._current.pop(external_id, None)
+        else:
+            self._remember_current(external_id, session_id)
+
     async def holder(self, session_id: int) -> tuple[str, str | None]:
         """(owner, staff holding it or None) of a session."""
         cached = await self._session(session_id)
@@ -193,8 +200,12 @@ class Interviews:
             if cached.status == "active":
                 return Opened(cached.session_id, cached.form, cached.state, resumed=True)
         async with self.sessionmaker() as s:
-            user = await repo.find_user(s, external_id)
-            row = None if user is None else await repo.latest_session(s, user.id)
+            row = await s.scalar(select(InterviewSession)
+                                 .where(InterviewSession.held_by == external_id, InterviewSession.status == "active")
+                                 .order_by(InterviewSession.updated_at.desc()).limit(1))
+            if row is None:
+                user = await repo.find_user(s, external_id)
+                row = None if user is None else await repo.latest_session(s, user.id)
             if row is None:
                 self._remember_current(external_id, None)
                 return None

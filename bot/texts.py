@@ -22,6 +22,9 @@ ERRORS: dict[str, str] = {
     "missing_answers": N_("{count} question(s) still need an answer before you can submit."),
     "already_submitted": N_("This interview has been submitted and can no longer be changed."),
     "no_such_item": N_("There is no such question."),
+    "held_by_staff": N_("A helpdesk colleague is working on this interview right now; you will be told when it is "
+                        "handed back."),
+    "not_your_session": N_("This interview now continues on another account."),
     "no_suggestion": N_("There is no earlier value to reuse for this question."),
     "no_files_here": N_("This question takes text, not a file."),
     "other_needs_text": N_("Please say briefly what “other” means here."),

@@ -1,0 +1,311 @@
+"""Helpdesk in chat: resume codes for everyone; /find, /take, /handback, /reopen, /audit, /export, /staff for staff;
+/forget for everyone.
+
+Every staff-only command and button answers a non-staff person with the same refusal, whether or not the
+session it names exists.  The rules themselves live in bot/helpdesk.py.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import date
+from html import escape
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.helpdesk import Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
+from bot.i18n import Translator
+from bot.interviews import Interviews
+from bot.telegram import screens
+from bot.telegram.people import external_id
+from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
+
+log = logging.getLogger(__name__)
+
+
+class StaffButton(CallbackData, prefix="k"):
+    """`a`: t(ake) a session; f(orget) my data (confirmed) or n(o)."""
+
+    a: str
+    s: int = 0
+
+
+def staff_router() -> Router:
+    router = Router(name="staff")
+    router.message.register(on_start_code, CommandStart(deep_link=True))
+    router.message.register(on_code, Command("code"))
+    router.message.register(on_find, Command("find"))
+    router.message.register(on_take, Command("take"))
+    router.message.register(on_handback, Command("handback"))
+    router.message.register(on_reopen, Command("reopen"))
+    router.message.register(on_audit, Command("audit"))
+    router.message.register(on_export, Command("export"))
+    router.message.register(on_staff, Command("staff"))
+    router.message.register(on_forget, Command("forget"))
+    router.callback_query.register(on_button, StaffButton.filter())
+    return router
+
+
+def refusal(tr: Translator) -> str:
+    """The one answer to anything staff-only (the same whether or not the session exists)."""
+    return escape(tr.ui("This command is for helpdesk staff only."))
+
+
+def _number(args: str | None) -> int | None:
+    first = (args or "").split(maxsplit=1)
+    return int(first[0]) if first and first[0].isdigit() else None
+
+
+async def _tell(bot: Bot, who: str, text: str) -> None:
+    """A message to another person (by external id 'tg:<id>'); a blocked bot is not an error."""
+    if who.startswith("tg:"):
+        try:
+            await say(bot, int(who[3:]), text)
+        except TelegramAPIError:  # the person may have blocked the bot; nothing else to do
+            log.info("could not tell %s", who)
+
+
+async def on_start_code(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk,
+                        interviews: Interviews, tr: Translator) -> None:
+    """/start CODE (a t.me deep link): continue a session on this account, or take it over (staff)."""
+    if message.from_user is None or not command.args:
+        return
+    who = external_id(message.from_user)
+    try:
+        session_id, how = await helpdesk.redeem(command.args, who)
+    except SlowDown as slow:
+        await say(bot, message.chat.id, escape(tr.ui("Too many wrong codes. Please wait {seconds} seconds and "
+                                                     "try again.", seconds=int(slow.wait) + 1)))
+        return
+    except LookupError:
+        await say(bot, message.chat.id, escape(tr.ui("This code is not valid (wrong, expired or revoked).")))
+        return
+    interviews.focus(who, session_id)
+    opened = await interviews.current(who)
+    if opened is None:
+        return
+    owner, _ = await interviews.holder(session_id)
+    if how == "taken":
+        await _tell(bot, owner, escape(Translator("zh").ui("A helpdesk colleague has taken over your interview; "
+                                                           "you will be told when it is handed back.")))
+        intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
+    else:
+        intro = escape(tr.ui("The interview continues on this account."))
+    await send(bot, message.chat.id, screens.current(opened.form, opened.state, opened.session_id, tr,
+                                                     before=intro))
+
+
+async def on_code(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
+                  tr: Translator) -> None:
+    """A resume code for the current session (/code revoke: revoke every code of it)."""
+    if message.from_user is None:
+        return
+    who = external_id(message.from_user)
+    opened = await interviews.current(who)
+    if opened is None:
+        await say(bot, message.chat.id, escape(tr.ui("You have no interview in progress. Send /start to choose one.")))
+        return
+    if (command.args or "").strip().lower() in ("revoke", "撤销"):
+        count = await helpdesk.revoke_codes(opened.session_id, who)
+        await say(bot, message.chat.id, escape(tr.ui("{count} code(s) revoked.", count=count)))
+        return
+    code = await helpdesk.issue_code(opened.session_id, who)
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start={code}" if me.username else ""
+    text = tr.ui("Your resume code (valid 7 days): {code}\nOpen it on another phone, or read it to the helpdesk. "
+                 "/code revoke cancels it.", code=pretty_code(code))
+    await say(bot, message.chat.id, escape(text) + (f"\n{escape(link)}" if link else ""))
+
+
+async def on_find(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> None:
+    if message.from_user is None:
+        return
+    who = external_id(message.from_user)
+    if not await helpdesk.is_staff(who):
+        await say(bot, message.chat.id, refusal(tr))
+        return
+    query = (command.args or "").strip()
+    if not query:
+        await say(bot, message.chat.id, escape(tr.ui("Usage: /find company name, credit code, phone or resume "
+                                                     "code")))
+        return
+    found = await helpdesk.find(who, query)
+    if not found:
+        await say(bot, message.chat.id, escape(tr.ui("Nothing found.")))
+        return
+    lines, buttons = [], []
+    for f in found[:20]:
+        phone = f.phone if f.held_by == who else mask_phone(f.phone) if f.phone else ""
+        held = tr.ui(" · held by {who}", who=f.held_by) if f.held_by else ""
+        lines.append(escape(tr.ui("#{id} {form} · {status} · {answered}/{total} · {company} {phone}{held}",
+                                  id=f.session_id, form=f.form_id, status=f.status, answered=f.answered,
+                                  total=f.total, company=f.company, phone=phone, held=held)))
+        buttons.append([InlineKeyboardButton(text=tr.ui("Take #{id}", id=f.session_id),
+                                             callback_data=StaffButton(a="t", s=f.session_id).pack())])
+    await send(bot, message.chat.id, screens.Outgoing("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)))
+
+
+async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Helpdesk, interviews: Interviews,
+                tr: Translator) -> None:
+    try:
+        owner = await helpdesk.take(session_id, who)
+    except NotAllowed:
+        await say(bot, chat_id, refusal(tr))
+        return
+    interviews.focus(who, session_id)
+    await _tell(bot, owner, escape(Translator("zh").ui("A helpdesk colleague has taken over your interview; you "
+                                                       "will be told when it is handed back.")))
+    opened = await interviews.current(who)
+    if opened is not None:
+        intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
+        await send(bot, chat_id, screens.current(opened.form, opened.state, opened.session_id, tr, before=intro))
+
+
+async def on_take(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
+                  tr: Translator) -> None:
+    if message.from_user is None:
+        return
+    who = external_id(message.from_user)
+    session_id = _number(command.args)
+    if session_id is None or not await helpdesk.is_staff(who):
+        await say(bot, message.chat.id, refusal(tr) if not await helpdesk.is_staff(who) else
+                  escape(tr.ui("Usage: /take SESSION_NUMBER")))
+        return
+    await _take(bot, message.chat.id, who, session_id, helpdesk, interviews, tr)
+
+
+async def on_handback(message: Message, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
+                      tr: Translator) -> None:
+    if message.from_user is None:
+        return
+    who = external_id(message.from_user)
+    opened = await interviews.current(who) if await helpdesk.is_staff(who) else None
+    if opened is None:
+        await say(bot, message.chat.id, refusal(tr))
+        return
+    try:
+        owner = await helpdesk.handback(opened.session_id, who)
+    except NotAllowed:
+        await say(bot, message.chat.id, refusal(tr))
+        return
+    interviews.focus(who, None)
+    await _tell(bot, owner, escape(Translator("zh").ui("Your interview has been handed back to you: send /resume "
+                                                       "to continue.")))
+    await say(bot, message.chat.id, escape(tr.ui("Session {id} handed back.", id=opened.session_id)))
+
+
+async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk,
+                    tr: Translator) -> None:
+    if message.from_user is None:
+        return
+    who = external_id(message.from_user)
+    parts = (command.args or "").split(maxsplit=1)
+    if not await helpdesk.is_staff(who):
+        await say(bot, message.chat.id, refusal(tr))
+        return
+    if len(parts) < 2 or not parts[0].isdigit():
+        await say(bot, message.chat.id, escape(tr.ui("Usage: /reopen SESSION_NUMBER reason")))
+        return
+    try:
+        owner = await helpdesk.reopen(int(parts[0]), who, parts[1])
+    except NotAllowed:
+        await say(bot, message.chat.id, escape(tr.ui("Only a submitted session can be reopened.")))
+        return
+    await _tell(bot, owner, escape(Translator("zh").ui("Your submitted interview was reopened for correction: "
+                                                       "{reason}. Send /resume to see it.", reason=parts[1])))
+    await say(bot, message.chat.id, escape(tr.ui("Session {id} reopened.", id=parts[0])))
+
+
+async def on_audit(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
+                   tr: Translator) -> None:
+    if message.from_user is None:
+        return
+    who = external_id(message.from_user)
+    session_id = _number(command.args)
+    if not await helpdesk.is_staff(who) or session_id is None:
+        await say(bot, message.chat.id, refusal(tr) if not await helpdesk.is_staff(who) else
+                  escape(tr.ui("Usage: /audit SESSION_NUMBER")))
+        return
+    events = await helpdesk.audit(session_id, who)
+    lines = [escape(tr.ui("Audit trail of session {id}:", id=session_id))]
+    for e in events[-40:]:
+        change = f"{e.item_id}: {_short(e.old)} → {_short(e.new)}" if e.item_id else _short(e.new)
+        lines.append(escape(f"{e.at:%Y-%m-%d %H:%M} · {e.kind} · actor {e.actor_id} · chat {e.chat_id or '-'} · "
+                            f"{change}"))
+    await say(bot, message.chat.id, "\n".join(lines))
+
+
+def _short(stored: object) -> str:
+    if isinstance(stored, dict) and "value" in stored:
+        stored = stored["value"]
+    text = "" if stored is None else str(stored)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+async def on_export(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
+                    tr: Translator) -> None:
+    from bot.reports import XLSX, export_district
+
+    if message.from_user is None:
+        return
+    who = external_id(message.from_user)
+    if not await helpdesk.is_staff(who):
+        await say(bot, message.chat.id, refusal(tr))
+        return
+    district = (command.args or "").strip() or None
+    buffer = io.BytesIO()
+    try:
+        count = await export_district(interviews.sessionmaker, interviews.forms, buffer, district=district)
+    except LookupError as exc:
+        await say(bot, message.chat.id, escape(str(exc)))
+        return
+    name = f"备案汇总表-{district or '全部'}-{date.today():%Y%m%d}.xlsx"
+    await bot.send_document(message.chat.id, BufferedInputFile(buffer.getvalue(), filename=name),
+                            caption=tr.ui("{count} submitted filing(s).", count=count))
+    log.info("export of %s (%d filings, %s) by %s", district, count, XLSX, who)
+
+
+async def on_staff(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> None:
+    """/staff add TELEGRAM_USER_ID (staff only)."""
+    if message.from_user is None:
+        return
+    who = external_id(message.from_user)
+    parts = (command.args or "").split()
+    if not await helpdesk.is_staff(who):
+        await say(bot, message.chat.id, refusal(tr))
+        return
+    if len(parts) != 2 or parts[0] != "add" or not parts[1].isdigit():
+        await say(bot, message.chat.id, escape(tr.ui("Usage: /staff add TELEGRAM_USER_ID")))
+        return
+    await helpdesk.add_staff(who, f"tg:{parts[1]}")
+    await say(bot, message.chat.id, escape(tr.ui("{id} is now helpdesk staff.", id=parts[1])))
+
+
+async def on_forget(message: Message, bot: Bot, tr: Translator) -> None:
+    buttons = [[InlineKeyboardButton(text=tr.ui("Erase everything"), callback_data=StaffButton(a="f").pack()),
+                InlineKeyboardButton(text=tr.ui("No, keep it"), callback_data=StaffButton(a="n").pack())]]
+    text = tr.ui("This erases all your interviews, answers, reports and enterprise profiles. It cannot be undone, "
+                 "not even by the helpdesk. Erase?")
+    await send(bot, message.chat.id, screens.Outgoing(escape(text), InlineKeyboardMarkup(inline_keyboard=buttons)))
+
+
+async def on_button(cb: CallbackQuery, callback_data: StaffButton, bot: Bot, helpdesk: Helpdesk,
+                    interviews: Interviews, tr: Translator) -> None:
+    who = external_id(cb.from_user)
+    await cb.answer()
+    if callback_data.a == "t":
+        await replace_keyboard(cb, None)
+        await _take(bot, chat_of(cb), who, callback_data.s, helpdesk, interviews, tr)
+    elif callback_data.a == "f":
+        count = await helpdesk.forget_person(who)
+        interviews.focus(who, None)
+        await replace_text(cb, escape(tr.ui("Erased: {count} interview(s) and everything linked to you.",
+                                            count=count)))
+    else:
+        await replace_text(cb, escape(tr.ui("Nothing was erased.")))
+
