@@ -99,7 +99,7 @@ async def serve(settings: Settings) -> None:
         dropped = await interviews.forget_old_updates()
         if dropped:
             log.info("forgot %d update ids older than a week", dropped)
-        dp = create_dispatcher(interviews, default_lang=settings.default_lang)
+        dp = create_dispatcher(interviews, default_lang=settings.default_lang, staff_ids=settings.staff_ids)
         bot = create_bot(settings)
         stop = asyncio.Event()
         _stop_on_signals(stop)

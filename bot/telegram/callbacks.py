@@ -22,6 +22,21 @@ class ItemAction(StrEnum):
     SKIP = "s"
     REVIEW = "r"
     HELP = "h"
+    #: confirm the value offered from the enterprise profile or the earlier answers (engine.UseSuggestion)
+    USE = "u"
+
+
+class GroupAction(StrEnum):
+    PICK = "p"
+    KEEP = "k"
+    SKIP = "s"
+    HELP = "h"
+    ADD = "a"
+    EDIT = "e"
+    REMOVE = "r"
+    REMOVE_YES = "y"
+    REMOVE_NO = "n"
+    DONE = "d"
 
 
 class ReviewAction(StrEnum):
@@ -49,6 +64,23 @@ class ItemButton(CallbackData, prefix="i"):
         """The same string as `ItemButton(...).pack()` without building the model (a question has ~10 buttons,
         built after every answer); a test checks the two agree."""
         return f"i:{s}:{p}:{a.value}:{o}"
+
+
+class GroupButton(CallbackData, prefix="g"):
+    """A button of a repeatable group's screens.
+
+    `p` is the group item's position, `f` the field being asked (-1: the group's menu), `c` the number of entries
+    and `e` the entry being changed (-1: a new one) when the button was shown: together they recognise a button of
+    an earlier screen of the same group.  `o` is the 0-based option of a field, or the 1-based entry number.
+    """
+
+    s: int
+    p: int
+    f: int
+    a: GroupAction
+    o: int = -1
+    c: int = 0
+    e: int = -1
 
 
 class ReviewButton(CallbackData, prefix="r"):

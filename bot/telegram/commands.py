@@ -1,4 +1,5 @@
-"""Chat commands: /start, /resume, /lang, /help, /cancel, their buttons, and the command menu."""
+"""Chat commands: /start, /resume, /lang, /help, /cancel, their buttons, and the command menu (/report lives in
+bot/telegram/reports.py)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def menu(tr: Translator) -> list[BotCommand]:
         BotCommand(command="lang", description=tr.ui("Language: 中文 / English")),
         BotCommand(command="help", description=tr.ui("How this works")),
         BotCommand(command="cancel", description=tr.ui("Leave the interview (answers are kept)")),
+        BotCommand(command="report", description=tr.ui("Report files of your latest submitted interview")),
     ]
 
 

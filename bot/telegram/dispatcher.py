@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aiogram import Dispatcher
 
+from bot.helpdesk import Helpdesk
 from bot.interviews import Interviews
 from bot.telegram.middlewares import ChatOrder, Locale, OnceOnly, RateLimit
 from bot.telegram.router import root_router
 
 
 def create_dispatcher(interviews: Interviews, *, default_lang: str = "zh", rate: float = 5.0,
-                      burst: float = 10.0) -> Dispatcher:
-    """Handlers receive `interviews`, `tr` (the person's Translator) and `chat_order` by name."""
+                      burst: float = 10.0, staff_ids: Iterable[int] = ()) -> Dispatcher:
+    """Handlers receive `interviews`, `helpdesk`, `tr` (the person's Translator) and `chat_order` by name."""
     chat_order = ChatOrder()
-    dp = Dispatcher(interviews=interviews, default_lang=default_lang, chat_order=chat_order)
+    helpdesk = Helpdesk(interviews, frozenset(f"tg:{i}" for i in staff_ids))
+    dp = Dispatcher(interviews=interviews, helpdesk=helpdesk, default_lang=default_lang, chat_order=chat_order)
     dp.update.outer_middleware(RateLimit(rate=rate, burst=burst, default_lang=default_lang))
     dp.update.outer_middleware(chat_order)
     dp.update.outer_middleware(OnceOnly())

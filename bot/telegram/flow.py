@@ -1,8 +1,11 @@
-"""The interview itself: option, toggle and navigation buttons, the review screen, and typed answers."""
+"""The interview itself: option, toggle and navigation buttons, repeatable groups, the review screen, typed
+answers and evidence files."""
 
 from __future__ import annotations
 
+import re
 from html import escape
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message, Update
@@ -10,27 +13,41 @@ from aiogram.types import CallbackQuery, Message, Update
 from bot.console import command_of
 from bot.i18n import Translator
 from bot.interview import engine
-from bot.interview.engine import Input, State
+from bot.interview.engine import Input, Question, State, Step
 from bot.interview.errors import AnswerError
-from bot.interview.schema import ChoiceItem, Form, Item, YesNo
+from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice, SingleChoice, TextItem, YesNo
 from bot.interviews import DUPLICATE, Interviews, Opened
-from bot.present import answer_text, error_text, notice_text
+from bot.present import answer_text, entry_text, error_text
 from bot.telegram import keyboards, screens, texts
-from bot.telegram.callbacks import ItemAction, ItemButton, ReviewAction, ReviewButton
+from bot.telegram.callbacks import GroupAction, GroupButton, ItemAction, ItemButton, ReviewAction, ReviewButton
 from bot.telegram.people import external_id
+from bot.telegram.reports import send_reports
 from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 
 STALE = AnswerError("stale_button")
 #: answers recorded by these buttons turn the question's message into a record of the answer
-_RECORDING = (ItemAction.PICK, ItemAction.DONE, ItemAction.SKIP)
+_RECORDING = (ItemAction.PICK, ItemAction.DONE, ItemAction.SKIP, ItemAction.USE)
+NO_FILES = AnswerError("no_files_here")
+_EDIT = re.compile(r"^(?:edit|修改|改)\s*(\d+)$", re.IGNORECASE)
+_REMOVE = re.compile(r"^(?:remove|删除)\s*(\d+)$", re.IGNORECASE)
 
 
 def flow_router() -> Router:
     router = Router(name="interview")
     router.callback_query.register(on_item_button, ItemButton.filter())
+    router.callback_query.register(on_group_button, GroupButton.filter())
     router.callback_query.register(on_review_button, ReviewButton.filter())
     router.message.register(on_text, F.text)
+    router.message.register(on_file, F.document | F.photo)
     return router
+
+
+def _notes(form: Form, step: Step, tr: Translator, first: str | None = None) -> str | None:
+    """HTML put above the next screen: `first` (a refusal or "saved"), then the warnings of the step."""
+    lines = [first] if first else []
+    if step.error is None:
+        lines.extend(texts.step_notes(form, step, tr))
+    return "\n".join(lines) or None
 
 
 async def stale(cb: CallbackQuery, opened: Opened | None, bot: Bot, tr: Translator) -> None:
@@ -62,7 +79,8 @@ def _button_input(item: Item, data: ItemButton) -> Input | None:
         option = item.options[data.o].id
         return engine.Pick(option) if data.a is ItemAction.PICK else engine.Toggle(option)
     simple: dict[ItemAction, Input] = {ItemAction.DONE: engine.Done(), ItemAction.BACK: engine.Back(),
-                                       ItemAction.SKIP: engine.Skip(), ItemAction.REVIEW: engine.Review()}
+                                       ItemAction.SKIP: engine.Skip(), ItemAction.REVIEW: engine.Review(),
+                                       ItemAction.USE: engine.UseSuggestion()}
     return simple.get(data.a)
 
 
@@ -104,8 +122,98 @@ async def on_item_button(cb: CallbackQuery, callback_data: ItemButton, bot: Bot,
         await replace_text(cb, texts.answered(item, step.state, tr))
     else:
         await replace_keyboard(cb, None)
-    warnings = "\n".join(f"⚠️ {escape(notice_text(w, tr))}" for w in step.warnings) or None
-    await send(bot, chat_of(cb), screens.current(form, step.state, opened.session_id, tr, before=warnings))
+    before = _notes(form, step, tr)
+    await send(bot, chat_of(cb), screens.current(form, step.state, opened.session_id, tr, before=before))
+    return None
+
+
+def _group_input(item: GroupItem, view: texts.GroupView, data: GroupButton) -> Input | None:
+    if data.a is GroupAction.PICK:
+        if view.field is None:
+            return None
+        asked = item.fields[view.field]
+        if isinstance(asked, YesNo) and data.o in (0, 1):
+            return engine.Pick("yes" if data.o == 0 else "no")
+        if isinstance(asked, SingleChoice) and 0 <= data.o < len(asked.options):
+            return engine.Pick(asked.options[data.o].id)
+        return None
+    if data.a is GroupAction.EDIT:
+        return engine.GroupEdit(data.o)
+    if data.a is GroupAction.REMOVE_YES:
+        return engine.GroupRemove(data.o)
+    simple: dict[GroupAction, Input] = {GroupAction.KEEP: engine.UseSuggestion(), GroupAction.SKIP: engine.Skip(),
+                                        GroupAction.ADD: engine.GroupAdd(), GroupAction.DONE: engine.Done()}
+    return simple.get(data.a)
+
+
+def _picked_value(item: GroupItem, view: texts.GroupView, event: Input) -> Any:
+    """The value a group field's button gave (for the record the pressed message becomes)."""
+    assert view.field is not None
+    asked = item.fields[view.field]
+    if isinstance(event, engine.Pick):
+        return event.option_id == "yes" if isinstance(asked, YesNo) else event.option_id
+    if isinstance(event, engine.UseSuggestion):
+        return view.current.get(asked.id)
+    return None
+
+
+async def on_group_button(cb: CallbackQuery, callback_data: GroupButton, bot: Bot, interviews: Interviews,
+                          tr: Translator, event_update: Update) -> None:
+    """A repeatable group: a field's option, Keep or Skip; or the menu's add, edit N, remove N (confirmed), done."""
+    who = external_id(cb.from_user)
+    opened = await interviews.current(who)
+    if opened is None or opened.session_id != callback_data.s:
+        return await stale(cb, opened, bot, tr)
+    item = _at_item(opened, callback_data.p)
+    if not isinstance(item, GroupItem) or opened.state.asking_other:
+        return await stale(cb, opened, bot, tr)
+    form = opened.form
+    view = texts.group_view(item, opened.state)
+    field = -1 if view.field is None else view.field
+    editing = -1 if view.editing is None else view.editing
+    if (callback_data.f, callback_data.c) != (field, len(view.entries)) or (
+            field >= 0 and callback_data.e != editing):
+        return await stale(cb, opened, bot, tr)
+    if callback_data.a is GroupAction.HELP:
+        await cb.answer()
+        asked = item if view.field is None else item.fields[view.field]
+        explanation = tr.form(asked.help) if asked.help else tr.ui("No further explanation for this question.")
+        await say(bot, chat_of(cb), f"❓ <b>{escape(tr.form(asked.text))}</b>\n\n{escape(explanation)}")
+        return None
+    if callback_data.a in (GroupAction.REMOVE, GroupAction.REMOVE_NO):
+        await cb.answer()
+        if callback_data.a is GroupAction.REMOVE_NO or not 1 <= callback_data.o <= len(view.entries):
+            await replace_keyboard(cb, keyboards.group(form, item, view, opened.session_id, tr))
+            return None
+        number = callback_data.o
+        await replace_keyboard(cb, keyboards.confirm_remove(form, item, view, number, opened.session_id, tr))
+        return None
+    event = _group_input(item, view, callback_data)
+    if event is None:
+        return await stale(cb, opened, bot, tr)
+    step = await interviews.apply(opened.session_id, event, actor=who, chat_id=chat_of(cb),
+                                  update_id=event_update.update_id, expect_cursor=item.id)
+    if step.error is DUPLICATE:
+        await cb.answer()
+        return None
+    if step.error is not None:
+        if step.error.code == STALE.code:
+            return await stale(cb, opened, bot, tr)
+        await cb.answer(error_text(step.error, tr), show_alert=True)
+        return None
+    await cb.answer()
+    if view.field is not None:
+        asked = item.fields[view.field]
+        await replace_text(cb, texts.group_answered(item, asked, view.number, _picked_value(item, view, event), tr))
+    elif isinstance(event, engine.GroupRemove):
+        removed = view.entries[event.index - 1]
+        await replace_text(cb, "🗑 " + escape(tr.ui("Removed {entry}: {text}",
+                                                    entry=texts.entry_label(item, event.index, tr),
+                                                    text=entry_text(item, removed, tr))))
+    else:
+        await replace_keyboard(cb, None)
+    before = _notes(form, step, tr)
+    await send(bot, chat_of(cb), screens.current(form, step.state, opened.session_id, tr, before=before))
     return None
 
 
@@ -140,14 +248,33 @@ async def on_review_button(cb: CallbackQuery, callback_data: ReviewButton, bot: 
     await cb.answer()
     await replace_keyboard(cb, None)
     await send(bot, chat_of(cb), screens.current(form, step.state, opened.session_id, tr))
+    if step.state.submitted and not state.submitted:
+        await send_reports(bot, chat_of(cb), interviews, opened.session_id, tr)
     return None
 
 
-def typed_input(form: Form, state: State, text: str) -> Input | str:
-    """What a typed line means: an engine input, or "help"."""
+def typed_input(form: Form, state: State, text: str) -> Input | str | tuple[str, int]:
+    """What a typed line means: an engine input, "help", or ("remove", N) (to confirm first)."""
     command = command_of(text)
     simple: dict[str, Input] = {"back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(),
                                 "submit": engine.Submit(), "continue": engine.Continue()}
+    item = form.item(state.cursor) if state.cursor is not None else None
+    if isinstance(item, GroupItem):
+        view = texts.group_view(item, state)
+        if view.field is None:  # the group's menu: add, edit N, remove N, done
+            group_commands: dict[str, Input] = {"add": engine.GroupAdd(), "done": engine.Done()}
+            if command in group_commands:
+                return group_commands[command]
+            if m := _EDIT.match(text.strip()):
+                return engine.GroupEdit(int(m.group(1)))
+            if m := _REMOVE.match(text.strip()):
+                return ("remove", int(m.group(1)))
+        elif command == "keep":
+            return engine.UseSuggestion()
+    elif command == "keep":
+        return engine.UseSuggestion()
+    elif command == "done" and isinstance(item, MultiChoice):
+        return engine.Done()
     if command in simple:
         return simple[command]
     if command == "help":
@@ -180,18 +307,82 @@ async def on_text(message: Message, bot: Bot, interviews: Interviews, tr: Transl
             "No further explanation for this question.")
         await say(bot, message.chat.id, escape(explanation))
         return
+    if isinstance(event, tuple):
+        await _confirm_typed_remove(bot, message.chat.id, opened, event[1], tr)
+        return
     assert not isinstance(event, str)
-    step = await interviews.apply(opened.session_id, event, actor=who, chat_id=message.chat.id,
+    await _apply_and_show(bot, message.chat.id, interviews, opened, event, who, event_update, tr, typed=text)
+
+
+async def _confirm_typed_remove(bot: Bot, chat_id: int, opened: Opened, number: int, tr: Translator) -> None:
+    """"remove N" typed on a group's menu: ask first, with the same buttons as 🗑 N."""
+    form, state = opened.form, opened.state
+    item = form.item(state.cursor) if state.cursor else None
+    assert isinstance(item, GroupItem)
+    view = texts.group_view(item, state)
+    if not 1 <= number <= len(view.entries):
+        refusal = texts.refusal(error_text(AnswerError("no_such_entry", max=len(view.entries)), tr), None, tr)
+        await send(bot, chat_id, screens.current(form, state, opened.session_id, tr, before=refusal))
+        return
+    await send(bot, chat_id, screens.Outgoing(
+        texts.remove_question(item, number, view.entries[number - 1], tr),
+        keyboards.confirm_remove(form, item, view, number, opened.session_id, tr)))
+
+
+async def _apply_and_show(bot: Bot, chat_id: int, interviews: Interviews, opened: Opened, event: Input, who: str,
+                          event_update: Update, tr: Translator, *, typed: str | None) -> None:
+    """Apply a typed answer or a file; show the refusal (with what was typed) or "saved", the warnings, and the
+    next screen; after a submission, the report files."""
+    form = opened.form
+    step = await interviews.apply(opened.session_id, event, actor=who, chat_id=chat_id,
                                   update_id=event_update.update_id)
     if step.error is DUPLICATE:
         return
-    before: str | None = None
+    first: str | None = None
     if step.error is not None:
-        before = texts.refusal(error_text(step.error, tr), step.typed or text, tr)
+        first = texts.refusal(error_text(step.error, tr), step.typed or typed, tr)
     elif step.changes:
         change = step.changes[-1]
-        before = "✓ " + escape(tr.ui("Saved: {answer}", answer=answer_text(form.item(change.item_id), change.new,
-                                                                             tr)))
-    if step.error is None and step.warnings:
-        before = "\n".join([*([before] if before else []), *(f"⚠️ {escape(notice_text(w, tr))}" for w in step.warnings)])
-    await send(bot, message.chat.id, screens.current(form, step.state, opened.session_id, tr, before=before))
+        first = "✓ " + escape(tr.ui("Saved: {answer}", answer=answer_text(form.item(change.item_id), change.new, tr)))
+    elif opened.state.cursor is not None and isinstance(item := form.item(opened.state.cursor), GroupItem):
+        first = texts.group_saved(item, texts.group_view(item, opened.state), texts.group_view(item, step.state), tr)
+    before = _notes(form, step, tr, first)
+    await send(bot, chat_id, screens.current(form, step.state, opened.session_id, tr, before=before))
+    if step.error is None and step.state.submitted and not opened.state.submitted:
+        await send_reports(bot, chat_id, interviews, opened.session_id, tr)
+
+
+def _file_of(message: Message) -> engine.Attach | None:
+    """A document or a photo (its largest size) as evidence; the caption is the note."""
+    if message.document is not None:
+        doc = message.document
+        return engine.Attach(doc.file_id, doc.file_name or "document", message.caption)
+    if message.photo:
+        photo = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
+        return engine.Attach(photo.file_id, f"photo-{photo.file_unique_id}.jpg", message.caption)
+    return None
+
+
+def accepts_file(form: Form, state: State) -> bool:
+    scr = engine.screen(form, state)
+    return (isinstance(scr, Question) and isinstance(scr.item, TextItem) and scr.item.accepts_file
+            and not scr.asking_other)
+
+
+async def on_file(message: Message, bot: Bot, interviews: Interviews, tr: Translator, event_update: Update) -> None:
+    """A document or photo: evidence for an item that accepts a file, else politely refused."""
+    if message.from_user is None:
+        return
+    who = external_id(message.from_user)
+    opened = await interviews.current(who)
+    if opened is None:
+        await say(bot, message.chat.id, escape(tr.ui("You have no interview in progress. Send /start to choose one.")))
+        return
+    form, state = opened.form, opened.state
+    attach = _file_of(message)
+    if attach is None or not accepts_file(form, state):
+        refusal = texts.refusal(error_text(NO_FILES, tr), None, tr)
+        await send(bot, message.chat.id, screens.current(form, state, opened.session_id, tr, before=refusal))
+        return
+    await _apply_and_show(bot, message.chat.id, interviews, opened, attach, who, event_update, tr,
+                          typed=message.caption)

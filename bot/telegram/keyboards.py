@@ -5,10 +5,12 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
-from bot.interview.engine import Question, ReviewScreen
-from bot.interview.schema import ChoiceItem, Form, MultiChoice, YesNo
+from bot.interview.engine import Question, ReviewScreen, State
+from bot.interview.schema import ChoiceItem, Form, GroupItem, MultiChoice, SingleChoice, YesNo
 from bot.telegram.callbacks import (
     FormChoice,
+    GroupAction,
+    GroupButton,
     ItemAction,
     ItemButton,
     LangButton,
@@ -16,7 +18,7 @@ from bot.telegram.callbacks import (
     ReviewAction,
     ReviewButton,
 )
-from bot.telegram.texts import numbered_options, option_labels
+from bot.telegram.texts import GroupView, group_view, numbered_options, option_labels
 
 NUMBERS_PER_ROW = 5
 TICK = "✓ "
@@ -30,9 +32,13 @@ def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[Inline
     return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
 
 
-def question(form: Form, scr: Question, session_id: int, tr: Translator) -> InlineKeyboardMarkup:
+def question(form: Form, scr: Question, session_id: int, tr: Translator,
+             state: State | None = None) -> InlineKeyboardMarkup:
     item = scr.item
     pos = form.position(item.id)
+    if isinstance(item, GroupItem):
+        view = group_view(item, state) if state is not None else GroupView((), 0)
+        return group(form, item, view, session_id, tr)
 
     def data(action: ItemAction, option: int = -1) -> str:
         return ItemButton.fast_pack(session_id, pos, action, option)
@@ -57,15 +63,65 @@ def question(form: Form, scr: Question, session_id: int, tr: Translator) -> Inli
             rows.append([_button(tr.ui("Done"), data(ItemAction.DONE))])
     elif isinstance(item, YesNo):
         rows.append([_button(tr.ui("Yes"), data(ItemAction.PICK, 0)), _button(tr.ui("No"), data(ItemAction.PICK, 1))])
+    if scr.suggestion is not None and scr.answer is None and not scr.asking_other:
+        rows.append([_button(tr.ui("Use this"), data(ItemAction.USE))])
     nav: list[InlineKeyboardButton] = []
     if scr.can_back:
         nav.append(_button(tr.ui("Back"), data(ItemAction.BACK)))
-    if not item.required:
+    if not item.required and not scr.asking_other:
         nav.append(_button(tr.ui("Skip"), data(ItemAction.SKIP)))
     nav.append(_button(tr.ui("Review"), data(ItemAction.REVIEW)))
     nav.append(_button("❓", data(ItemAction.HELP)))
     rows.append(nav)
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def group(form: Form, item: GroupItem, view: GroupView, session_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    """A repeatable group: a field's options (and Keep / Skip), or the group's menu."""
+    pos = form.position(item.id)
+    f = -1 if view.field is None else view.field
+    editing = -1 if view.editing is None else view.editing
+
+    def data(action: GroupAction, option: int = -1) -> str:
+        return GroupButton(s=session_id, p=pos, f=f, a=action, o=option, c=len(view.entries), e=editing).pack()
+
+    rows: list[list[InlineKeyboardButton]] = []
+    if view.field is None:
+        rows.append([_button("➕ " + tr.ui("Add"), data(GroupAction.ADD))])
+        for n in range(1, len(view.entries) + 1):
+            rows.append([_button(f"✏️ {n}", data(GroupAction.EDIT, n)), _button(f"🗑 {n}", data(GroupAction.REMOVE, n))])
+        rows.append([_button(tr.ui("Done"), data(GroupAction.DONE)), _button("❓", data(GroupAction.HELP))])
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+    asked = item.fields[view.field]
+    if isinstance(asked, SingleChoice):
+        numbered = numbered_options(asked, tr)
+        labels = option_labels(asked, tr)
+        buttons = [_button(str(n + 1) if numbered else labels[n], data(GroupAction.PICK, n))
+                   for n in range(len(asked.options))]
+        rows.extend(_rows(buttons, NUMBERS_PER_ROW if numbered else 1))
+    elif isinstance(asked, YesNo):
+        rows.append([_button(tr.ui("Yes"), data(GroupAction.PICK, 0)), _button(tr.ui("No"), data(GroupAction.PICK, 1))])
+    nav: list[InlineKeyboardButton] = []
+    if asked.id in view.current:
+        nav.append(_button(tr.ui("Keep"), data(GroupAction.KEEP)))
+    if not asked.required:
+        nav.append(_button(tr.ui("Skip"), data(GroupAction.SKIP)))
+    nav.append(_button("❓", data(GroupAction.HELP)))
+    rows.append(nav)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def confirm_remove(form: Form, item: GroupItem, view: GroupView, number: int, session_id: int,
+                   tr: Translator) -> InlineKeyboardMarkup:
+    pos = form.position(item.id)
+
+    def data(action: GroupAction) -> str:
+        return GroupButton(s=session_id, p=pos, f=-1, a=action, o=number, c=len(view.entries)).pack()
+
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        _button(tr.ui("Yes, remove {number}", number=number), data(GroupAction.REMOVE_YES)),
+        _button(tr.ui("No, keep it"), data(GroupAction.REMOVE_NO)),
+    ]])
 
 
 def review(form: Form, scr: ReviewScreen, session_id: int, tr: Translator) -> InlineKeyboardMarkup:

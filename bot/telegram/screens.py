@@ -23,7 +23,7 @@ def current(form: Form, state: State, session_id: int, tr: Translator, *, before
     """The screen the interview is on; `before` (already HTML) is put above it, e.g. a refusal."""
     scr = engine.screen(form, state)
     if isinstance(scr, Question):
-        text, markup = texts.question(form, state, scr, tr), keyboards.question(form, scr, session_id, tr)
+        text, markup = texts.question(form, state, scr, tr), keyboards.question(form, scr, session_id, tr, state)
     elif isinstance(scr, ReviewScreen):
         text, markup = texts.review(form, state, scr, tr), keyboards.review(form, scr, session_id, tr)
     else:

@@ -6,15 +6,29 @@ bot.present.
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from html import escape
+from typing import Any
 
+from bot.console import format_hint
 from bot.i18n import Translator
 from bot.interview import engine
-from bot.interview.engine import Question, ReviewScreen, State
-from bot.interview.schema import ChoiceItem, Form, Item, NumberItem, SingleChoice
-from bot.present import answer_text, kind_hint, progress_line, result_lines, score_line
-from bot.scoring import evaluate, running, scored_items
+from bot.interview.engine import Answer, Question, ReviewScreen, State, Step
+from bot.interview.schema import (
+    ChoiceItem,
+    FieldItem,
+    Form,
+    GroupItem,
+    Item,
+    NumberItem,
+    SingleChoice,
+    TextItem,
+)
+from bot.present import answer_text, entry_text, kind_hint, notice_text, progress_line, result_lines, score_line
+from bot.scoring import evaluate, lost_groups, running, scored_items
 
 #: a label wider than this (in display cells: a Chinese character counts two) is printed in the message and
 #: its button shows only its number
@@ -53,31 +67,169 @@ def _score_lines(form: Form, state: State, item: Item | None, tr: Translator) ->
     return [f"<i>{escape(line)}</i>" for line in lines]
 
 
-def question(form: Form, state: State, scr: Question, tr: Translator) -> str:
+def _heading(scr: Question, tr: Translator) -> list[str]:
     item = scr.item
-    parts: list[str] = []
     if scr.new_section and item.section:
-        parts.append(f"<b>【{escape(tr.form(item.section))}】</b>")
+        return [f"<b>【{escape(tr.form(item.section))}】</b>"]
+    return []
+
+
+def _flags(item: Item, tr: Translator) -> str:
     hint = kind_hint(item, tr)
     flags = [hint] if hint else []
     if not item.required:
         flags.append(tr.ui("optional"))
-    head = f"<b>{escape(tr.form(item.text))}</b>"
-    if flags:
-        head += f" ({escape(', '.join(flags))})"
-    parts.append(head)
+    return f" ({escape(', '.join(flags))})" if flags else ""
+
+
+def _prompt(item: Item, tr: Translator, answers: Mapping[str, Answer] | None = None) -> str | None:
+    """How to answer an item that is not only buttons: a format, a unit, or "type it"."""
+    if isinstance(item, SingleChoice) and item.accepts_number == "percent":
+        return tr.ui("…or type the exact percentage, e.g. 15%")
+    if isinstance(item, NumberItem):
+        return number_prompt(item, tr)
+    if isinstance(item, TextItem) and item.accepts_file:
+        return tr.ui("Type a short note, or send the evidence as a file or photo (a caption becomes the note).")
+    if item.type == "text":
+        return tr.ui("Please type your answer.")
+    return format_hint(item, tr, answers) or None
+
+
+def question(form: Form, state: State, scr: Question, tr: Translator) -> str:
+    item = scr.item
+    if isinstance(item, GroupItem):
+        return group_question(form, state, scr, item, tr)
+    parts = _heading(scr, tr)
+    parts.append(f"<b>{escape(tr.form(item.text))}</b>" + _flags(item, tr))
     if isinstance(item, ChoiceItem) and numbered_options(item, tr):
         parts.append("\n".join(f"{n}. {escape(label)}" for n, label in enumerate(option_labels(item, tr), 1)))
-    if isinstance(item, SingleChoice) and item.accepts_number == "percent":
-        parts.append(escape(tr.ui("…or type the exact percentage, e.g. 15%")))
-    elif isinstance(item, NumberItem):
-        parts.append(escape(number_prompt(item, tr)))
-    elif item.type == "text":
-        parts.append(escape(tr.ui("Please type your answer.")))
+    if scr.asking_other:
+        if scr.answer is not None:
+            parts.append(escape(tr.ui("Current answer: {answer}", answer=answer_text(item, scr.answer, tr))))
+        parts.append("✏️ <b>" + escape(tr.ui("Please say what “other” is:")) + "</b>")
+        parts.append("\n".join(_score_lines(form, state, item, tr)))
+        return "\n\n".join(parts)
+    prompt = _prompt(item, tr, state.answers)
+    if prompt:
+        parts.append(escape(prompt))
     if scr.answer is not None:
         parts.append(escape(tr.ui("Current answer: {answer}", answer=answer_text(item, scr.answer, tr))))
+    elif scr.suggestion is not None:
+        parts.append(suggestion_line(item, state, scr.suggestion, tr))
     parts.append("\n".join(_score_lines(form, state, item, tr)))
     return "\n\n".join(parts)
+
+
+def suggestion_line(item: Item, state: State, suggestion: Answer, tr: Translator) -> str:
+    """The value offered to confirm: from the enterprise profile ("given before") or the earlier answers."""
+    value = answer_text(item, suggestion, tr)
+    if item.id in state.suggestions:
+        line = tr.ui("Given before: {answer}", answer=value)
+    else:
+        line = tr.ui("Suggested from your answers: {answer}", answer=value)
+    return "💡 " + escape(line) + "\n" + escape(tr.ui("Press “Use this” to keep it, or give another answer."))
+
+
+# --- repeatable groups ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """Where a repeatable group stands, as the engine sees it (engine._group): its entries, the field asked
+    (None: the group's menu), the entry being changed (None: a new one) and that entry's values so far."""
+
+    entries: tuple[Mapping[str, Any], ...]
+    field: int | None
+    editing: int | None = None
+    current: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def number(self) -> int:
+        """The 1-based number of the entry being filled in."""
+        return self.editing + 1 if self.editing is not None else len(self.entries) + 1
+
+
+def group_view(item: GroupItem, state: State) -> GroupView:
+    draft = state.group
+    if draft is None:
+        existing = state.answers.get(item.id)
+        entries = tuple(existing.value) if existing is not None and existing.value else ()
+        return GroupView(entries, None if entries else 0)
+    return GroupView(tuple(draft.entries), draft.field, draft.editing, dict(draft.current))
+
+
+def entry_label(item: GroupItem, number: int, tr: Translator) -> str:
+    return f"{tr.form(item.entry)} {number}"
+
+
+def group_question(form: Form, state: State, scr: Question, item: GroupItem, tr: Translator) -> str:
+    view = group_view(item, state)
+    parts = _heading(scr, tr)
+    if not (parts and item.section == item.text):
+        parts.append(f"<b>{escape(tr.form(item.text))}</b>")
+    if view.field is None:
+        if view.entries:
+            parts.append("\n".join(f"{n}. {escape(entry_text(item, entry, tr))}"
+                                   for n, entry in enumerate(view.entries, 1)))
+        else:
+            parts.append(escape(tr.ui("No {entry} yet.", entry=tr.form(item.entry))))
+        parts.append(escape(tr.ui("Press “Add” for another {entry}, ✏️ N to change one, 🗑 N to remove one, "
+                                  "or “Done” when the list is complete.", entry=tr.form(item.entry))))
+    else:
+        asked: FieldItem = item.fields[view.field]
+        parts.append(f"<b>{escape(entry_label(item, view.number, tr))} · {escape(tr.form(asked.text))}</b>"
+                     + _flags(asked, tr))
+        if isinstance(asked, ChoiceItem) and numbered_options(asked, tr):
+            parts.append("\n".join(f"{n}. {escape(label)}" for n, label in enumerate(option_labels(asked, tr), 1)))
+        prompt = _prompt(asked, tr)
+        if prompt:
+            parts.append(escape(prompt))
+        if asked.id in view.current:
+            shown = answer_text(asked, Answer(view.current[asked.id]), tr)
+            parts.append(escape(tr.ui("Current answer: {answer}", answer=shown)) + "\n"
+                         + escape(tr.ui("Press “Keep” to leave it as it is, or give another answer.")))
+    parts.append("\n".join(_score_lines(form, state, item, tr)))
+    return "\n\n".join(parts)
+
+
+def group_answered(item: GroupItem, asked: FieldItem, number: int, value: Any, tr: Translator) -> str:
+    """What a group field's message becomes once answered with a button."""
+    shown = answer_text(asked, Answer(value), tr)
+    return f"{escape(entry_label(item, number, tr))} · {escape(tr.form(asked.text))}\n✓ <b>{escape(shown)}</b>"
+
+
+def group_saved(item: GroupItem, before: GroupView, after: GroupView, tr: Translator) -> str | None:
+    """"✓ Saved: …" for a group field answered by typing (None when `before` was not asking a field)."""
+    if before.field is None:
+        return None
+    asked = item.fields[before.field]
+    if after.field is not None and after.editing == before.editing:
+        values = after.current
+    elif 0 < before.number <= len(after.entries):
+        values = after.entries[before.number - 1]
+    else:
+        return None
+    shown = answer_text(asked, Answer(values.get(asked.id)), tr)
+    return "✓ " + escape(tr.ui("Saved: {answer}", answer=f"{tr.form(asked.text)}：{shown}"))
+
+
+def remove_question(item: GroupItem, number: int, entry: Mapping[str, Any], tr: Translator) -> str:
+    return escape(tr.ui("Remove {entry}: {text}?", entry=entry_label(item, number, tr),
+                        text=entry_text(item, entry, tr)))
+
+
+# --- after an answer -----------------------------------------------------------------------------------------
+
+
+def step_notes(form: Form, step: Step, tr: Translator) -> list[str]:
+    """Warnings about an accepted answer (HTML lines): cross-field checks, and a rubric group that can no
+    longer score."""
+    lines = [f"⚠️ {escape(notice_text(w, tr))}" for w in step.warnings]
+    if step.changes and form.scoring is not None:
+        for name in lost_groups(evaluate(form, step.state.answers), step.changes[-1]):
+            lines.append("⚠️ " + escape(tr.ui("{group} can no longer score: the application would not pass the gate.",
+                                              group=tr.form(name))))
+    return lines
 
 
 def number_prompt(item: NumberItem, tr: Translator) -> str:
@@ -109,7 +261,8 @@ def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
 
 
 def result(form: Form, state: State, tr: Translator) -> str:
-    lines = [f"<b>{escape(tr.ui('Submitted. Thank you!'))}</b>", escape(tr.form(form.title)), ""]
+    thanks = tr.ui("Submitted. Thank you!")
+    lines = [f"<b>{escape(thanks)}</b>", escape(tr.form(form.title)), ""]
     for line in result_lines(form, evaluate(form, state.answers), tr):
         text = escape(line.text)
         lines.append(f"<b>{text}</b>" if line.strong else f"<i>{text}</i>" if line.note else text)
@@ -129,7 +282,8 @@ def refusal(reason: str, typed: str | None, tr: Translator) -> str:
 
 
 def form_list(forms: list[Form], tr: Translator) -> str:
-    lines = [f"<b>{escape(tr.ui('Choose an interview:'))}</b>", ""]
+    title = tr.ui("Choose an interview:")
+    lines = [f"<b>{escape(title)}</b>", ""]
     for n, form in enumerate(forms, 1):
         line = f"{n}. <b>{escape(tr.form(form.title))}</b>"
         if form.summary:
@@ -157,6 +311,7 @@ def help_text(tr: Translator) -> str:
         tr.ui("/resume – continue the current interview"),
         tr.ui("/lang – 中文 / English"),
         tr.ui("/cancel – leave the interview (your answers are kept)"),
+        tr.ui("/report – the report files of your latest submitted interview"),
     ))
 
 

@@ -6,20 +6,16 @@ database), and the result message must show the total and level `python -m bot s
 
 from __future__ import annotations
 
-import asyncio
 import html
-import os
-import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fake_bot_api import FakeBotAPI, FakeUser
+from bot_process import STEP_TIMEOUT, BotProcess, Person, api, labels, pdf_text, visible
+from fake_bot_api import FakeBotAPI
 
 from bot.i18n import Translator
 from bot.interview.dump import answers_from_json
@@ -30,13 +26,10 @@ from bot.scoring import evaluate
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[2]
+__all__ = ["api"]  # the fake Bot API fixture
+
 FORM: Form = load_forms()["miit-2022"]
 TR = Translator("zh")
-START_TIMEOUT = 60.0
-STEP_TIMEOUT = 15.0
-#: the bot allows 5 updates a second per chat (burst 10); a person is slower than that, and so is this test
-MIN_GAP = 0.21
 
 # What the person does on each item: press an option, tick options then Done, type, or skip.
 Plan = tuple[str, Any]
@@ -82,100 +75,6 @@ EXPECTED_JSON: dict[str, Any] = {
     "q19": ["roles"], "q20": ["it_staff", "business_staff"], "q21": "2.5%", "q22": "higher", "q23": "par",
     "q23_value": "85", "q24": "lower", "q24_value": "72.5",
 }
-
-
-class BotProcess:
-    """`python -m bot run` in a subprocess; its output goes to a log file shown when a test fails."""
-
-    def __init__(self, api: FakeBotAPI, workdir: Path) -> None:
-        self.api = api
-        self.workdir = workdir
-        self.log = workdir / "bot.log"
-        self.proc: asyncio.subprocess.Process | None = None
-
-    def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items()
-               if k.upper() not in ("WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_IDS", "BOT_TOKEN", "DATABASE_URL")}
-        env.update(BOT_TOKEN=self.api.token, TELEGRAM_API_URL=self.api.base_url, DEFAULT_LANG="zh",
-                   DATABASE_URL=f"sqlite+aiosqlite:///{self.workdir / 'bot.sqlite3'}",
-                   PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
-        return env
-
-    async def start(self) -> None:
-        """Start the process and wait until it long-polls (it deletes any webhook right before)."""
-        before = {id(p) for p in self.api.calls_of("deleteWebhook")}
-        with self.log.open("ab") as out:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=self.workdir, env=self.env(),
-                stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=asyncio.subprocess.STDOUT)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + START_TIMEOUT
-        while True:
-            assert self.proc.returncode is None, f"the bot exited early:\n{self.output()}"
-            try:
-                await self.api.wait_call("deleteWebhook", timeout=1.0, predicate=lambda p: id(p) not in before)
-                break
-            except AssertionError:
-                if loop.time() > deadline:
-                    raise AssertionError(f"the bot did not start:\n{self.output()}") from None
-        await self.api.wait_polling(timeout=STEP_TIMEOUT)
-
-    async def stop(self) -> int:
-        """SIGTERM, and wait for a clean exit."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGTERM)
-        return await asyncio.wait_for(self.proc.wait(), 30)
-
-    async def kill(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.kill()
-            await self.proc.wait()
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")[-6000:] if self.log.exists() else ""
-
-
-@pytest_asyncio.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as fake:
-        yield fake
-
-
-class Person:
-    """Reads the bot's messages and answers like a person would, never faster than MIN_GAP apart."""
-
-    def __init__(self, user: FakeUser) -> None:
-        self.user = user
-        self.last_action = 0.0
-
-    async def _pace(self) -> None:
-        loop = asyncio.get_running_loop()
-        wait = self.last_action + MIN_GAP - loop.time()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        self.last_action = loop.time()
-
-    async def send(self, text: str) -> None:
-        await self._pace()
-        await self.user.send(text)
-
-    async def press(self, label: str) -> None:
-        await self._pace()
-        await self.user.press(label)
-
-    async def next_screen(self, contains: str | None = None) -> dict[str, Any]:
-        """The next message the bot sends (not an edit) that has buttons."""
-        return await self.user.wait_message(contains=contains, timeout=STEP_TIMEOUT, edited=False,
-                                            predicate=lambda e: bool(e["reply_markup"]))
-
-
-def labels(entry: dict[str, Any]) -> list[str]:
-    rows = (entry.get("reply_markup") or {}).get("inline_keyboard") or []
-    return [b["text"] for row in rows for b in row]
-
-
-def visible(entry: dict[str, Any]) -> str:
-    return html.unescape(entry.get("text") or "")
 
 
 def item_on(entry: dict[str, Any]) -> Item | None:
@@ -235,7 +134,8 @@ async def test_whole_interview_with_a_restart(api: FakeBotAPI, tmp_path: Path) -
         await bot.start()
         commands = {c.get("language_code") or "" for c in api.calls_of("setMyCommands")}
         assert commands == {"", "en"}
-        assert {c["command"] for c in api.commands[""]} == {"start", "resume", "lang", "help", "cancel"}
+        assert {c["command"] for c in api.commands[""]} == {"start", "resume", "lang", "help", "cancel", "report"}
+        assert {c["command"] for c in api.commands["en"]} == {c["command"] for c in api.commands[""]}
         assert api.commands["en"][0]["description"] == Translator("en").ui("Choose an interview")
 
         await person.send("/start")
@@ -269,6 +169,12 @@ async def test_whole_interview_with_a_restart(api: FakeBotAPI, tmp_path: Path) -
                          maximum=points(evaluation.maximum), level=evaluation.level.name)
         assert expected in shown, shown
         assert "工业和信息化部中小企业数字化水平评测平台" in shown
+
+        # the report arrives after the result: a PDF that shows the same total
+        [report] = await person.documents(1)
+        assert report["filename"].endswith(".pdf") and report["content"].startswith(b"%PDF")
+        text = pdf_text(report["content"])
+        assert points(evaluation.total) in text, text[:3000]
         assert not api.errors, api.errors
         assert await bot.stop() == 0, bot.output()
     except BaseException:

@@ -9,14 +9,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest_asyncio
 from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tg_harness import Person
+from tg_harness import DocumentRecordingSession, Person
 
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
 from bot.interview.loader import load_forms
 from bot.interviews import Interviews
 from bot.telegram import create_dispatcher
-from bot.telegram.recording import RecordingSession
 
 
 class World:
@@ -34,7 +33,7 @@ class World:
 @pytest_asyncio.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}")
-    bot = Bot("123456:TEST", session=RecordingSession())
+    bot = Bot("123456:TEST", session=DocumentRecordingSession())
     try:
         await upgrade(engine)
         interviews = Interviews(sessionmaker(engine), load_forms())

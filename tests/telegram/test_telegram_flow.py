@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, EditMessageText, SendMessage
+from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, EditMessageText, SendDocument, SendMessage
 from conftest import World
 from sqlalchemy import func, select
 from tg_harness import Person, button_data, buttons, sent
@@ -182,8 +182,11 @@ async def test_review_edit_and_submit(world: World) -> None:
         await person.send(text)
     assert TR.ui("Review: {answered}/{total} answered", answered=29, total=29) in person.last_text()
     calls = await person.press(TR.ui("Submit"))
-    [result] = sent(calls)
+    result, preparing, *_ = sent(calls)
     assert TR.ui("Submitted. Thank you!") in result.text
+    assert preparing.text == TR.ui("Preparing your report files…")
+    [pdf] = [c for c in calls if isinstance(c, SendDocument)]
+    assert pdf.document.filename.endswith(".pdf") and pdf.document.data.startswith(b"%PDF")
     assert "工业和信息化部中小企业数字化水平评测平台" in result.text
     assert result.reply_markup is None
     assert (await session_row(world)).status == "submitted"

@@ -7,10 +7,25 @@ import time
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.methods import EditMessageReplyMarkup, SendMessage, TelegramMethod
-from aiogram.types import InlineKeyboardMarkup, Update
+from aiogram.methods import EditMessageReplyMarkup, SendDocument, SendMessage, TelegramMethod
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Update
 
 from bot.telegram.recording import RecordingSession
+
+
+class DocumentRecordingSession(RecordingSession):
+    """RecordingSession that also answers sendDocument with a Message (as the Bot API does)."""
+
+    def _result(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, SendDocument):
+            document = method.document
+            name = document.filename if isinstance(document, BufferedInputFile) else "file"
+            return {"message_id": next(self._message_ids), "date": int(time.time()),
+                    "chat": {"id": int(method.chat_id or 0), "type": "private"},
+                    "from": {"id": bot.id, "is_bot": True, "first_name": "Bot"},
+                    "document": {"file_id": f"doc{id(method)}", "file_unique_id": f"u{id(method)}",
+                                 "file_name": name}}
+        return super()._result(bot, method)
 
 
 class Person:
@@ -76,6 +91,29 @@ class Person:
             if isinstance(call, SendMessage) and isinstance(call.reply_markup, InlineKeyboardMarkup):
                 return call
         raise AssertionError("no message with a keyboard was sent")
+
+    def message_with(self, update_id: int | None = None, **content: Any) -> Update:
+        """A message carrying something else than text (a document, photos), with an optional caption."""
+        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
+                                   "chat": self._chat(), "from": self._user(), **content}
+        return Update.model_validate({"update_id": update_id or next(self.update_ids), "message": message},
+                                     context={"bot": self.bot})
+
+    async def send_document(self, file_name: str, caption: str | None = None) -> list[TelegramMethod[Any]]:
+        n = next(self.update_ids)
+        document = {"file_id": f"BQACAgI{n}", "file_unique_id": f"AgAD{n}", "file_name": file_name,
+                    "mime_type": "application/pdf", "file_size": 1234}
+        return await self.feed(self.message_with(document=document, caption=caption))
+
+    async def send_photo(self, caption: str | None = None) -> list[TelegramMethod[Any]]:
+        n = next(self.update_ids)
+        sizes = [{"file_id": f"small{n}", "file_unique_id": f"s{n}", "width": 90, "height": 60},
+                 {"file_id": f"large{n}", "file_unique_id": f"l{n}", "width": 1280, "height": 853},
+                 {"file_id": f"mid{n}", "file_unique_id": f"m{n}", "width": 320, "height": 213}]
+        return await self.feed(self.message_with(photo=sizes, caption=caption))
+
+    def documents(self) -> list[SendDocument]:
+        return [c for c in self.session.calls if isinstance(c, SendDocument)]
 
     def texts(self) -> list[str]:
         return [c.text for c in self.session.calls if isinstance(c, SendMessage)]

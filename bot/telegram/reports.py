@@ -1,0 +1,90 @@
+"""Report files in the chat: sent after a submission, and again on /report (the latest submitted interview).
+
+Rendering runs in worker threads (bot.reports); while it runs the chat shows "sending a file…".  A failure to
+render or to send never touches the submission: it is logged and the person is told to try /report later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from html import escape
+
+from aiogram import Bot, Router
+from aiogram.enums import ChatAction
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, Message
+
+from bot.db import repo
+from bot.i18n import Translator
+from bot.interviews import Interviews
+from bot.reports import session_reports
+from bot.telegram.people import external_id
+from bot.telegram.sending import say
+
+log = logging.getLogger(__name__)
+
+#: Telegram shows a chat action for about 5 seconds: renew it while the files render
+ACTION_EVERY = 4.0
+
+
+def reports_router() -> Router:
+    router = Router(name="reports")
+    router.message.register(on_report, Command("report"))
+    return router
+
+
+async def latest_submitted(interviews: Interviews, who: str) -> int | None:
+    """The id of the person's most recently submitted interview session, or None."""
+    async with interviews.sessionmaker() as s:
+        user = await repo.find_user(s, who)
+        if user is None:
+            return None
+        row = await repo.latest_session(s, user.id, status="submitted")
+        return None if row is None else row.id
+
+
+async def _show_action(bot: Bot, chat_id: int, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        with suppress(TelegramAPIError):
+            await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), ACTION_EVERY)
+
+
+async def send_reports(bot: Bot, chat_id: int, interviews: Interviews, session_id: int, tr: Translator) -> bool:
+    """Render the session's report files and send them; False (and a message saying /report) when that failed."""
+    await say(bot, chat_id, escape(tr.ui("Preparing your report files…")))
+    stop = asyncio.Event()
+    action = asyncio.create_task(_show_action(bot, chat_id, stop))
+    try:
+        files = await session_reports(interviews.sessionmaker, interviews.forms, session_id, lang=tr.lang)
+    except Exception:
+        log.exception("could not render the reports of session %s", session_id)
+        files = None
+    finally:
+        stop.set()
+        await action
+    try:
+        if files is not None:
+            for file in files:
+                await bot.send_document(chat_id, BufferedInputFile(file.content, filename=file.name))
+            return True
+    except TelegramAPIError:
+        log.exception("could not send the reports of session %s", session_id)
+    await say(bot, chat_id, escape(tr.ui("The report files could not be made just now. Your answers are submitted "
+                                         "and kept: send /report a little later to get them.")))
+    return False
+
+
+async def on_report(message: Message, bot: Bot, interviews: Interviews, tr: Translator) -> None:
+    if message.from_user is None:
+        return
+    session_id = await latest_submitted(interviews, external_id(message.from_user))
+    if session_id is None:
+        await say(bot, message.chat.id, escape(tr.ui("You have not submitted an interview yet, so there is no report. "
+                                                     "Send /start to choose one.")))
+        return
+    await send_reports(bot, message.chat.id, interviews, session_id, tr)

@@ -1,0 +1,139 @@
+"""Running `python -m bot run` against the fake Bot API, and a person who answers no faster than the rate limit:
+shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest_asyncio
+from fake_bot_api import FakeBotAPI, FakeUser
+
+REPO = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 60.0
+STEP_TIMEOUT = 15.0
+#: report files render in threads; a long PDF takes a few seconds
+REPORT_TIMEOUT = 60.0
+#: the bot allows 5 updates a second per chat (burst 10); a person is slower than that, and so is this test
+MIN_GAP = 0.21
+
+
+class BotProcess:
+    """`python -m bot run` in a subprocess; its output goes to a log file shown when a test fails."""
+
+    def __init__(self, api: FakeBotAPI, workdir: Path) -> None:
+        self.api = api
+        self.workdir = workdir
+        self.log = workdir / "bot.log"
+        self.proc: asyncio.subprocess.Process | None = None
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items()
+               if k.upper() not in ("WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_IDS", "BOT_TOKEN", "DATABASE_URL")}
+        env.update(BOT_TOKEN=self.api.token, TELEGRAM_API_URL=self.api.base_url, DEFAULT_LANG="zh",
+                   DATABASE_URL=f"sqlite+aiosqlite:///{self.workdir / 'bot.sqlite3'}",
+                   PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
+        return env
+
+    async def start(self) -> None:
+        """Start the process and wait until it long-polls (it deletes any webhook right before)."""
+        before = {id(p) for p in self.api.calls_of("deleteWebhook")}
+        with self.log.open("ab") as out:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", cwd=self.workdir, env=self.env(),
+                stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=asyncio.subprocess.STDOUT)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + START_TIMEOUT
+        while True:
+            assert self.proc.returncode is None, f"the bot exited early:\n{self.output()}"
+            try:
+                await self.api.wait_call("deleteWebhook", timeout=1.0, predicate=lambda p: id(p) not in before)
+                break
+            except AssertionError:
+                if loop.time() > deadline:
+                    raise AssertionError(f"the bot did not start:\n{self.output()}") from None
+        await self.api.wait_polling(timeout=STEP_TIMEOUT)
+
+    async def stop(self) -> int:
+        """SIGTERM, and wait for a clean exit."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        return await asyncio.wait_for(self.proc.wait(), 30)
+
+    async def kill(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+            await self.proc.wait()
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-6000:] if self.log.exists() else ""
+
+
+@pytest_asyncio.fixture
+async def api() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI() as fake:
+        yield fake
+
+
+class Person:
+    """Reads the bot's messages and answers like a person would, never faster than MIN_GAP apart."""
+
+    def __init__(self, user: FakeUser) -> None:
+        self.user = user
+        self.last_action = 0.0
+
+    async def _pace(self) -> None:
+        loop = asyncio.get_running_loop()
+        wait = self.last_action + MIN_GAP - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self.last_action = loop.time()
+
+    async def send(self, text: str) -> None:
+        await self._pace()
+        await self.user.send(text)
+
+    async def send_document(self, content: bytes, filename: str, caption: str | None = None) -> None:
+        await self._pace()
+        await self.user.send_document(content, filename, caption=caption)
+
+    async def press(self, label: str) -> None:
+        await self._pace()
+        await self.user.press(label)
+
+    async def next_screen(self, contains: str | None = None) -> dict[str, Any]:
+        """The next message the bot sends (not an edit) that has buttons."""
+        return await self.user.wait_message(contains=contains, timeout=STEP_TIMEOUT, edited=False,
+                                            predicate=lambda e: bool(e["reply_markup"]))
+
+    async def documents(self, count: int) -> list[dict[str, Any]]:
+        """Wait until the bot has sent `count` documents in this chat."""
+        def check() -> list[dict[str, Any]] | None:
+            return self.user.documents[:count] if len(self.user.documents) >= count else None
+
+        found = await self.user.api._wait_for(check, REPORT_TIMEOUT)
+        assert found is not None, f"{len(self.user.documents)} of {count} documents arrived; {self.user.api.errors}"
+        return found
+
+
+def labels(entry: dict[str, Any]) -> list[str]:
+    rows = (entry.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [b["text"] for row in rows for b in row]
+
+
+def visible(entry: dict[str, Any]) -> str:
+    return html.unescape(entry.get("text") or "")
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF, as poppler's pdftotext reads it."""
+    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True,
+                          timeout=60)
+    return done.stdout.decode("utf-8")
