@@ -15,7 +15,18 @@ from bot.i18n import Translator
 from bot.interview.conditions import render_message
 from bot.interview.engine import Answer, Notice, Progress
 from bot.interview.errors import AnswerError
-from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, NumberItem, TextItem, WeightedTreeScoring, YesNo
+from bot.interview.schema import (
+    ChoiceItem,
+    DateItem,
+    Form,
+    FormattedItem,
+    GroupItem,
+    Item,
+    NumberItem,
+    TextItem,
+    WeightedTreeScoring,
+    YesNo,
+)
 from bot.scoring import Evaluation
 from bot.scoring.eligibility import EligibilityEvaluation
 from bot.scoring.levels import rounded
@@ -153,3 +164,53 @@ def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator) -> l
         lines.append(Line(tr.ui("This is an estimate; the authoritative result comes from {authority}.",
                                 authority=tr.form(rule.authority)), note=True))
     return lines
+
+
+# --- what people type and how: shared by the terminal and Telegram ----------------------------------------
+
+#: each command, in English and Chinese
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "back": ("back", "b", "返回", "上一题"),
+    "skip": ("skip", "跳过"),
+    "review": ("review", "检查", "查看", "回顾"),
+    "help": ("help", "?", "？", "帮助"),
+    "quit": ("quit", "exit", "q", "退出"),
+    "submit": ("submit", "提交"),
+    "continue": ("continue", "继续"),
+    "keep": ("keep", "沿用"),
+    "add": ("add", "新增", "添加"),
+    "done": ("done", "完成"),
+}
+
+def format_hint(item: Item, tr: Translator, answers: Mapping[str, Answer] | None = None) -> str:
+    """How a formatted value or a date is typed, in a line ("" for other items)."""
+    if isinstance(item, FormattedItem):
+        hints = {
+            "credit_code": tr.ui("Format: 18-character unified social credit code"),
+            "mobile": tr.ui("Format: 11-digit mobile number, e.g. 13812345678"),
+            "landline": tr.ui("Format: landline with area code, e.g. 0571-85257095 (extension optional)"),
+            "phone": tr.ui("Format: mobile (11 digits) or landline with area code, e.g. 0571-85257095"),
+            "email": tr.ui("Format: e-mail address, e.g. name@example.com"),
+            "postal_code": tr.ui("Format: 6-digit postal code, e.g. 310052"),
+        }
+        return hints.get(item.type, "")
+    if isinstance(item, DateItem):
+        start = (answers or {}).get(item.after) if item.after else None
+        if item.type == "year_month":
+            if start is not None and start.value is not None:
+                return tr.ui("Format: year and month, e.g. 2024-03, later than {start}", start=start.value)
+            return tr.ui("Format: year and month, e.g. 2024-03")
+        if start is not None and start.value is not None:
+            return tr.ui("Format: date, e.g. 2024-03-11, later than {start}", start=start.value)
+        if item.not_future:
+            return tr.ui("Format: date, e.g. 2024-03-11, not later than today")
+        return tr.ui("Format: date, e.g. 2024-03-11")
+    return ""
+
+
+def command_of(text: str) -> str | None:
+    key = text.strip().lower()
+    for name, words in COMMANDS.items():
+        if key in words:
+            return name
+    return None

@@ -638,6 +638,11 @@ def apply(form: Form, state: State, event: Input, today: date | None = None) -> 
     """Apply one input.  Never raises for bad input: a refusal comes back as `Step.error`."""
     if state.submitted:
         return _refuse(state, "already_submitted")
+    if isinstance(event, Review | Continue | Edit | Back) and state.group is not None and state.group.entries:
+        # leaving a repeatable group: the entries already completed are kept as its answer, never dropped
+        kept = _keep_group_entries(form, state)
+        step = apply(form, kept.state, event, today)
+        return replace(step, changes=kept.changes + step.changes) if step.error is None else kept
     if isinstance(event, Review):
         return Step(replace(state, cursor=None, draft=None, returning=False, asking_other=False, group=None))
     if isinstance(event, Continue):
@@ -709,6 +714,15 @@ def apply(form: Form, state: State, event: Input, today: date | None = None) -> 
             return Step(state=state, error=exc)
         return _record(form, state, item.id, Answer(picked))
     return _refuse(state, "stale_button")
+
+
+def _keep_group_entries(form: Form, state: State) -> Step:
+    assert state.cursor is not None and state.group is not None
+    item_id = state.cursor
+    answer = Answer([dict(e) for e in state.group.entries])
+    old = state.answers.get(item_id)
+    kept = replace(state, answers={**state.answers, item_id: answer}, group=None)
+    return Step(kept, changes=() if old == answer else (Change(item_id, old, answer),))
 
 
 def _other_text(form: Form, state: State, item: Item, event: Input) -> Step:

@@ -30,6 +30,8 @@ def menu(tr: Translator) -> list[BotCommand]:
         BotCommand(command="help", description=tr.ui("How this works")),
         BotCommand(command="cancel", description=tr.ui("Leave the interview (answers are kept)")),
         BotCommand(command="report", description=tr.ui("Report files of your latest submitted interview")),
+        BotCommand(command="code", description=tr.ui("A code to continue on another phone or with the helpdesk")),
+        BotCommand(command="forget", description=tr.ui("Erase all my data")),
     ]
 
 

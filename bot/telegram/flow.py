@@ -10,14 +10,13 @@ from typing import Any
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message, Update
 
-from bot.console import command_of
 from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.engine import Input, Question, State, Step
 from bot.interview.errors import AnswerError
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice, SingleChoice, TextItem, YesNo
 from bot.interviews import DUPLICATE, Interviews, Opened
-from bot.present import answer_text, entry_text, error_text
+from bot.present import answer_text, command_of, entry_text, error_text
 from bot.telegram import keyboards, screens, texts
 from bot.telegram.callbacks import GroupAction, GroupButton, ItemAction, ItemButton, ReviewAction, ReviewButton
 from bot.telegram.people import external_id

@@ -15,8 +15,16 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.methods import EditMessageReplyMarkup, EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
+from aiogram.types import BufferedInputFile
 
 
 class RecordingSession(AiohttpSession):
@@ -40,6 +48,15 @@ class RecordingSession(AiohttpSession):
             if method.reply_markup is not None:
                 message["reply_markup"] = method.reply_markup.model_dump(mode="json", exclude_none=True)
             return message
+        if isinstance(method, GetMe):
+            return {"id": bot.id, "is_bot": True, "first_name": "Bot", "username": "recording_bot"}
+        if isinstance(method, SendDocument):
+            name = method.document.filename if isinstance(method.document, BufferedInputFile) else "file"
+            return {"message_id": next(self._message_ids), "date": int(time.time()),
+                    "chat": {"id": int(method.chat_id or 0), "type": "private"},
+                    "from": {"id": bot.id, "is_bot": True, "first_name": "Bot"},
+                    "document": {"file_id": f"doc{id(method)}", "file_unique_id": f"u{id(method)}",
+                                 "file_name": name}}
         return True
 
     async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+from contextlib import suppress
 from datetime import date
 from html import escape
 
@@ -117,9 +118,11 @@ async def on_code(message: Message, command: CommandObject, bot: Bot, helpdesk: 
     code = await helpdesk.issue_code(opened.session_id, who)
     me = await bot.me()
     link = f"https://t.me/{me.username}?start={code}" if me.username else ""
-    text = tr.ui("Your resume code (valid 7 days): {code}\nOpen it on another phone, or read it to the helpdesk. "
-                 "/code revoke cancels it.", code=pretty_code(code))
-    await say(bot, message.chat.id, escape(text) + (f"\n{escape(link)}" if link else ""))
+    lines = [escape(tr.ui("Your resume code (valid 7 days):")), f"<code>{escape(pretty_code(code))}</code>",
+             escape(tr.ui("Open it on another phone, or read it to the helpdesk. /code revoke cancels it."))]
+    if link:
+        lines.append(escape(link))
+    await say(bot, message.chat.id, "\n".join(lines))
 
 
 async def on_find(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> None:
@@ -297,7 +300,8 @@ async def on_forget(message: Message, bot: Bot, tr: Translator) -> None:
 async def on_button(cb: CallbackQuery, callback_data: StaffButton, bot: Bot, helpdesk: Helpdesk,
                     interviews: Interviews, tr: Translator) -> None:
     who = external_id(cb.from_user)
-    await cb.answer()
+    with suppress(TelegramAPIError):
+        await cb.answer()
     if callback_data.a == "t":
         await replace_keyboard(cb, None)
         await _take(bot, chat_of(cb), who, callback_data.s, helpdesk, interviews, tr)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from bot.console import format_hint
 from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.engine import Answer, Question, ReviewScreen, State, Step
@@ -27,7 +26,16 @@ from bot.interview.schema import (
     SingleChoice,
     TextItem,
 )
-from bot.present import answer_text, entry_text, kind_hint, notice_text, progress_line, result_lines, score_line
+from bot.present import (
+    answer_text,
+    entry_text,
+    format_hint,
+    kind_hint,
+    notice_text,
+    progress_line,
+    result_lines,
+    score_line,
+)
 from bot.scoring import evaluate, lost_groups, running, scored_items
 
 #: a label wider than this (in display cells: a Chinese character counts two) is printed in the message and
@@ -312,6 +320,8 @@ def help_text(tr: Translator) -> str:
         tr.ui("/lang – 中文 / English"),
         tr.ui("/cancel – leave the interview (your answers are kept)"),
         tr.ui("/report – the report files of your latest submitted interview"),
+        tr.ui("/code – a code to continue on another phone, or to give the helpdesk"),
+        tr.ui("/forget – erase all your data (cannot be undone)"),
     ))
 
 

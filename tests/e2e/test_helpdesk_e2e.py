@@ -105,7 +105,7 @@ async def test_code_take_answer_hand_back_and_finish(api: FakeBotAPI, tmp_path: 
         await owner.user.wait_message(contains="/resume")
 
         # the stranger pressing the staff listing's take button (forged into their chat) is refused too
-        await stranger.user.api.queue_update({"callback_query": {
+        stranger.user.api.queue_update({"callback_query": {
             "id": "forged-1", "from": {"id": 1002, "is_bot": False, "first_name": "李四"}, "chat_instance": "x",
             "data": take, "message": {"message_id": 1, "date": 0, "chat": {"id": 1002, "type": "private"},
                                       "text": "…"}}})

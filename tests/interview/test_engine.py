@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.interview import engine
 from bot.interview.dump import answers_from_json
 from bot.interview.engine import (
@@ -21,6 +23,7 @@ from bot.interview.engine import (
     Toggle,
 )
 from bot.interview.schema import Form
+from bot.interview.validators import credit_code_check_char
 from tests.scoring.miit_answers import extreme_answers
 
 
@@ -153,3 +156,24 @@ def test_state_round_trips_through_json(miit: Form) -> None:
     state = engine.apply(miit, state, Back()).state
     again = State.from_json(state.to_json(), state.answers)
     assert again == state
+
+
+def test_leaving_a_group_keeps_its_completed_entries(forms: dict[str, Form]) -> None:
+    from bot.interview.engine import GroupAdd
+
+    filing = forms["hangzhou-filing"]
+    group = filing.item("providers")
+    state = replace(engine.start(filing), cursor="providers")
+    first = ["甲服务商", "91330108MA27XK4L4" + credit_code_check_char("91330108MA27XK4L4"), "王五", "赵六",
+             "13812345678", "数字化改造服务合同", "HT-001", "2024-03-01", "实施与培训"]
+    assert len(first) == len(group.fields)  # type: ignore[union-attr]
+    for text in first:
+        step = engine.apply(filing, state, Text(text))
+        assert step.error is None, (text, step.error)
+        state = step.state
+    state = engine.apply(filing, state, GroupAdd()).state
+    state = engine.apply(filing, state, Text("乙服务商")).state  # a second entry begun, not finished
+    step = engine.apply(filing, state, Review())
+    assert step.error is None and step.state.cursor is None
+    assert [e["name"] for e in step.state.answers["providers"].value] == ["甲服务商"]
+    assert step.changes and step.changes[0].item_id == "providers"

@@ -9,13 +9,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest_asyncio
 from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tg_harness import DocumentRecordingSession, Person
+from tg_harness import Person
 
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
 from bot.interview.loader import load_forms
 from bot.interviews import Interviews
 from bot.telegram import create_dispatcher
+from bot.telegram.recording import RecordingSession
+
+#: the one staff member of the handler tests
+STAFF_ID = 777
 
 
 class World:
@@ -33,12 +37,12 @@ class World:
 @pytest_asyncio.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}")
-    bot = Bot("123456:TEST", session=DocumentRecordingSession())
+    bot = Bot("123456:TEST", session=RecordingSession())
     try:
         await upgrade(engine)
         interviews = Interviews(sessionmaker(engine), load_forms())
         # limits far above test speed; the limiter has its own test
-        dp = create_dispatcher(interviews, default_lang="zh", rate=10_000, burst=10_000)
+        dp = create_dispatcher(interviews, default_lang="zh", rate=10_000, burst=10_000, staff_ids=[STAFF_ID])
         yield World(dp, bot, interviews)
         await interviews.close()
     finally:

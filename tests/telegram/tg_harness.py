@@ -8,24 +8,9 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import EditMessageReplyMarkup, SendDocument, SendMessage, TelegramMethod
-from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Update
+from aiogram.types import InlineKeyboardMarkup, Update
 
 from bot.telegram.recording import RecordingSession
-
-
-class DocumentRecordingSession(RecordingSession):
-    """RecordingSession that also answers sendDocument with a Message (as the Bot API does)."""
-
-    def _result(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
-        if isinstance(method, SendDocument):
-            document = method.document
-            name = document.filename if isinstance(document, BufferedInputFile) else "file"
-            return {"message_id": next(self._message_ids), "date": int(time.time()),
-                    "chat": {"id": int(method.chat_id or 0), "type": "private"},
-                    "from": {"id": bot.id, "is_bot": True, "first_name": "Bot"},
-                    "document": {"file_id": f"doc{id(method)}", "file_unique_id": f"u{id(method)}",
-                                 "file_name": name}}
-        return super()._result(bot, method)
 
 
 class Person:

@@ -1,0 +1,65 @@
+"""Every staff-only command and button, as a person who is not staff: each is refused the same way, whether or
+not the session it names exists.  And the staff side: find, take, answer, hand back."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from aiogram.methods import SendDocument, SendMessage
+from conftest import STAFF_ID, World
+from tg_harness import sent
+
+from bot.i18n import Translator
+from bot.telegram.staff import StaffButton
+
+TR = Translator("zh")
+REFUSAL = escape(TR.ui("This command is for helpdesk staff only."))
+STAFF_COMMANDS = ("/find 示例", "/find 13812345678", "/take 1", "/take 999", "/handback", "/reopen 1 原因",
+                  "/reopen 999 原因", "/audit 1", "/audit 999", "/export", "/export 滨江区", "/staff add 5")
+
+
+async def test_every_staff_command_and_button_refuses_a_non_staff_person(world: World) -> None:
+    owner = world.person(1001)
+    await owner.send("/start")
+    await owner.press(TR.form(world.interviews.forms["miit-2022"].title))
+    await owner.send("1")
+    stranger = world.person(1002)
+    for command in STAFF_COMMANDS:
+        replies = sent(await stranger.send(command))
+        assert [m.text for m in replies] == [REFUSAL], command
+    for session_id in (1, 999):  # an existing session and none: the same answer
+        calls = await stranger.press_data(StaffButton(a="t", s=session_id).pack())
+        assert [m.text for m in sent(calls)] == [REFUSAL]
+    # and the owner, who is not staff either, cannot take or export their own session
+    assert [m.text for m in sent(await owner.send("/take 1"))] == [REFUSAL]
+    assert not [c for c in world.bot.session.calls if isinstance(c, SendDocument)]  # type: ignore[attr-defined]
+
+
+async def test_staff_find_take_answer_and_hand_back(world: World) -> None:
+    owner = world.person(1001)
+    await owner.send("/start")
+    await owner.press(TR.form(world.interviews.forms["miit-2022"].title))
+    await owner.send("2")
+    code_reply = sent(await owner.send("/code"))[-1].text
+    found = re.search(r"<code>([A-Z2-9-]+)</code>", code_reply)
+    assert found is not None, code_reply
+    code = found.group(1)
+
+    staff = world.person(STAFF_ID)
+    listing = sent(await staff.send(f"/find {code}"))[-1]
+    assert "#1 miit-2022" in listing.text
+    calls = await staff.press(TR.ui("Take #{id}", id=1))
+    texts = [m.text for m in sent(calls)]
+    assert any(TR.ui("You hold session {id}. /handback returns it.", id=1) in t for t in texts)
+    told = [c for c in calls if isinstance(c, SendMessage) and int(c.chat_id) == 1001]
+    assert told, "the owner is told who took the session"
+
+    refused = sent(await owner.send("3"))[-1].text
+    assert escape(TR.ui("A helpdesk colleague is working on this interview right now; you will be told when it "
+                        "is handed back.")) in refused
+    await staff.send("20%")  # q2 answered by staff
+    await staff.send("/handback")
+    assert (await world.interviews.holder(1))[1] is None
+    resumed = sent(await owner.send("/resume"))[-1].text
+    assert world.interviews.forms["miit-2022"].item("q3").text in resumed
