@@ -7,6 +7,7 @@ closed and the database engine disposed.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import logging
 import signal
 from contextlib import suppress
@@ -73,7 +74,8 @@ async def _poll(dp: Dispatcher, bot: Bot, stop: asyncio.Event) -> None:
 
 async def _serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings, stop: asyncio.Event) -> None:
     assert settings.webhook_url is not None
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    # Telegram sends the secret with every update; without a configured one, a random one is made per start
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
     path = urlsplit(settings.webhook_url).path or "/"
     app = web.Application()
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=path)

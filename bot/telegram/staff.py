@@ -13,7 +13,7 @@ from contextlib import suppress
 from datetime import date
 from html import escape
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.filters.callback_data import CallbackData
@@ -47,6 +47,7 @@ def staff_router() -> Router:
     router.message.register(on_audit, Command("audit"))
     router.message.register(on_export, Command("export"))
     router.message.register(on_staff, Command("staff"))
+    router.message.register(on_staff_report, Command("report", magic=F.args.regexp(r"^\d+$")))
     router.message.register(on_forget, Command("forget"))
     router.callback_query.register(on_button, StaffButton.filter())
     return router
@@ -271,6 +272,26 @@ async def on_export(message: Message, command: CommandObject, bot: Bot, helpdesk
     await bot.send_document(message.chat.id, BufferedInputFile(buffer.getvalue(), filename=name),
                             caption=tr.ui("{count} submitted filing(s).", count=count))
     log.info("export of %s (%d filings, %s) by %s", district, count, XLSX, who)
+
+
+async def on_staff_report(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk,
+                          interviews: Interviews, tr: Translator) -> None:
+    """/report N (staff): the staff copy of a session's reports, with its audit trail."""
+    from bot.reports import session_reports
+
+    if message.from_user is None:
+        return
+    if not await helpdesk.is_staff(external_id(message.from_user)):
+        await say(bot, message.chat.id, refusal(tr))
+        return
+    try:
+        files = await session_reports(interviews.sessionmaker, interviews.forms, int(command.args or 0),
+                                      lang=tr.lang, staff_copy=True)
+    except LookupError:
+        await say(bot, message.chat.id, escape(tr.ui("Nothing found.")))
+        return
+    for report in files:
+        await bot.send_document(message.chat.id, BufferedInputFile(report.content, filename=report.name))
 
 
 async def on_staff(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> None:

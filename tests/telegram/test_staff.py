@@ -63,3 +63,24 @@ async def test_staff_find_take_answer_and_hand_back(world: World) -> None:
     assert (await world.interviews.holder(1))[1] is None
     resumed = sent(await owner.send("/resume"))[-1].text
     assert world.interviews.forms["miit-2022"].item("q3").text in resumed
+
+
+async def test_staff_copy_of_the_reports_carries_the_audit_trail(world: World) -> None:
+    import subprocess
+
+    owner = world.person(1001)
+    await owner.send("/start")
+    await owner.press(TR.form(world.interviews.forms["hangzhou-eligibility"].title))
+    for text in ("是", "杭州示例精密机械有限公司", "1", "120", "3000", "3", "否"):
+        await owner.send(text)
+    await owner.send("提交")
+    stranger = world.person(1002)
+    assert [m.text for m in sent(await stranger.send("/report 1"))] == [REFUSAL]
+    staff = world.person(STAFF_ID)
+    calls = await staff.send("/report 1")
+    documents = [c for c in calls if isinstance(c, SendDocument)]
+    assert documents and documents[0].document.filename.endswith("-staff.pdf")  # type: ignore[union-attr]
+    pdf = documents[0].document.data  # type: ignore[union-attr]
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "杭州示例精密机械有限公司" in text
+    assert "修改记录" in text  # the audit trail section of the staff copy
