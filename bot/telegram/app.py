@@ -7,8 +7,8 @@ closed and the database engine disposed.
 from __future__ import annotations
 
 import asyncio
-import secrets
 import logging
+import secrets
 import signal
 from contextlib import suppress
 from urllib.parse import urlsplit
