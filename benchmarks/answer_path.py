@@ -1,9 +1,12 @@
 """The answer path under load: N answers from M concurrent chats through the real aiogram Dispatcher.
 
-Two runs in one process, with the same recording Bot API session (no network):
+Three runs in one process, with the same recording Bot API session (no network; requests are serialised and
+responses parsed as aiogram does over HTTP):
   (a) a bare aiogram echo handler — the baseline;
+  (c) the echo replying with a question screen (text and keyboard) built once — aiogram's own cost of the
+      message the interview sends;
   (b) the miit-2022 interview, every answer committed to a real SQLite file before its reply is sent.
-Prints answers/s, p50 and p99 latency for both and the ratio b/a.
+Prints updates/s, p50 and p99 latency for each and the ratios b/a, c/a and b/c.
 
     python benchmarks/answer_path.py [--chats 500] [--answers 20000]
 """
@@ -23,10 +26,12 @@ from aiogram.types import Message, Update
 
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
+from bot.i18n import Translator
+from bot.interview import engine
 from bot.interview.loader import load_forms
 from bot.interview.schema import Form, MultiChoice
 from bot.interviews import Interviews
-from bot.telegram import create_dispatcher
+from bot.telegram import create_dispatcher, screens
 from bot.telegram.recording import RecordingSession
 
 
@@ -79,12 +84,24 @@ def report(name: str, count: int, elapsed: float, latencies: list[float]) -> flo
     return rate
 
 
-async def echo_run(chats: int, answers: int) -> tuple[int, float, list[float]]:
+async def echo_run(chats: int, answers: int, *, with_keyboard: bool = False) -> tuple[int, float, list[float]]:
+    """(a) a bare echo; with_keyboard: (c) the same echo replying with a question screen of the interview (its
+    text and its 15-button keyboard, built once), to tell aiogram's cost of such a message from the bot's own."""
     router = Router()
+    screen = None
+    if with_keyboard:
+        form = load_forms()["miit-2022"]
+        state = engine.start(form)
+        for text in ("1", "2", "3", "1"):
+            state = engine.apply(form, state, engine.Text(text)).state
+        screen = screens.current(form, state, 1, Translator("zh"))  # q5: ten options and the navigation
 
     @router.message()
     async def echo(message: Message) -> None:
-        await message.answer(message.text or "")
+        if screen is None:
+            await message.answer(message.text or "")
+        else:
+            await message.answer(screen.text, reply_markup=screen.markup, parse_mode="HTML")
 
     dp = Dispatcher()
     dp.include_router(router)
@@ -136,11 +153,14 @@ async def main() -> None:
     print(f"{args.chats} concurrent chats, about {args.answers} updates each run")
     count, elapsed, latencies = await echo_run(args.chats, args.answers)
     echo = report("(a) bare aiogram echo", count, elapsed, latencies)
+    count, elapsed, latencies = await echo_run(args.chats, args.answers, with_keyboard=True)
+    keyboard = report("(c) echo of a question screen", count, elapsed, latencies)
     with tempfile.TemporaryDirectory() as folder:
         count, elapsed, latencies, stored = await interview_run(args.chats, args.answers, Path(folder))
     interview = report("(b) interview, committed to SQLite", count, elapsed, latencies)
     print(f"answers stored: {stored}")
-    print(f"ratio b/a: {interview / echo:.2f}")
+    print(f"ratio b/a: {interview / echo:.2f}   (c/a: {keyboard / echo:.2f}: what sending a question screen through "
+          f"aiogram costs by itself; b/c: {interview / keyboard:.2f})")
 
 
 if __name__ == "__main__":

@@ -29,12 +29,12 @@ from bot.present import (
     error_text,
     format_hint,
     kind_hint,
-    notice_text,
     progress_line,
     result_lines,
     score_line,
+    step_warnings,
 )
-from bot.scoring import evaluate, lost_groups, scored_items
+from bot.scoring import evaluate, running, scored_items
 
 _EDIT = re.compile(r"^(?:edit|修改|改)\s*(\d+)$", re.IGNORECASE)
 _LANG = re.compile(r"^(?:lang|语言)\s+(\S+)$", re.IGNORECASE)
@@ -102,17 +102,13 @@ class Console:
                     self.say(tr.ui("(you typed: {typed})", typed=step.typed))
             else:
                 state = step.state
-                for notice in step.warnings:
-                    self.say("⚠ " + notice_text(notice, tr))
-                if step.changes and form.scoring is not None:
-                    changed = form.item(step.changes[-1].item_id)
-                    evaluation = evaluate(form, state.answers)
-                    line = score_line(evaluation, tr) if evaluation is not None else ""
-                    if line and changed.id in scored_items(form):
+                if step.changes and step.changes[-1].item_id in scored_items(form):
+                    figures = running(form, state.answers)
+                    line = score_line(figures, tr) if figures is not None else ""
+                    if line:
                         self.say("✓ " + line)
-                    for name in lost_groups(evaluation, step.changes[-1]):
-                        self.say("⚠ " + tr.ui("{group} can no longer score: the application would not pass "
-                                              "the gate.", group=tr.form(name)))
+                for warning in step_warnings(form, step, tr):
+                    self.say("⚠ " + warning)
             self.show(form, state, engine.screen(form, state))
             if state.submitted:
                 await self.report(form, opened.session_id, state)

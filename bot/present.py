@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.i18n import Translator
 from bot.interview.conditions import render_message
-from bot.interview.engine import Answer, Notice, Progress
+from bot.interview.engine import Answer, Notice, Progress, Step
 from bot.interview.errors import AnswerError
 from bot.interview.schema import (
     ChoiceItem,
@@ -27,7 +27,7 @@ from bot.interview.schema import (
     WeightedTreeScoring,
     YesNo,
 )
-from bot.scoring import Evaluation
+from bot.scoring import Evaluation, lost_groups
 from bot.scoring.eligibility import EligibilityEvaluation
 from bot.scoring.levels import rounded
 from bot.scoring.points import RubricEvaluation
@@ -214,3 +214,13 @@ def command_of(text: str) -> str | None:
         if key in words:
             return name
     return None
+
+
+def step_warnings(form: Form, step: Step, tr: Translator) -> list[str]:
+    """Warnings about an accepted answer: the cross-field checks, and a gated group that can no longer score."""
+    lines = [notice_text(w, tr) for w in step.warnings]
+    if step.changes:
+        lines.extend(tr.ui("{group} can no longer score: the application would not pass the gate.",
+                           group=tr.form(name))
+                     for name in lost_groups(form, step.state.answers, step.changes[-1]))
+    return lines

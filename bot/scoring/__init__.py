@@ -68,10 +68,12 @@ def _scored_items(form: Form) -> frozenset[str]:
     return frozenset()
 
 
-def lost_groups(evaluation: Evaluation | None, change: Any) -> tuple[str, ...]:
+def lost_groups(form: Form, answers: Mapping[str, Answer], change: Any) -> tuple[str, ...]:
     """Gated groups that the change just made unable to score (warned about once, when it happens)."""
-    if not isinstance(evaluation, RubricEvaluation) or change.new is None or change.new.value is not False:
+    rule = form.scoring
+    if not isinstance(rule, PointsRubric) or change.new is None or change.new.value is not False:
         return ()
+    evaluation = points.evaluate(rule, visible_answers(form, answers))
     return tuple(g.name for g in evaluation.groups if g.lost and change.item_id in _group_items(g.id, evaluation))
 
 

@@ -31,12 +31,12 @@ from bot.present import (
     entry_text,
     format_hint,
     kind_hint,
-    notice_text,
     progress_line,
     result_lines,
     score_line,
+    step_warnings,
 )
-from bot.scoring import evaluate, lost_groups, running, scored_items
+from bot.scoring import evaluate, running, scored_items
 
 #: a label wider than this (in display cells: a Chinese character counts two) is printed in the message and
 #: its button shows only its number
@@ -230,14 +230,8 @@ def remove_question(item: GroupItem, number: int, entry: Mapping[str, Any], tr: 
 
 
 def step_notes(form: Form, step: Step, tr: Translator) -> list[str]:
-    """Warnings about an accepted answer (HTML lines): cross-field checks, and a rubric group that can no
-    longer score."""
-    lines = [f"⚠️ {escape(notice_text(w, tr))}" for w in step.warnings]
-    if step.changes and form.scoring is not None:
-        for name in lost_groups(evaluate(form, step.state.answers), step.changes[-1]):
-            lines.append("⚠️ " + escape(tr.ui("{group} can no longer score: the application would not pass the gate.",
-                                              group=tr.form(name))))
-    return lines
+    """Warnings about an accepted answer (HTML lines)."""
+    return [f"⚠️ {escape(line)}" for line in step_warnings(form, step, tr)]
 
 
 def number_prompt(item: NumberItem, tr: Translator) -> str:
