@@ -32,6 +32,7 @@ from bot.present import (
     progress_line,
     result_lines,
     score_line,
+    staff_mark,
     step_warnings,
 )
 from bot.scoring import evaluate, running, scored_items
@@ -237,7 +238,8 @@ class Console:
             self.say(tr.ui("== Review: {answered}/{total} answered ==", answered=scr.progress.answered,
                            total=scr.progress.total))
             for n, row in enumerate(scr.rows, 1):
-                self.say(f"{n:>2}. {tr.form(row.item.text)[:40]} — {answer_text(row.item, row.answer, tr)}")
+                self.say(f"{n:>2}. {tr.form(row.item.text)[:40]} — {answer_text(row.item, row.answer, tr)}"
+                         + staff_mark(row.by_staff, tr))
             evaluation = evaluate(form, state.answers)
             if evaluation is not None:
                 self.say(score_line(evaluation, tr))

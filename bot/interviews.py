@@ -242,6 +242,10 @@ class Interviews:
             step = engine.apply(cached.form, cached.state, event)
             if step.error is not None:
                 return step
+            if step.changes:
+                changed = {c.item_id for c in step.changes}
+                marked = step.state.staff_items - changed | (changed if by_staff else frozenset())
+                step = replace(step, state=replace(step.state, staff_items=marked))
             job = StepWrite(
                 session_id=session_id, expected_version=cached.version, state=step.state, changes=step.changes,
                 actor_id=await self._user_id(actor), was_submitted=cached.state.submitted, by_staff=by_staff,

@@ -93,6 +93,11 @@ def entry_text(item: GroupItem, entry: Mapping[str, Any], tr: Translator) -> str
     return " / ".join(shown) or tr.ui("(empty)")
 
 
+def staff_mark(by_staff: bool, tr: Translator) -> str:
+    """The mark after an answer that helpdesk staff gave on the owner's behalf."""
+    return tr.ui(" (entered by helpdesk)") if by_staff else ""
+
+
 def progress_line(progress: Progress, tr: Translator) -> str:
     return tr.ui("Progress {answered}/{total}", answered=progress.answered, total=progress.total)
 

@@ -69,6 +69,8 @@ class State:
     group: GroupDraft | None = None
     #: values offered from the enterprise profile or an earlier interview, by item id (confirmed, never assumed)
     suggestions: Mapping[str, Answer] = field(default_factory=dict)
+    #: items whose current answer was given by helpdesk staff on the owner's behalf (kept by the service)
+    staff_items: frozenset[str] = frozenset()
 
     def to_json(self) -> dict[str, Any]:
         """Everything but the answers (those live in their own table)."""
@@ -81,6 +83,7 @@ class State:
             "asking_other": self.asking_other,
             "group": None if self.group is None else self.group.to_json(),
             "suggestions": {k: {"value": a.value, "extra": a.extra} for k, a in self.suggestions.items()},
+            "staff_items": sorted(self.staff_items),
         }
 
     @classmethod
@@ -97,6 +100,7 @@ class State:
             asking_other=bool(data.get("asking_other", False)),
             group=None if group is None else GroupDraft.from_json(group),
             suggestions={k: Answer(a["value"], a.get("extra")) for k, a in (data.get("suggestions") or {}).items()},
+            staff_items=frozenset(data.get("staff_items") or ()),
         )
 
 
@@ -274,6 +278,8 @@ class Question:
 class ReviewRow:
     item: Item
     answer: Answer | None
+    #: the answer was given by helpdesk staff
+    by_staff: bool = False
 
 
 @dataclass(frozen=True)
@@ -377,7 +383,8 @@ def screen(form: Form, state: State) -> Screen:
     if state.submitted:
         return Finished(prog)
     if state.cursor is None:
-        rows = tuple(ReviewRow(i, state.answers.get(i.id)) for i in visible_items(form, state.answers))
+        rows = tuple(ReviewRow(i, state.answers.get(i.id), i.id in state.staff_items)
+                     for i in visible_items(form, state.answers))
         return ReviewScreen(rows, missing_items(form, state.answers), prog)
     item = form.item(state.cursor)
     shown = visible_items(form, state.answers)

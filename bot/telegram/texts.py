@@ -34,6 +34,7 @@ from bot.present import (
     progress_line,
     result_lines,
     score_line,
+    staff_mark,
     step_warnings,
 )
 from bot.scoring import evaluate, running, scored_items
@@ -250,7 +251,8 @@ def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
     for n, row in enumerate(scr.rows, 1):
         text = tr.form(row.item.text)
         short = text if len(text) <= 30 else text[:29] + "…"
-        lines.append(f"{n}. {escape(short)} — <b>{escape(answer_text(row.item, row.answer, tr))}</b>")
+        mark = escape(staff_mark(row.by_staff, tr))
+        lines.append(f"{n}. {escape(short)} — <b>{escape(answer_text(row.item, row.answer, tr))}</b>{mark}")
     lines.append("")
     evaluation = evaluate(form, state.answers)
     line = score_line(evaluation, tr) if evaluation is not None else ""

@@ -59,6 +59,9 @@ async def test_staff_find_take_answer_and_hand_back(world: World) -> None:
     assert escape(TR.ui("A helpdesk colleague is working on this interview right now; you will be told when it "
                         "is handed back.")) in refused
     await staff.send("20%")  # q2 answered by staff
+    review = sent(await staff.send("检查"))[-1].text
+    assert escape(TR.ui(" (entered by helpdesk)")) in review  # marked on the review screen
+    await staff.send("继续")
     await staff.send("/handback")
     assert (await world.interviews.holder(1))[1] is None
     resumed = sent(await owner.send("/resume"))[-1].text
