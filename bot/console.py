@@ -36,6 +36,7 @@ from bot.present import (
     step_warnings,
 )
 from bot.scoring import evaluate, running, scored_items
+from bot.scoring.eligibility import EligibilityEvaluation
 
 _EDIT = re.compile(r"^(?:edit|修改|改)\s*(\d+)$", re.IGNORECASE)
 _LANG = re.compile(r"^(?:lang|语言)\s+(\S+)$", re.IGNORECASE)
@@ -113,7 +114,18 @@ class Console:
             self.show(form, state, engine.screen(form, state))
             if state.submitted:
                 await self.report(form, opened.session_id, state)
+                self.offer_next(form, state)
                 return state
+
+    def offer_next(self, form: Form, state: State) -> None:
+        """After an eligible check: the interviews that come next, whose answers carry over for confirmation."""
+        evaluation = evaluate(form, state.answers)
+        if not form.next or (isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible):
+            return
+        self.say(self.tr.ui("Next: the self-assessment and the filing. What you answered here is offered there "
+                            "for you to confirm."))
+        for form_id in form.next:
+            self.say(f"  python -m bot console --form {form_id} --user {self.external_id.split(':', 1)[1]}")
 
     def parse(self, form: Form, state: State, text: str) -> Input | str:
         """A typed line as an engine input, a channel command ("quit", "help"), or a message to print."""

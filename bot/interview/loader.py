@@ -214,4 +214,8 @@ def load_forms(directory: Path = FORMS_DIR) -> dict[str, Form]:
         if path.stem != form.id:
             raise FormError(str(path), f"the file name must be the form id ({form.id}.yaml)")
         forms[form.id] = form
+    for form in forms.values():
+        unknown = [f for f in form.next if f not in forms]
+        if unknown:
+            raise FormError(f"{directory / form.id}.yaml", f"next names unknown form(s) {', '.join(unknown)}")
     return forms

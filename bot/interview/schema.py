@@ -321,6 +321,9 @@ class Form(_Model):
     computed: tuple[Computed, ...] = ()
     #: named data that expressions may read (a reference list of enterprise names, say)
     constants: dict[str, Any] = Field(default_factory=dict)
+    #: interviews offered when this one ends well (an eligible check leads to the self-assessment and the
+    #: filing; answers carry over through the enterprise profile)
+    next: tuple[str, ...] = ()
     scoring: Scoring | None = None
 
     def item(self, item_id: str) -> Item:

@@ -20,7 +20,7 @@ from bot.present import answer_text, command_of, entry_text, error_text
 from bot.telegram import keyboards, screens, texts
 from bot.telegram.callbacks import GroupAction, GroupButton, ItemAction, ItemButton, ReviewAction, ReviewButton
 from bot.telegram.people import external_id
-from bot.telegram.reports import send_reports
+from bot.telegram.reports import after_submission
 from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 
 STALE = AnswerError("stale_button")
@@ -248,7 +248,7 @@ async def on_review_button(cb: CallbackQuery, callback_data: ReviewButton, bot: 
     await replace_keyboard(cb, None)
     await send(bot, chat_of(cb), screens.current(form, step.state, opened.session_id, tr))
     if step.state.submitted and not state.submitted:
-        await send_reports(bot, chat_of(cb), interviews, opened.session_id, tr)
+        await after_submission(bot, chat_of(cb), interviews, opened.session_id, form, step.state, tr)
     return None
 
 
@@ -348,7 +348,7 @@ async def _apply_and_show(bot: Bot, chat_id: int, interviews: Interviews, opened
     before = _notes(form, step, tr, first)
     await send(bot, chat_id, screens.current(form, step.state, opened.session_id, tr, before=before))
     if step.error is None and step.state.submitted and not opened.state.submitted:
-        await send_reports(bot, chat_id, interviews, opened.session_id, tr)
+        await after_submission(bot, chat_id, interviews, opened.session_id, form, step.state, tr)
 
 
 def _file_of(message: Message) -> engine.Attach | None:

@@ -15,14 +15,20 @@ from aiogram import Bot, Router
 from aiogram.enums import ChatAction
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, Message
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.db import repo
 from bot.i18n import Translator
+from bot.interview.engine import State
+from bot.interview.schema import Form
 from bot.interviews import Interviews
 from bot.reports import session_reports
+from bot.scoring import evaluate
+from bot.scoring.eligibility import EligibilityEvaluation
+from bot.telegram.callbacks import FormChoice
 from bot.telegram.people import external_id
-from bot.telegram.sending import say
+from bot.telegram.screens import Outgoing
+from bot.telegram.sending import say, send
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +94,19 @@ async def on_report(message: Message, bot: Bot, interviews: Interviews, tr: Tran
                                                      "Send /start to choose one.")))
         return
     await send_reports(bot, message.chat.id, interviews, session_id, tr)
+
+
+async def after_submission(bot: Bot, chat_id: int, interviews: Interviews, session_id: int, form: Form,
+                           state: State, tr: Translator) -> None:
+    """The report files, then — when the interview ended well and names what comes next (an eligible check) —
+    buttons to start those interviews, whose answers carry over for confirmation."""
+    await send_reports(bot, chat_id, interviews, session_id, tr)
+    evaluation = evaluate(form, state.answers)
+    if not form.next or (isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible):
+        return
+    everything = list(interviews.forms.values())
+    buttons = [[InlineKeyboardButton(text=tr.form(f.title), callback_data=FormChoice(n=n).pack())]
+               for n, f in enumerate(everything) if f.id in form.next]
+    text = tr.ui("Next: the self-assessment and the filing. What you answered here is offered there for you to "
+                 "confirm.")
+    await send(bot, chat_id, Outgoing(escape(text), InlineKeyboardMarkup(inline_keyboard=buttons)))

@@ -395,3 +395,23 @@ async def test_the_command_menu_has_report_in_both_languages() -> None:
 
     for lang in ("zh", "en"):
         assert "report" in [c.command for c in menu(Translator(lang))]
+
+
+async def test_an_eligible_check_offers_the_next_interviews(world: World) -> None:
+    from bot.telegram.callbacks import FormChoice
+
+    person = world.person(5151)
+    forms = list(world.interviews.forms.values())
+    check = next(f for f in forms if f.id == "hangzhou-eligibility")
+    await person.send("/start")
+    await person.press(TR.form(check.title))
+    for text in ("是", "杭州示例精密机械有限公司", "1", "120", "3000", "3", "否"):
+        await person.send(text)
+    calls = await person.send("提交")
+    offers = [m for m in sent(calls) if m.reply_markup is not None
+              and any(FormChoice.unpack(b.callback_data).n >= 0  # type: ignore[arg-type]
+                      for row in m.reply_markup.inline_keyboard for b in row  # type: ignore[union-attr]
+                      if (b.callback_data or "").startswith("f:"))]
+    assert offers, "an eligible result offers the next interviews"
+    titles = [b.text for row in offers[-1].reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
+    assert titles == [TR.form(f.title) for f in forms if f.id in check.next]
