@@ -25,9 +25,7 @@ TICK = "✓ "
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
-    """A callback button.  Built without pydantic validation (a question has ~15 buttons, rebuilt after every
-    answer): both fields are plain strings made here, and a test checks the result equals the validated model."""
-    return InlineKeyboardButton.model_construct(text=text, callback_data=data)
+    return InlineKeyboardButton(text=text, callback_data=data)
 
 
 def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:

@@ -38,6 +38,7 @@ class StaffButton(CallbackData, prefix="k"):
 
 def staff_router() -> Router:
     router = Router(name="staff")
+    router.message.filter(F.text.startswith("/"))  # answers typed in an interview skip these handlers at once
     router.message.register(on_start_code, CommandStart(deep_link=True))
     router.message.register(on_code, Command("code"))
     router.message.register(on_find, Command("find"))

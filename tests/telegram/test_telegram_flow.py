@@ -312,13 +312,3 @@ def test_fast_callback_packing_matches_aiogram() -> None:
             assert ItemButton.fast_pack(123456, 28, action, option) == model.pack()
             assert ItemButton.unpack(model.pack()) == model
 
-
-def test_unvalidated_buttons_equal_validated_ones() -> None:
-    from aiogram.types import InlineKeyboardButton
-
-    from bot.telegram.keyboards import _button
-
-    fast = _button("✓ 研发设计", "i:1:4:t:0")
-    slow = InlineKeyboardButton(text="✓ 研发设计", callback_data="i:1:4:t:0")
-    assert fast == slow
-    assert fast.model_dump(exclude_none=True) == slow.model_dump(exclude_none=True)

@@ -384,7 +384,7 @@ async def test_a_report_that_fails_to_render_keeps_the_submission(world: World, 
     await person.press(TR.ui("No"))
     calls = await person.press(TR.ui("Submit"))
     assert not [c for c in calls if isinstance(c, SendDocument)]
-    assert "/report" in sent(calls)[-1].text
+    assert any("/report" in m.text for m in sent(calls))  # then the next interviews are offered
     async with world.db() as s:
         row = await s.scalar(select(InterviewSession))
         assert row is not None and row.status == "submitted"
