@@ -69,6 +69,24 @@ def _at_item(opened: Opened, position: int) -> Item | None:
     return item if item.id == state.cursor else None
 
 
+async def _apply_button(cb: CallbackQuery, opened: Opened, event: Input, item: Item, interviews: Interviews,
+                        bot: Bot, tr: Translator, update_id: int) -> Step | None:
+    """Apply a button of the current item; None when it was handled already (re-delivered, stale, refused)."""
+    step = await interviews.apply(opened.session_id, event, actor=external_id(cb.from_user), chat_id=chat_of(cb),
+                                  update_id=update_id, expect_cursor=item.id)
+    if step.error is DUPLICATE:
+        await cb.answer()
+        return None
+    if step.error is not None:
+        if step.error.code == STALE.code:
+            await stale(cb, opened, bot, tr)
+            return None
+        await cb.answer(error_text(step.error, tr), show_alert=True)
+        return None
+    await cb.answer()
+    return step
+
+
 def _button_input(item: Item, data: ItemButton) -> Input | None:
     if data.a in (ItemAction.PICK, ItemAction.TOGGLE):
         if isinstance(item, YesNo) and data.a is ItemAction.PICK and data.o in (0, 1):
@@ -100,17 +118,9 @@ async def on_item_button(cb: CallbackQuery, callback_data: ItemButton, bot: Bot,
     event = _button_input(item, callback_data)
     if event is None:
         return await stale(cb, opened, bot, tr)
-    step = await interviews.apply(opened.session_id, event, actor=who, chat_id=chat_of(cb),
-                                  update_id=event_update.update_id, expect_cursor=item.id)
-    if step.error is DUPLICATE:
-        await cb.answer()
+    step = await _apply_button(cb, opened, event, item, interviews, bot, tr, event_update.update_id)
+    if step is None:
         return None
-    if step.error is not None:
-        if step.error.code == STALE.code:
-            return await stale(cb, opened, bot, tr)
-        await cb.answer(error_text(step.error, tr), show_alert=True)
-        return None
-    await cb.answer()
     form = opened.form
     if callback_data.a is ItemAction.TOGGLE:
         scr = engine.screen(form, step.state)
@@ -190,17 +200,9 @@ async def on_group_button(cb: CallbackQuery, callback_data: GroupButton, bot: Bo
     event = _group_input(item, view, callback_data)
     if event is None:
         return await stale(cb, opened, bot, tr)
-    step = await interviews.apply(opened.session_id, event, actor=who, chat_id=chat_of(cb),
-                                  update_id=event_update.update_id, expect_cursor=item.id)
-    if step.error is DUPLICATE:
-        await cb.answer()
+    step = await _apply_button(cb, opened, event, item, interviews, bot, tr, event_update.update_id)
+    if step is None:
         return None
-    if step.error is not None:
-        if step.error.code == STALE.code:
-            return await stale(cb, opened, bot, tr)
-        await cb.answer(error_text(step.error, tr), show_alert=True)
-        return None
-    await cb.answer()
     if view.field is not None:
         asked = item.fields[view.field]
         await replace_text(cb, texts.group_answered(item, asked, view.number, _picked_value(item, view, event), tr))
