@@ -121,6 +121,8 @@ def score_line(evaluation: Evaluation | RunningScore, tr: Translator) -> str:
                      level=tr.form(evaluation.level.name))
     if evaluation.low_level == evaluation.high_level:
         reach = tr.ui("level {level} whatever the remaining answers", level=tr.form(evaluation.low_level.name))
+    elif evaluation.low_level.level == 0:
+        reach = tr.ui("{high} still reachable", high=tr.form(evaluation.high_level.name))
     else:
         reach = tr.ui("sure of {low}, {high} still reachable", low=tr.form(evaluation.low_level.name),
                       high=tr.form(evaluation.high_level.name))
