@@ -19,7 +19,8 @@ from typing import TextIO
 
 from bot.i18n import Translator, normalise_lang
 from bot.interview import engine
-from bot.interview.engine import Answer, Input, Question, ReviewScreen, Screen, State
+from bot.interview.answer import Answer
+from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice
 from bot.interviews import Interviews
 from bot.present import (

@@ -26,8 +26,10 @@ from bot.db import repo
 from bot.db.batch import AnswerWriter, Conflict, Duplicate, StepWrite
 from bot.db.models import InterviewSession, User
 from bot.interview import engine
-from bot.interview.engine import Answer, Input, State, Step
+from bot.interview.answer import Answer
+from bot.interview.engine import Input, State, Step
 from bot.interview.errors import AnswerError
+from bot.interview.parsing import answer_from_value
 from bot.interview.schema import Form, WeightedTreeScoring
 from bot.scoring import evaluate
 from bot.scoring.weighted_tree import TreeEvaluation
@@ -46,7 +48,7 @@ def suggestions(form: Form, profile_data: Mapping[str, Any]) -> dict[str, Answer
         if stored is None or stored.get("value") is None:
             continue
         try:
-            answer = engine.answer_from_value(item, stored["value"])
+            answer = answer_from_value(item, stored["value"])
         except (AnswerError, KeyError, TypeError, ValueError):
             continue
         offered[item.id] = replace(answer, extra=stored.get("extra"))

@@ -12,8 +12,9 @@ from fractions import Fraction
 from typing import Any
 
 from bot.i18n import Translator
+from bot.interview.answer import Answer
 from bot.interview.conditions import render_message
-from bot.interview.engine import Answer, Notice, Progress, Step
+from bot.interview.engine import Notice, Progress, Step
 from bot.interview.errors import AnswerError
 from bot.interview.schema import (
     ChoiceItem,

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import repo
 from bot.db.models import AnswerRow, AuditEvent, InterviewSession, User
-from bot.interview.engine import Answer
+from bot.interview.answer import Answer
 from bot.interview.schema import Form
 from bot.rendering.context import ELIGIBILITY, FILING, MIIT, RUBRIC, ReportContext, build_context
 from bot.rendering.docx import render_docx

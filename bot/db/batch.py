@@ -38,7 +38,8 @@ from sqlalchemy.orm import Session
 
 from bot.db.engine import sync_twin
 from bot.db.models import AnswerRow, AuditEvent, InterviewSession, ProcessedUpdate
-from bot.interview.engine import Answer, Change, State
+from bot.interview.answer import Answer
+from bot.interview.engine import Change, State
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from bot.db.models import AuditEvent, EnterpriseProfile, InterviewSession, ProcessedUpdate, User
-from bot.interview.engine import Answer, State
+from bot.interview.answer import Answer
+from bot.interview.engine import State
 
 
 def _dump(answer: Answer | None) -> Any:

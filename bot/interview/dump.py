@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.interview.engine import Answer, answer_from_value
+from bot.interview.answer import Answer
 from bot.interview.errors import AnswerError
+from bot.interview.parsing import answer_from_value
 from bot.interview.schema import ChoiceItem, Form, NumberItem, SingleChoice
 
 

@@ -24,8 +24,9 @@ from typing import Any
 
 from bot.i18n import Translator
 from bot.interview import derived
+from bot.interview.answer import Answer
 from bot.interview.conditions import render_message
-from bot.interview.engine import Answer, visible_answers, visible_items
+from bot.interview.engine import visible_answers, visible_items
 from bot.interview.schema import (
     ChoiceItem,
     EligibilityRule,

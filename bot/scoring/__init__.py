@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.interview import derived
-from bot.interview.engine import Answer, visible_answers
+from bot.interview.answer import Answer
+from bot.interview.engine import visible_answers
 from bot.interview.schema import EligibilityRule, Form, PointsRubric, WeightedTreeScoring
 from bot.scoring import eligibility, points, weighted_tree
 from bot.scoring.eligibility import EligibilityEvaluation

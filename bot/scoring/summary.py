@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.interview.engine import Answer
+from bot.interview.answer import Answer
 from bot.interview.schema import Form
 from bot.scoring import evaluate
 from bot.scoring.eligibility import EligibilityEvaluation

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
 
-from bot.interview.engine import Answer
+from bot.interview.answer import Answer
 from bot.interview.schema import Item, Level, MultiChoice, SingleChoice, TreeNode, WeightedTreeScoring
 
 

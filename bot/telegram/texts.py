@@ -15,7 +15,8 @@ from typing import Any
 
 from bot.i18n import Translator
 from bot.interview import engine
-from bot.interview.engine import Answer, Question, ReviewScreen, State, Step
+from bot.interview.answer import Answer
+from bot.interview.engine import Question, ReviewScreen, State, Step
 from bot.interview.schema import (
     ChoiceItem,
     FieldItem,

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import sessionmaker
 from bot.db.models import EnterpriseProfile
-from bot.interview.engine import Answer, Pick, Question, Skip, Submit, Text, UseSuggestion, screen
+from bot.interview.answer import Answer
+from bot.interview.engine import Pick, Question, Skip, Submit, Text, UseSuggestion, screen
 from bot.interview.loader import parse_form
 from bot.interview.schema import Form
 from bot.interview.validators import credit_code_check_char

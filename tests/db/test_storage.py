@@ -13,7 +13,8 @@ from bot.db import repo
 from bot.db.engine import sessionmaker
 from bot.db.models import AnswerRow, AuditEvent, InterviewSession, User
 from bot.interview import engine
-from bot.interview.engine import Answer, Text
+from bot.interview.answer import Answer
+from bot.interview.engine import Text
 from bot.interviews import Interviews
 
 

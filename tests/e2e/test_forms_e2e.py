@@ -20,7 +20,7 @@ from bot_process import BotProcess, Person, api, labels, pdf_text, visible
 from fake_bot_api import FakeBotAPI
 
 from bot.i18n import Translator
-from bot.interview.engine import Answer
+from bot.interview.answer import Answer
 from bot.interview.loader import load_forms
 from bot.interview.schema import ChoiceItem, Form, Item
 from bot.present import points

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.interview import engine
+from bot.interview.answer import Answer
 from bot.interview.dump import answers_from_json
 from bot.interview.engine import (
-    Answer,
     Back,
     Continue,
     Done,

@@ -1,6 +1,6 @@
 """Fixed answer sets for the report tests, the PNG script and the benchmark: realistic Chinese values.
 
-Every value goes through the engine's own parsers (`engine.answer_from_value`), so a fixture that no longer fits
+Every value goes through the engine's own parsers (`parsing.answer_from_value`), so a fixture that no longer fits
 its form fails loudly instead of printing nonsense.  Text answers carry injection payloads that every writer must
 print as inert text: HTML `<script>`, spreadsheet formulas (`=HYPERLINK(...)`, `@SUM(1)`, a leading `-` / `+`).
 """
@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from bot.interview.engine import Answer, answer_from_value
+from bot.interview.answer import Answer
+from bot.interview.parsing import answer_from_value
 from bot.interview.schema import Form
 from bot.interview.validators import credit_code_check_char
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.interview.engine import Answer
+from bot.interview.answer import Answer
 from bot.interview.schema import Form
 from bot.rendering.context import (
     ADVICE_LIMIT,

@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.interview.answer import Answer
 from bot.interview.derived import failed_checks
 from bot.interview.dump import answers_from_json
-from bot.interview.engine import Answer, answer_from_value, visible_items
+from bot.interview.engine import visible_items
+from bot.interview.parsing import answer_from_value
 from bot.interview.schema import ChoiceItem, Form, GroupItem
 from bot.interview.validators import credit_code_check_char
 from bot.scoring import evaluate

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.interview import engine
+from bot.interview.answer import Answer
 from bot.interview.dump import answers_from_json
 from bot.interview.engine import Edit, Skip, Text
 from bot.interview.loader import load_forms
@@ -74,7 +75,7 @@ def test_running_bounds_bracket_the_final_total(final: dict[str, Any], data: st.
     final_eval = evaluate(MIIT, answers)
     assert final_eval is not None
     order = data.draw(st.permutations(list(answers)))
-    so_far: dict[str, engine.Answer] = {}
+    so_far: dict[str, Answer] = {}
     previous_low, previous_high = None, None
     for item_id in order:
         so_far[item_id] = answers[item_id]
