@@ -71,7 +71,8 @@ def answer_text(item: Item, answer: Answer | None, tr: Translator) -> str:
         labels = "；".join(tr.form(item.option(i).short or item.option(i).label) for i in ids)
         if answer.extra:
             other = any(item.option(i).other for i in ids)
-            labels += f"：{answer.extra}" if other else tr.ui(" (typed: {value})", value=answer.extra)
+            typed = answer.extra + ("%" if getattr(item, "accepts_number", None) == "percent" else "")
+            labels += f"：{answer.extra}" if other else tr.ui(" (typed: {value})", value=typed)
         return labels
     if isinstance(item, GroupItem):
         return tr.ui("{count} × {entry}", count=len(answer.value), entry=tr.form(item.entry))
