@@ -8,26 +8,30 @@ responses parsed as aiogram does over HTTP):
   (b) the miit-2022 interview, every answer committed to a real SQLite file before its reply is sent.
 Prints updates/s, p50 and p99 latency for each and the ratios b/a, c/a and b/c.
 
-    python benchmarks/answer_path.py [--chats 500] [--answers 20000]
+    python benchmarks/answer_path.py [--chats 500] [--answers 20000] [--no-db]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
 
+from bot.db.batch import AnswerWriter, StepWrite
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
 from bot.i18n import Translator
 from bot.interview import engine
+from bot.interview.engine import State
 from bot.interview.loader import load_forms
 from bot.interview.schema import Form, MultiChoice
 from bot.interviews import Interviews
@@ -145,10 +149,28 @@ async def interview_run(chats: int, answers: int, folder: Path) -> tuple[int, fl
     return sum(len(u) for u in per_chat.values()), elapsed, latencies, stored
 
 
+@contextlib.contextmanager
+def _writer_disabled() -> Iterator[None]:
+    """The answer writer acknowledges every write at once without touching the database."""
+    original = AnswerWriter.write
+
+    async def acknowledge(self: AnswerWriter, job: StepWrite) -> tuple[int, State]:
+        return job.expected_version + 1, job.state
+
+    AnswerWriter.write = acknowledge  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        AnswerWriter.write = original  # type: ignore[method-assign]
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chats", type=int, default=500)
     parser.add_argument("--answers", type=int, default=20_000)
+    parser.add_argument("--no-db", action="store_true",
+                        help="also run the interview with the answer writer replaced by a no-op "
+                             "(what the database costs)")
     args = parser.parse_args()
     print(f"{args.chats} concurrent chats, about {args.answers} updates each run")
     count, elapsed, latencies = await echo_run(args.chats, args.answers)
@@ -159,6 +181,10 @@ async def main() -> None:
         count, elapsed, latencies, stored = await interview_run(args.chats, args.answers, Path(folder))
     interview = report("(b) interview, committed to SQLite", count, elapsed, latencies)
     print(f"answers stored: {stored}")
+    if args.no_db:
+        with tempfile.TemporaryDirectory() as folder, _writer_disabled():
+            count, elapsed, latencies, _ = await interview_run(args.chats, args.answers, Path(folder))
+        report("(b') interview, nothing written", count, elapsed, latencies)
     print(f"ratio b/a: {interview / echo:.2f}   (c/a: {keyboard / echo:.2f}: what sending a question screen through "
           f"aiogram costs by itself; b/c: {interview / keyboard:.2f})")
 
