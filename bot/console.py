@@ -28,6 +28,7 @@ from bot.present import (
     command_of,
     entry_text,
     error_text,
+    explanation,
     format_hint,
     kind_hint,
     progress_line,
@@ -168,7 +169,7 @@ class Console:
         tr = self.tr
         if state.cursor is not None:
             item = form.item(state.cursor)
-            self.say(tr.form(item.help) if item.help else tr.ui("No further explanation for this question."))
+            self.say(explanation(item, tr))
             if isinstance(item, MultiChoice):
                 self.say(tr.ui("Several numbers separated by spaces, e.g. 1 3 4."))
         self.say(tr.ui("Commands: back (返回), skip (跳过, optional questions), review (检查), "

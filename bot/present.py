@@ -51,6 +51,11 @@ def notice_text(notice: Notice, tr: Translator) -> str:
     return render_message(tr.form(notice.template), notice.values)
 
 
+def explanation(item: Item | None, tr: Translator) -> str:
+    """What an item means (its help), as plain text."""
+    return tr.form(item.help) if item is not None and item.help else tr.ui("No further explanation for this question.")
+
+
 def kind_hint(item: Item, tr: Translator) -> str:
     if item.type == "single":
         return tr.ui("single choice")

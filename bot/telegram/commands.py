@@ -15,7 +15,7 @@ from bot.interviews import Interviews
 from bot.present import error_text
 from bot.telegram import keyboards, screens, texts
 from bot.telegram.callbacks import FormChoice, LangButton, LeaveButton
-from bot.telegram.people import external_id, store_lang
+from bot.telegram.people import current_or_tell, external_id, store_lang
 from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
@@ -69,12 +69,10 @@ async def on_form_choice(cb: CallbackQuery, callback_data: FormChoice, bot: Bot,
 
 
 async def on_resume(message: Message, bot: Bot, interviews: Interviews, tr: Translator) -> None:
-    if message.from_user is None:
+    found = await current_or_tell(message, bot, interviews, tr)
+    if found is None:
         return
-    opened = await interviews.current(external_id(message.from_user))
-    if opened is None:
-        await say(bot, message.chat.id, escape(tr.ui("You have no interview in progress. Send /start to choose one.")))
-        return
+    _, opened = found
     intro = texts.opened(opened.form, opened.state, True, tr)
     await send(bot, message.chat.id, screens.current(opened.form, opened.state, opened.session_id, tr, before=intro))
 
@@ -112,12 +110,10 @@ async def on_lang_button(cb: CallbackQuery, callback_data: LangButton, bot: Bot,
 
 
 async def on_cancel(message: Message, bot: Bot, interviews: Interviews, tr: Translator) -> None:
-    if message.from_user is None:
+    found = await current_or_tell(message, bot, interviews, tr)
+    if found is None:
         return
-    opened = await interviews.current(external_id(message.from_user))
-    if opened is None:
-        await say(bot, message.chat.id, escape(tr.ui("You have no interview in progress. Send /start to choose one.")))
-        return
+    _, opened = found
     question = tr.ui("Leave “{title}”? Your answers are kept; /resume continues later.",
                      title=tr.form(opened.form.title))
     await send(bot, message.chat.id, screens.Outgoing(escape(question), keyboards.leave(opened.session_id, tr)))

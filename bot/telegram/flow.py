@@ -16,10 +16,10 @@ from bot.interview.engine import Input, Question, State, Step
 from bot.interview.errors import AnswerError
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice, SingleChoice, TextItem, YesNo
 from bot.interviews import DUPLICATE, Interviews, Opened
-from bot.present import answer_text, command_of, entry_text, error_text
+from bot.present import answer_text, command_of, entry_text, error_text, explanation
 from bot.telegram import keyboards, screens, texts
 from bot.telegram.callbacks import GroupAction, GroupButton, ItemAction, ItemButton, ReviewAction, ReviewButton
-from bot.telegram.people import external_id
+from bot.telegram.people import current_or_tell, external_id
 from bot.telegram.reports import after_submission
 from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 
@@ -54,8 +54,7 @@ async def stale(cb: CallbackQuery, opened: Opened | None, bot: Bot, tr: Translat
     await cb.answer(error_text(STALE, tr))
     await replace_keyboard(cb, None)
     if opened is None:
-        await say(bot, chat_of(cb), escape(tr.ui("You have no interview in progress. Send /start to choose "
-                                                          "one.")))
+        await say(bot, chat_of(cb), texts.no_interview(tr))
         return
     await send(bot, chat_of(cb), screens.current(opened.form, opened.state, opened.session_id, tr))
 
@@ -112,8 +111,7 @@ async def on_item_button(cb: CallbackQuery, callback_data: ItemButton, bot: Bot,
         return await stale(cb, opened, bot, tr)
     if callback_data.a is ItemAction.HELP:
         await cb.answer()
-        explanation = tr.form(item.help) if item.help else tr.ui("No further explanation for this question.")
-        await say(bot, chat_of(cb), f"❓ <b>{escape(tr.form(item.text))}</b>\n\n{escape(explanation)}")
+        await say(bot, chat_of(cb), texts.item_help(item, tr))
         return None
     event = _button_input(item, callback_data)
     if event is None:
@@ -186,8 +184,7 @@ async def on_group_button(cb: CallbackQuery, callback_data: GroupButton, bot: Bo
     if callback_data.a is GroupAction.HELP:
         await cb.answer()
         asked = item if view.field is None else item.fields[view.field]
-        explanation = tr.form(asked.help) if asked.help else tr.ui("No further explanation for this question.")
-        await say(bot, chat_of(cb), f"❓ <b>{escape(tr.form(asked.text))}</b>\n\n{escape(explanation)}")
+        await say(bot, chat_of(cb), texts.item_help(asked, tr))
         return None
     if callback_data.a in (GroupAction.REMOVE, GroupAction.REMOVE_NO):
         await cb.answer()
@@ -295,18 +292,15 @@ async def on_text(message: Message, bot: Bot, interviews: Interviews, tr: Transl
     if text.startswith("/"):
         await say(bot, message.chat.id, escape(tr.ui("Unknown command. Send /help to see what I understand.")))
         return
-    who = external_id(message.from_user)
-    opened = await interviews.current(who)
-    if opened is None:
-        await say(bot, message.chat.id, escape(tr.ui("You have no interview in progress. Send /start to choose one.")))
+    found = await current_or_tell(message, bot, interviews, tr)
+    if found is None:
         return
+    who, opened = found
     form, state = opened.form, opened.state
     event = typed_input(form, state, text)
     if event == "help":
         item = form.item(state.cursor) if state.cursor else None
-        explanation = tr.form(item.help) if item is not None and item.help else tr.ui(
-            "No further explanation for this question.")
-        await say(bot, message.chat.id, escape(explanation))
+        await say(bot, message.chat.id, escape(explanation(item, tr)))
         return
     if isinstance(event, tuple):
         await _confirm_typed_remove(bot, message.chat.id, opened, event[1], tr)
@@ -372,13 +366,10 @@ def accepts_file(form: Form, state: State) -> bool:
 
 async def on_file(message: Message, bot: Bot, interviews: Interviews, tr: Translator, event_update: Update) -> None:
     """A document or photo: evidence for an item that accepts a file, else politely refused."""
-    if message.from_user is None:
+    found = await current_or_tell(message, bot, interviews, tr)
+    if found is None:
         return
-    who = external_id(message.from_user)
-    opened = await interviews.current(who)
-    if opened is None:
-        await say(bot, message.chat.id, escape(tr.ui("You have no interview in progress. Send /start to choose one.")))
-        return
+    who, opened = found
     form, state = opened.form, opened.state
     attach = _file_of(message)
     if attach is None or not accepts_file(form, state):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from aiogram import Bot
+from aiogram.types import Message
 from aiogram.types import User as TelegramUser
 
-from bot.i18n import normalise_lang
-from bot.interviews import Interviews
+from bot.i18n import Translator, normalise_lang
+from bot.interviews import Interviews, Opened
+from bot.telegram.sending import say
+from bot.telegram.texts import no_interview
 
 
 def external_id(user: TelegramUser) -> str:
@@ -25,3 +29,16 @@ def first_lang(user: TelegramUser | None, default_lang: str) -> str:
 
 async def store_lang(interviews: Interviews, user: TelegramUser, lang: str) -> None:
     await interviews.set_lang(external_id(user), lang, display_name=user.full_name)
+
+
+async def current_or_tell(message: Message, bot: Bot, interviews: Interviews,
+                          tr: Translator) -> tuple[str, Opened] | None:
+    """Who wrote and their current interview; when they have none, they are told so and None comes back."""
+    if message.from_user is None:
+        return None
+    who = external_id(message.from_user)
+    opened = await interviews.current(who)
+    if opened is None:
+        await say(bot, message.chat.id, no_interview(tr))
+        return None
+    return who, opened

@@ -23,7 +23,7 @@ from bot.helpdesk import Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
 from bot.i18n import Translator
 from bot.interviews import Interviews
 from bot.telegram import screens
-from bot.telegram.people import external_id
+from bot.telegram.people import current_or_tell, external_id
 from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 
 log = logging.getLogger(__name__)
@@ -106,13 +106,10 @@ async def on_start_code(message: Message, command: CommandObject, bot: Bot, help
 async def on_code(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
                   tr: Translator) -> None:
     """A resume code for the current session (/code revoke: revoke every code of it)."""
-    if message.from_user is None:
+    found = await current_or_tell(message, bot, interviews, tr)
+    if found is None:
         return
-    who = external_id(message.from_user)
-    opened = await interviews.current(who)
-    if opened is None:
-        await say(bot, message.chat.id, escape(tr.ui("You have no interview in progress. Send /start to choose one.")))
-        return
+    who, opened = found
     if (command.args or "").strip().lower() in ("revoke", "撤销"):
         count = await helpdesk.revoke_codes(opened.session_id, who)
         await say(bot, message.chat.id, escape(tr.ui("{count} code(s) revoked.", count=count)))

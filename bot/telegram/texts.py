@@ -30,6 +30,7 @@ from bot.interview.schema import (
 from bot.present import (
     answer_text,
     entry_text,
+    explanation,
     format_hint,
     kind_hint,
     progress_line,
@@ -303,6 +304,15 @@ def opened(form: Form, state: State, resumed: bool, tr: Translator) -> str:
                             count=len(state.answers)))
     return f"<b>{escape(tr.form(form.title))}</b>\n" + escape(
         tr.ui("{count} questions, about {minutes} minutes.", count=len(form.items), minutes=form.minutes or "?"))
+
+
+def no_interview(tr: Translator) -> str:
+    return escape(tr.ui("You have no interview in progress. Send /start to choose one."))
+
+
+def item_help(item: Item, tr: Translator) -> str:
+    """The ❓ answer: the item's text in bold, then what it means."""
+    return f"❓ <b>{escape(tr.form(item.text))}</b>\n\n{escape(explanation(item, tr))}"
 
 
 def help_text(tr: Translator) -> str:
