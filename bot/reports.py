@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import repo
-from bot.db.models import AnswerRow, AuditEvent, InterviewSession, User
+from bot.db.models import AnswerRow, InterviewSession, User
 from bot.interview.answer import Answer
 from bot.interview.schema import Form
 from bot.rendering.context import ELIGIBILITY, FILING, MIIT, RUBRIC, ReportContext, build_context
@@ -144,7 +144,3 @@ async def export_district(sessionmaker: async_sessionmaker[AsyncSession], forms:
     return await asyncio.to_thread(write_summary_xlsx, contexts(), target, district=unit,
                                    filled_on=filled_on or date.today())
 
-
-def audit_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
-    return [{"at": e.at, "actor_id": e.actor_id, "kind": e.kind, "item_id": e.item_id, "old": e.old, "new": e.new}
-            for e in events]

@@ -14,6 +14,7 @@ from math import lcm
 
 from bot.interview.answer import Answer
 from bot.interview.schema import Item, Level, MultiChoice, SingleChoice, TreeNode, WeightedTreeScoring
+from bot.scoring.levels import level_for
 
 
 @dataclass(frozen=True)
@@ -67,21 +68,6 @@ class TreeEvaluation:
         return {n.item: n for top in self.nodes for n in top.walk() if n.item is not None}
 
 
-def item_fraction(item: Item, answer: Answer) -> Fraction:
-    """The share of an item's maximum an answer earns (0 for a skipped item)."""
-    if answer.value is None:
-        return Fraction(0)
-    if isinstance(item, SingleChoice):
-        top = max(o.rung or 0 for o in item.options)
-        rung = item.option(answer.value).rung or 0
-        return Fraction(rung, top)
-    if isinstance(item, MultiChoice):
-        substantive = {o.id for o in item.substantive}
-        ticked = len(substantive.intersection(answer.value))
-        return Fraction(ticked, len(substantive))
-    raise TypeError(f"item {item.id} of type {item.type} cannot be scored by the weighted tree")
-
-
 def maxima(rule: WeightedTreeScoring) -> dict[str, Fraction]:
     """Each scored item's maximum points."""
     out: dict[str, Fraction] = {}
@@ -121,7 +107,7 @@ class _Plan:
     #: single choice: option id → points; multiple choice: points per substantive option ticked
     single: dict[str, dict[str, int]]
     per_tick: dict[str, tuple[int, frozenset[str]]]
-    level_minima: tuple[tuple[Fraction, Level], ...]
+    levels: tuple[Level, ...]
     #: every scored item with its maximum (units)
     leaves: tuple[tuple[str, int], ...]
 
@@ -162,7 +148,7 @@ def _plan(rule: WeightedTreeScoring, items: Mapping[str, Item]) -> _Plan:
         nodes=tuple(build(n, Fraction(rule.total), 0) for n in rule.tree),
         single={k: {o: as_int(v) for o, v in opts.items()} for k, opts in exact.items()},
         per_tick={k: (as_int(unit), subs) for k, (unit, subs) in ticks.items()},
-        level_minima=tuple(sorted(((Fraction(lv.min), lv) for lv in rule.levels), key=lambda p: p[0])),
+        levels=rule.levels,
         leaves=tuple((item_id, as_int(maximum)) for item_id, maximum in top.items()),
     )
     _PLANS[id(rule)] = (rule, plan)
@@ -170,11 +156,7 @@ def _plan(rule: WeightedTreeScoring, items: Mapping[str, Item]) -> _Plan:
 
 
 def _level(plan: _Plan, score: Fraction) -> Level:
-    reached = plan.level_minima[0][1]
-    for minimum, level in plan.level_minima:
-        if score >= minimum:
-            reached = level
-    return reached
+    return level_for(plan.levels, score)
 
 
 @dataclass(frozen=True)
