@@ -110,11 +110,24 @@ class Interviews:
         while len(self._current) > self._cache_size:
             self._current.popitem(last=False)
 
+    def _remember_person(self, external_id: str, user_id: int, lang: str | None) -> None:
+        """The person's row id and chosen language, known from a row just read (saves a query per new chat)."""
+        self._users[external_id] = user_id
+        self._langs[external_id] = lang
+        self._users.move_to_end(external_id)
+        self._langs.move_to_end(external_id)
+        while len(self._users) > self._cache_size:
+            self._users.popitem(last=False)
+        while len(self._langs) > self._cache_size:
+            self._langs.popitem(last=False)
+
     def forget(self, session_id: int | None = None) -> None:
-        """Drop cached state (all of it without an id): the next read comes from the database."""
+        """Drop cached state (all of it, people included, without an id): the next read comes from the database."""
         if session_id is None:
             self._sessions.clear()
             self._current.clear()
+            self._users.clear()
+            self._langs.clear()
         else:
             self._sessions.pop(session_id, None)
             for key in [k for k, v in self._current.items() if v == session_id]:
@@ -143,9 +156,7 @@ class Interviews:
             return known
         async with self.sessionmaker.begin() as s:
             user = await repo.get_or_create_user(s, external_id)
-        self._users[external_id] = user.id
-        while len(self._users) > self._cache_size:
-            self._users.popitem(last=False)
+        self._remember_person(external_id, user.id, user.lang)
         return user.id
 
     # --- sessions ------------------------------------------------------------------------------------------
@@ -172,7 +183,9 @@ class Interviews:
             row.updated_at = datetime.now(UTC)
             await s.flush()  # bumps the version column
             cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, external_id, row.held_by)
+            person = (user.id, user.lang)
         self._remember(cached)
+        self._remember_person(external_id, *person)
         self._remember_current(external_id, opened.session_id)
         return opened
 
@@ -324,4 +337,5 @@ class Interviews:
         async with self.sessionmaker.begin() as s:
             user = await repo.get_or_create_user(s, external_id, display_name=display_name, lang=lang)
             user.lang = lang
-        self._langs[external_id] = lang
+            user_id = user.id
+        self._remember_person(external_id, user_id, lang)

@@ -15,6 +15,7 @@ from bot.interviews import Interviews
 from bot.present import error_text
 from bot.telegram import keyboards, screens, texts
 from bot.telegram.callbacks import FormChoice, LangButton, LeaveButton
+from bot.telegram.filters import IsCommand
 from bot.telegram.people import current_or_tell, external_id, store_lang
 from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 
@@ -37,6 +38,7 @@ def menu(tr: Translator) -> list[BotCommand]:
 
 def commands_router() -> Router:
     router = Router(name="commands")
+    router.message.filter(IsCommand())  # typed answers skip these handlers at once
     router.message.register(on_start, CommandStart())
     router.message.register(on_resume, Command("resume"))
     router.message.register(on_lang, Command("lang"))

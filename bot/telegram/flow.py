@@ -7,7 +7,7 @@ import re
 from html import escape
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, Message, Update
 
 from bot.i18n import Translator
@@ -19,6 +19,7 @@ from bot.interviews import DUPLICATE, Interviews, Opened
 from bot.present import answer_text, command_of, entry_text, error_text, explanation
 from bot.telegram import keyboards, screens, texts
 from bot.telegram.callbacks import GroupAction, GroupButton, ItemAction, ItemButton, ReviewAction, ReviewButton
+from bot.telegram.filters import HasFile, HasText
 from bot.telegram.people import current_or_tell, external_id
 from bot.telegram.reports import after_submission
 from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
@@ -36,8 +37,8 @@ def flow_router() -> Router:
     router.callback_query.register(on_item_button, ItemButton.filter())
     router.callback_query.register(on_group_button, GroupButton.filter())
     router.callback_query.register(on_review_button, ReviewButton.filter())
-    router.message.register(on_text, F.text)
-    router.message.register(on_file, F.document | F.photo)
+    router.message.register(on_text, HasText())
+    router.message.register(on_file, HasFile())
     return router
 
 

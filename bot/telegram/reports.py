@@ -26,6 +26,7 @@ from bot.reports import session_reports
 from bot.scoring import evaluate
 from bot.scoring.eligibility import EligibilityEvaluation
 from bot.telegram.callbacks import FormChoice
+from bot.telegram.filters import IsCommand
 from bot.telegram.people import external_id
 from bot.telegram.screens import Outgoing
 from bot.telegram.sending import say, send
@@ -38,6 +39,7 @@ ACTION_EVERY = 4.0
 
 def reports_router() -> Router:
     router = Router(name="reports")
+    router.message.filter(IsCommand())  # typed answers skip these handlers at once
     router.message.register(on_report, Command("report"))
     return router
 

@@ -23,6 +23,7 @@ from bot.helpdesk import Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
 from bot.i18n import Translator
 from bot.interviews import Interviews
 from bot.telegram import screens
+from bot.telegram.filters import IsCommand
 from bot.telegram.people import current_or_tell, external_id
 from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 
@@ -38,7 +39,7 @@ class StaffButton(CallbackData, prefix="k"):
 
 def staff_router() -> Router:
     router = Router(name="staff")
-    router.message.filter(F.text.startswith("/"))  # answers typed in an interview skip these handlers at once
+    router.message.filter(IsCommand())  # answers typed in an interview skip these handlers at once
     router.message.register(on_start_code, CommandStart(deep_link=True))
     router.message.register(on_code, Command("code"))
     router.message.register(on_find, Command("find"))
