@@ -8,7 +8,12 @@ responses parsed as aiogram does over HTTP):
   (b) the miit-2022 interview, every answer committed to a real SQLite file before its reply is sent.
 Prints updates/s, p50 and p99 latency for each and the ratios b/a, c/a and b/c.
 
-    python benchmarks/answer_path.py [--chats 500] [--answers 20000] [--no-db]
+The runs are repeated in rounds (a, c, b; a, c, b; ...) and the ratios are the medians of the rounds' ratios: on
+a shared 2-core machine the speed of the whole process drifts by ±30% over a minute, and only runs close in time
+compare.  The process first gets the garbage-collector settings the service runs with (bot/runtime.py); they
+apply to every run alike.
+
+    python benchmarks/answer_path.py [--chats 500] [--answers 13000] [--rounds 3] [--no-db]
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from bot.interview.engine import State
 from bot.interview.loader import load_forms
 from bot.interview.schema import Form, MultiChoice
 from bot.interviews import Interviews
+from bot.runtime import tune_garbage_collector
 from bot.telegram import create_dispatcher, screens
 from bot.telegram.recording import RecordingSession
 
@@ -109,7 +115,7 @@ async def echo_run(chats: int, answers: int, *, with_keyboard: bool = False) -> 
 
     dp = Dispatcher()
     dp.include_router(router)
-    bot = Bot("123456:BENCH", session=RecordingSession())
+    bot = Bot("123456:BENCH", session=RecordingSession(keep_calls=False))
     per_chat = {c: [message_update(c * 100_000 + i, c, "1", bot) for i in range(answers // chats)]
                 for c in range(1, chats + 1)}
     elapsed, latencies = await drive(dp, bot, per_chat)
@@ -124,7 +130,7 @@ async def interview_run(chats: int, answers: int, folder: Path) -> tuple[int, fl
     form = forms["miit-2022"]
     interviews = Interviews(sessionmaker(engine), forms)
     dp = create_dispatcher(interviews, rate=1e9, burst=1e9)
-    bot = Bot("123456:BENCH", session=RecordingSession())
+    bot = Bot("123456:BENCH", session=RecordingSession(keep_calls=False))
     lines = interview_lines(form)
     per_chat: dict[int, list[Update]] = {}
     rounds = max(1, answers // chats // len(lines))
@@ -167,26 +173,36 @@ def _writer_disabled() -> Iterator[None]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chats", type=int, default=500)
-    parser.add_argument("--answers", type=int, default=20_000)
+    parser.add_argument("--answers", type=int, default=13_000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-db", action="store_true",
                         help="also run the interview with the answer writer replaced by a no-op "
                              "(what the database costs)")
     args = parser.parse_args()
-    print(f"{args.chats} concurrent chats, about {args.answers} updates each run")
-    count, elapsed, latencies = await echo_run(args.chats, args.answers)
-    echo = report("(a) bare aiogram echo", count, elapsed, latencies)
-    count, elapsed, latencies = await echo_run(args.chats, args.answers, with_keyboard=True)
-    keyboard = report("(c) echo of a question screen", count, elapsed, latencies)
-    with tempfile.TemporaryDirectory() as folder:
-        count, elapsed, latencies, stored = await interview_run(args.chats, args.answers, Path(folder))
-    interview = report("(b) interview, committed to SQLite", count, elapsed, latencies)
-    print(f"answers stored: {stored}")
-    if args.no_db:
-        with tempfile.TemporaryDirectory() as folder, _writer_disabled():
-            count, elapsed, latencies, _ = await interview_run(args.chats, args.answers, Path(folder))
-        report("(b') interview, nothing written", count, elapsed, latencies)
-    print(f"ratio b/a: {interview / echo:.2f}   (c/a: {keyboard / echo:.2f}: what sending a question screen through "
-          f"aiogram costs by itself; b/c: {interview / keyboard:.2f})")
+    tune_garbage_collector()
+    print(f"{args.chats} concurrent chats, about {args.answers} updates each run, {args.rounds} rounds")
+    ratios: dict[str, list[float]] = {"b/a": [], "c/a": [], "b/c": []}
+    for round_no in range(1, args.rounds + 1):
+        print(f"round {round_no}")
+        count, elapsed, latencies = await echo_run(args.chats, args.answers)
+        echo = report("(a) bare aiogram echo", count, elapsed, latencies)
+        count, elapsed, latencies = await echo_run(args.chats, args.answers, with_keyboard=True)
+        keyboard = report("(c) echo of a question screen", count, elapsed, latencies)
+        with tempfile.TemporaryDirectory() as folder:
+            count, elapsed, latencies, stored = await interview_run(args.chats, args.answers, Path(folder))
+        interview = report("(b) interview, committed to SQLite", count, elapsed, latencies)
+        print(f"{'':<34} answers stored: {stored} of {count}")
+        if args.no_db:
+            with tempfile.TemporaryDirectory() as folder, _writer_disabled():
+                count, elapsed, latencies, _ = await interview_run(args.chats, args.answers, Path(folder))
+            report("(b') interview, nothing written", count, elapsed, latencies)
+        ratios["b/a"].append(interview / echo)
+        ratios["c/a"].append(keyboard / echo)
+        ratios["b/c"].append(interview / keyboard)
+    figures = {name: statistics.median(values) for name, values in ratios.items()}
+    print(f"ratio b/a: {figures['b/a']:.2f}  (rounds: {', '.join(f'{r:.2f}' for r in ratios['b/a'])})")
+    print(f"c/a: {figures['c/a']:.2f} (what sending a question screen through aiogram costs by itself)   "
+          f"b/c: {figures['b/c']:.2f}")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from bot.db.migrate import upgrade
 from bot.i18n import Translator
 from bot.interview.loader import load_forms
 from bot.interviews import Interviews
+from bot.runtime import tune_garbage_collector
 from bot.telegram.commands import menu
 from bot.telegram.dispatcher import create_dispatcher
 from bot.telegram.middlewares import ChatOrder
@@ -105,6 +106,7 @@ async def serve(settings: Settings) -> None:
         bot = create_bot(settings)
         stop = asyncio.Event()
         _stop_on_signals(stop)
+        tune_garbage_collector()  # after start-up built forms, catalogs and routers; see bot/runtime.py
         try:
             await register_commands(bot)
         except TelegramAPIError as exc:

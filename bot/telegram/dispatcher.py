@@ -9,6 +9,7 @@ from aiogram import Dispatcher
 from bot.helpdesk import Helpdesk
 from bot.interviews import Interviews
 from bot.telegram.middlewares import ChatOrder, Locale, OnceOnly, RateLimit
+from bot.telegram.responses import KEPT
 from bot.telegram.router import root_router
 
 
@@ -17,7 +18,9 @@ def create_dispatcher(interviews: Interviews, *, default_lang: str = "zh", rate:
     """Handlers receive `interviews`, `helpdesk`, `tr` (the person's Translator) and `chat_order` by name."""
     chat_order = ChatOrder()
     helpdesk = Helpdesk(interviews, frozenset(f"tg:{i}" for i in staff_ids))
-    dp = Dispatcher(interviews=interviews, helpdesk=helpdesk, default_lang=default_lang, chat_order=chat_order)
+    # no aiogram FSM: the interview state lives in the database (disable_fsm drops its per-update middleware)
+    dp = Dispatcher(disable_fsm=True, interviews=interviews, helpdesk=helpdesk, default_lang=default_lang,
+                    chat_order=chat_order, kept_responses=KEPT)
     dp.update.outer_middleware(RateLimit(rate=rate, burst=burst, default_lang=default_lang))
     dp.update.outer_middleware(chat_order)
     dp.update.outer_middleware(OnceOnly())

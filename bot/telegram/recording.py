@@ -30,9 +30,11 @@ from aiogram.types import BufferedInputFile
 class RecordingSession(AiohttpSession):
     """Records every method the bot calls and answers it like the Bot API (a Message for sends and edits)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_calls: bool = True) -> None:
+        """`keep_calls=False` (benchmarks): nothing is kept, as with a real session."""
         super().__init__()
         self.calls: list[TelegramMethod[Any]] = []
+        self.keep_calls = keep_calls
         self._message_ids = itertools.count(5000)
 
     def _result(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
@@ -60,7 +62,8 @@ class RecordingSession(AiohttpSession):
         return True
 
     async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None) -> Any:
-        self.calls.append(method)
+        if self.keep_calls:
+            self.calls.append(method)
         self.build_form_data(bot=bot, method=method)  # what would be posted
         content = json.dumps({"ok": True, "result": self._result(bot, method)})
         response = self.check_response(bot=bot, method=method, status_code=200, content=content)

@@ -1,0 +1,26 @@
+"""Process-wide settings of a long-running service (the bot): the garbage collector.
+
+The answer path makes almost no cyclic garbage (in the answer-path benchmark a young-generation collection found
+about two objects on average), yet CPython's default threshold of 700 allocations ran about a thousand collections
+in a run of 14,500 answers and spent a third of the run in them, most of it re-scanning live objects:
+cached interview states, the database driver's objects, pending tasks.  So a service, once started:
+
+  * freezes what start-up built (forms, catalogs, compiled plans, imported modules): never scanned again;
+  * collects the young generation every 50,000 allocations instead of 700.
+
+Cyclic garbage is still collected, just in larger, rarer passes; reference counting frees everything else at once.
+"""
+
+from __future__ import annotations
+
+import gc
+
+YOUNG_THRESHOLD = 50_000
+OLDER_THRESHOLDS = (20, 10)
+
+
+def tune_garbage_collector() -> None:
+    """Call once after start-up, before taking traffic."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_THRESHOLD, *OLDER_THRESHOLDS)

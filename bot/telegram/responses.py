@@ -1,0 +1,32 @@
+"""Keep aiogram's parsed-response classes alive.
+
+aiogram parses every Bot API reply as `Response[T]` (T the method's result type), a pydantic generic built on
+each call.  Pydantic keeps such parametrised classes in a weak cache, so after a full garbage collection the class
+is gone and the next call builds it again: about 4 ms of schema building, which under load happened ~170 times in
+one benchmark run of 14,500 answers.  Holding one reference per result type the bot uses keeps them built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    DeleteWebhook,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    GetUpdates,
+    SendDocument,
+    SendMessage,
+    SetMyCommands,
+    SetWebhook,
+)
+from aiogram.methods.base import Response
+
+_METHODS = (AnswerCallbackQuery, DeleteMessage, DeleteWebhook, EditMessageReplyMarkup, EditMessageText, GetMe,
+            GetUpdates, SendDocument, SendMessage, SetMyCommands, SetWebhook)
+
+#: the Response[T] classes, referenced for the life of the process
+KEPT: tuple[Any, ...] = tuple({m.__returning__: Response[m.__returning__] for m in _METHODS}.values())
