@@ -8,7 +8,7 @@ one benchmark run of 14,500 answers.  Holding one reference per result type the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from aiogram.methods import (
     AnswerCallbackQuery,
@@ -29,4 +29,5 @@ _METHODS = (AnswerCallbackQuery, DeleteMessage, DeleteWebhook, EditMessageReplyM
             GetUpdates, SendDocument, SendMessage, SetMyCommands, SetWebhook)
 
 #: the Response[T] classes, referenced for the life of the process
-KEPT: tuple[Any, ...] = tuple({m.__returning__: Response[m.__returning__] for m in _METHODS}.values())
+_GENERIC = cast(Any, Response)  # parametrised at run time with each method's result type
+KEPT: tuple[Any, ...] = tuple({m.__returning__: _GENERIC[m.__returning__] for m in _METHODS}.values())
