@@ -300,9 +300,24 @@ def _frozen(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+#: the last (form, answers, result) of visible_items: one screen asks it four or five times of the same answers.
+#: Holding the answers mapping keeps its identity from being reused; states never change their answers in place.
+_LAST_VISIBLE: list[tuple[Form, Mapping[str, Answer], int, tuple[Item, ...]]] = []
+
+
 def visible_items(form: Form, answers: Mapping[str, Answer]) -> tuple[Item, ...]:
     if all(i.show_if is None for i in form.items):
         return form.items
+    if _LAST_VISIBLE:
+        last_form, last_answers, size, result = _LAST_VISIBLE[0]
+        if last_form is form and last_answers is answers and size == len(answers):
+            return result
+    result = _visible_items(form, answers)
+    _LAST_VISIBLE[:] = [(form, answers, len(answers), result)]
+    return result
+
+
+def _visible_items(form: Form, answers: Mapping[str, Answer]) -> tuple[Item, ...]:
     values: dict[str, Any] | None = None
     shown: list[Item] = []
     for item in form.items:

@@ -8,10 +8,20 @@ from fractions import Fraction
 
 from bot.interview.schema import Level
 
+#: each level's minimum as a Fraction, by the level's identity (levels are frozen and live as long as their form)
+_MINIMUMS: dict[int, tuple[Level, Fraction]] = {}
+
+
+def _minimum(level: Level) -> Fraction:
+    known = _MINIMUMS.get(id(level))
+    if known is None or known[0] is not level:
+        known = _MINIMUMS[id(level)] = (level, Fraction(level.min))
+    return known[1]
+
 
 def level_for(levels: Sequence[Level], score: Fraction) -> Level:
     """The highest level whose minimum the score reaches.  `levels` must start at the lowest minimum."""
-    reached = [lv for lv in levels if score >= Fraction(lv.min)]
+    reached = [lv for lv in levels if score >= _minimum(lv)]
     return max(reached, key=lambda lv: lv.min) if reached else min(levels, key=lambda lv: lv.min)
 
 

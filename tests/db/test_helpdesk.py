@@ -141,3 +141,19 @@ async def test_forgetting_a_person_erases_everything(desk: Helpdesk, db_engine: 
         assert await s.scalar(select(func.count()).select_from(AnswerRow)) == 1
         assert await s.scalar(select(User).where(User.external_id == "tg:10")) is None
     assert await desk.interviews.current("tg:10") is None
+
+
+async def test_a_forgotten_person_who_comes_back_is_a_new_account(desk: Helpdesk, db_engine: AsyncEngine) -> None:
+    """The service caches who a person is and their language; erasing them must drop that too."""
+    await desk.interviews.set_lang("tg:12", "en")
+    first = await desk.interviews.open("tg:12", "miit-2022")
+    await desk.interviews.apply(first.session_id, Text("2"), actor="tg:12")
+    await desk.forget_person("tg:12")
+    assert await desk.interviews.lang_of("tg:12") is None
+    again = await desk.interviews.open("tg:12", "miit-2022")
+    await desk.interviews.apply(again.session_id, Text("1"), actor="tg:12")
+    async with sessionmaker(db_engine)() as s:
+        user = await s.scalar(select(User).where(User.external_id == "tg:12"))
+        assert user is not None
+        answered_by = await s.scalar(select(AnswerRow.answered_by).where(AnswerRow.session_id == again.session_id))
+    assert answered_by == user.id

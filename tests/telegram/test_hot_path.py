@@ -1,0 +1,53 @@
+"""What keeps the answer path cheap, checked on the real dispatcher (the figures are in benchmarks/answer_path.py)."""
+
+from __future__ import annotations
+
+import gc
+
+from aiogram import Router
+from aiogram.methods.base import Response
+from aiogram.types import Message
+from conftest import World
+
+from bot.runtime import YOUNG_THRESHOLD, tune_garbage_collector
+from bot.telegram.responses import KEPT
+
+
+def _routers(router: Router) -> list[Router]:
+    found = [router]
+    for sub in router.sub_routers:
+        found.extend(_routers(sub))
+    return found
+
+
+def test_every_filter_is_awaited_in_the_event_loop(world: World) -> None:
+    """aiogram runs a plain-function or magic filter (F.text) in a worker thread, one hop per check."""
+    dp = world.dp
+    checked = 0
+    for router in _routers(dp):
+        for observer in router.observers.values():
+            filters = list(observer._handler.filters or [])
+            for handler in observer.handlers:
+                filters.extend(handler.filters or [])
+            for f in filters:
+                checked += 1
+                assert f.awaitable, f"{router.name}: {f.callback!r} would run in a thread"
+    assert checked > 20
+
+
+def test_parsed_response_classes_survive_a_full_collection(world: World) -> None:
+    before = Response[Message]
+    gc.collect()
+    assert Response[Message] is before
+    assert before in KEPT
+
+
+def test_the_service_collects_young_objects_in_larger_passes() -> None:
+    saved = gc.get_threshold()
+    try:
+        tune_garbage_collector()
+        assert gc.get_threshold()[0] == YOUNG_THRESHOLD
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*saved)
