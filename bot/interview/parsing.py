@@ -33,8 +33,12 @@ _SPLIT = re.compile(r"[\s,，、;；]+")
 _NUMBER_LIKE = re.compile(r"^\s*[0-9０-９]+\s*$")
 
 
+#: full-width ASCII (！ to ～) and the ideographic space, as typed by Chinese input methods, to plain ASCII
+_HALFWIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: ord(" ")}
+
+
 def _to_halfwidth(text: str) -> str:
-    return text.translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}).replace("\u3000", " ")
+    return text.translate(_HALFWIDTH)
 
 
 def _option_by_number(item: ChoiceItem, token: str) -> str:
