@@ -75,6 +75,15 @@ class BotProcess:
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-6000:] if self.log.exists() else ""
 
+    async def __aenter__(self) -> BotProcess:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        """A failing test shows the end of the bot's log; the process never outlives the test."""
+        if kind is not None:
+            print(self.output())
+        await self.kill()
+
 
 @pytest_asyncio.fixture
 async def api() -> AsyncIterator[FakeBotAPI]:

@@ -129,8 +129,7 @@ async def answer(person: Person, entry: dict[str, Any], item: Item) -> dict[str,
 async def test_whole_interview_with_a_restart(api: FakeBotAPI, tmp_path: Path) -> None:
     user = api.user(user_id=5001, first_name="张三", language_code="zh-hans")
     person = Person(user)
-    bot = BotProcess(api, tmp_path)
-    try:
+    async with BotProcess(api, tmp_path) as bot:
         await bot.start()
         commands = {c.get("language_code") or "" for c in api.calls_of("setMyCommands")}
         assert commands == {"", "en"}
@@ -178,8 +177,3 @@ async def test_whole_interview_with_a_restart(api: FakeBotAPI, tmp_path: Path) -
         assert points(evaluation.total) in text, text[:3000]
         assert not api.errors, api.errors
         assert await bot.stop() == 0, bot.output()
-    except BaseException:
-        print(bot.output())
-        raise
-    finally:
-        await bot.kill()

@@ -77,8 +77,7 @@ ELIGIBILITY: dict[str, tuple[str, str]] = {
 async def test_eligibility_check_to_the_end(api: FakeBotAPI, tmp_path: Path) -> None:
     form = FORMS["hangzhou-eligibility"]
     person = Person(api.user(user_id=6001, first_name="李四", language_code="zh-hans"))
-    bot = BotProcess(api, tmp_path)
-    try:
+    async with BotProcess(api, tmp_path) as bot:
         await bot.start()
         entry = await start_form(person, form)
         seen: list[str] = []
@@ -105,11 +104,6 @@ async def test_eligibility_check_to_the_end(api: FakeBotAPI, tmp_path: Path) -> 
         assert "杭州热威汽车零部件有限公司" in pdf_text(report["content"])
         assert not api.errors, api.errors
         assert await bot.stop() == 0, bot.output()
-    except BaseException:
-        print(bot.output())
-        raise
-    finally:
-        await bot.kill()
 
 
 # --- (b) the Heilongjiang benchmark --------------------------------------------------------------------------
@@ -156,8 +150,7 @@ async def answer_benchmark(person: Person, form: Form, entry: dict[str, Any]) ->
 async def test_benchmark_with_evidence_and_reports(api: FakeBotAPI, tmp_path: Path) -> None:
     form = FORMS["heilongjiang-benchmark"]
     person = Person(api.user(user_id=6002, first_name="王五", language_code="zh-hans"))
-    bot = BotProcess(api, tmp_path)
-    try:
+    async with BotProcess(api, tmp_path) as bot:
         await bot.start()
         entry = await start_form(person, form)
         review, seen = await answer_benchmark(person, form, entry)
@@ -186,8 +179,3 @@ async def test_benchmark_with_evidence_and_reports(api: FakeBotAPI, tmp_path: Pa
         assert any(COMPANY in w for w in words)
         assert not api.errors, api.errors
         assert await bot.stop() == 0, bot.output()
-    except BaseException:
-        print(bot.output())
-        raise
-    finally:
-        await bot.kill()

@@ -51,12 +51,11 @@ async def answer_single(person: Person, item_id: str) -> None:
 
 
 async def test_code_take_answer_hand_back_and_finish(api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = StaffBot(api, tmp_path)
     owner = Person(api.user(1001, "张三", language_code="zh-hans"))
     staff = Person(api.user(STAFF_ID, "客服", language_code="zh-hans"))
     stranger = Person(api.user(1002, "李四", language_code="zh-hans"))
-    await bot.start()
-    try:
+    async with StaffBot(api, tmp_path) as bot:
+        await bot.start()
         await owner.send("/start")
         await owner.user.wait_message(contains=TR.form(MIIT.title))
         await owner.press(TR.form(MIIT.title))
@@ -119,8 +118,6 @@ async def test_code_take_answer_hand_back_and_finish(api: FakeBotAPI, tmp_path: 
         await staff.send("/audit 1")
         audit = visible(await staff.user.wait_message(contains="q3"))
         assert "take" in audit and "handback" in audit and "q1" in audit and "q4" in audit
-    finally:
-        await bot.kill()
 
     with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
         rows = dict(db.execute("select item_id, by_staff from answers").fetchall())
@@ -128,16 +125,13 @@ async def test_code_take_answer_hand_back_and_finish(api: FakeBotAPI, tmp_path: 
 
 
 async def test_ten_wrong_codes_are_slowed_down(api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = StaffBot(api, tmp_path)
     guesser = Person(api.user(1003, "王五", language_code="zh-hans"))
-    await bot.start()
-    try:
+    async with StaffBot(api, tmp_path) as bot:
+        await bot.start()
         replies = []
         for n in range(10):
             await guesser.send(f"/start WRONGCODE{n:08d}")
             replies.append(visible(await guesser.user.wait_message()))
-    finally:
-        await bot.kill()
     wrong = TR.ui("This code is not valid (wrong, expired or revoked).")
     slow = TR.ui("Too many wrong codes. Please wait {seconds} seconds and try again.", seconds="§").split("§")[0]
     assert replies[:5] == [wrong] * 5

@@ -49,10 +49,9 @@ class WebhookBot(BotProcess):
 
 async def test_webhook_checks_the_secret_and_answers(api: FakeBotAPI, tmp_path: Path) -> None:
     port = free_port()
-    bot = WebhookBot(api, tmp_path, port)
     person = api.user(3001, "赵六", language_code="zh-hans")
-    await bot.start()
-    try:
+    async with WebhookBot(api, tmp_path, port) as bot:
+        await bot.start()
         registered = api.calls_of("setWebhook")[-1]
         secret = registered["secret_token"]
         assert registered["url"] == f"http://127.0.0.1:{port}/tg/hook" and len(secret) >= 32
@@ -73,5 +72,3 @@ async def test_webhook_checks_the_secret_and_answers(api: FakeBotAPI, tmp_path: 
         reply = await person.wait_message()
         assert Translator("zh").ui("Choose an interview:") in visible(reply)
         assert await bot.stop() == 0
-    finally:
-        await bot.kill()
