@@ -3,8 +3,8 @@
 Three runs in one process, with the same recording Bot API session (no network; requests are serialised and
 responses parsed as aiogram does over HTTP):
   (a) a bare aiogram echo handler — the baseline;
-  (c) the echo replying with a question screen (text and keyboard) built once — aiogram's own cost of the
-      message the interview sends;
+  (c) the echo replying, in turn, with the screens the interview sends (texts and keyboards built beforehand):
+      aiogram's own cost of the interview's messages, with no logic and no database — the floor under (b);
   (b) the miit-2022 interview, every answer committed to a real SQLite file before its reply is sent.
 Prints updates/s, p50 and p99 latency for each and the ratios b/a, c/a and b/c.
 
@@ -13,7 +13,10 @@ a shared 2-core machine the speed of the whole process drifts by ±30% over a mi
 compare.  The process first gets the garbage-collector settings the service runs with (bot/runtime.py); they
 apply to every run alike.
 
-    python benchmarks/answer_path.py [--chats 500] [--answers 13000] [--rounds 3] [--no-db]
+    python benchmarks/answer_path.py [--chats 500] [--answers 13000] [--rounds 3] [--no-db] [--dialog]
+
+--dialog adds (d), the same questionnaire built with aiogram-dialog with its state in memory
+(benchmarks/dialog_reference.py; needs `pip install -e .[bench]`), in the same rounds.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
@@ -94,24 +98,36 @@ def report(name: str, count: int, elapsed: float, latencies: list[float]) -> flo
     return rate
 
 
+def interview_screens(form: Form) -> list[screens.Outgoing]:
+    """The messages the interview sends while a person answers `interview_lines` once: each next screen, with
+    the "saved" line above it, as (b) sends them."""
+    tr = Translator("zh")
+    state = engine.start(form)
+    sent: list[screens.Outgoing] = []
+    for line in interview_lines(form):
+        step = engine.apply(form, state, engine.Text(line))
+        state = step.state
+        saved = "✓ " + tr.ui("Saved: {answer}", answer=line)
+        sent.append(screens.current(form, state, 1, tr, before=saved))
+    return sent
+
+
 async def echo_run(chats: int, answers: int, *, with_keyboard: bool = False) -> tuple[int, float, list[float]]:
-    """(a) a bare echo; with_keyboard: (c) the same echo replying with a question screen of the interview (its
-    text and its 15-button keyboard, built once), to tell aiogram's cost of such a message from the bot's own."""
+    """(a) a bare echo; with_keyboard: (c) the same echo replying, in turn, with the screens the interview sends
+    (their texts and keyboards, built beforehand): aiogram's own cost of the interview's messages, with no logic."""
     router = Router()
-    screen = None
-    if with_keyboard:
-        form = load_forms()["miit-2022"]
-        state = engine.start(form)
-        for text in ("1", "2", "3", "1"):
-            state = engine.apply(form, state, engine.Text(text)).state
-        screen = screens.current(form, state, 1, Translator("zh"))  # q5: ten options and the navigation
+    sent = interview_screens(load_forms()["miit-2022"]) if with_keyboard else []
+    turn: dict[int, int] = {}
 
     @router.message()
     async def echo(message: Message) -> None:
-        if screen is None:
+        if not sent:
             await message.answer(message.text or "")
-        else:
-            await message.answer(screen.text, reply_markup=screen.markup, parse_mode="HTML")
+            return
+        n = turn.get(message.chat.id, 0)
+        turn[message.chat.id] = n + 1
+        screen = sent[n % len(sent)]
+        await message.answer(screen.text, reply_markup=screen.markup, parse_mode="HTML")
 
     dp = Dispatcher()
     dp.include_router(router)
@@ -178,16 +194,23 @@ async def main() -> None:
     parser.add_argument("--no-db", action="store_true",
                         help="also run the interview with the answer writer replaced by a no-op "
                              "(what the database costs)")
+    parser.add_argument("--dialog", action="store_true",
+                        help="also run (d), the questionnaire on aiogram-dialog with state in memory")
     args = parser.parse_args()
+    dialog_run: Any = None
+    if args.dialog:
+        import dialog_reference  # needs aiogram-dialog (the bench extra)
+
+        dialog_run = dialog_reference.dialog_run
     tune_garbage_collector()
     print(f"{args.chats} concurrent chats, about {args.answers} updates each run, {args.rounds} rounds")
-    ratios: dict[str, list[float]] = {"b/a": [], "c/a": [], "b/c": []}
+    ratios: dict[str, list[float]] = {"b/a": [], "c/a": [], "b/c": [], "d/a": []}
     for round_no in range(1, args.rounds + 1):
         print(f"round {round_no}")
         count, elapsed, latencies = await echo_run(args.chats, args.answers)
         echo = report("(a) bare aiogram echo", count, elapsed, latencies)
         count, elapsed, latencies = await echo_run(args.chats, args.answers, with_keyboard=True)
-        keyboard = report("(c) echo of a question screen", count, elapsed, latencies)
+        keyboard = report("(c) echo of the interview's screens", count, elapsed, latencies)
         with tempfile.TemporaryDirectory() as folder:
             count, elapsed, latencies, stored = await interview_run(args.chats, args.answers, Path(folder))
         interview = report("(b) interview, committed to SQLite", count, elapsed, latencies)
@@ -196,13 +219,19 @@ async def main() -> None:
             with tempfile.TemporaryDirectory() as folder, _writer_disabled():
                 count, elapsed, latencies, _ = await interview_run(args.chats, args.answers, Path(folder))
             report("(b') interview, nothing written", count, elapsed, latencies)
+        if dialog_run is not None:
+            count, elapsed, latencies, _, _ = await dialog_run(args.chats, args.answers)
+            ratios["d/a"].append(report("(d) aiogram-dialog, state in memory", count, elapsed, latencies) / echo)
         ratios["b/a"].append(interview / echo)
         ratios["c/a"].append(keyboard / echo)
         ratios["b/c"].append(interview / keyboard)
-    figures = {name: statistics.median(values) for name, values in ratios.items()}
+    figures = {name: statistics.median(values) for name, values in ratios.items() if values}
     print(f"ratio b/a: {figures['b/a']:.2f}  (rounds: {', '.join(f'{r:.2f}' for r in ratios['b/a'])})")
-    print(f"c/a: {figures['c/a']:.2f} (what sending a question screen through aiogram costs by itself)   "
+    print(f"c/a: {figures['c/a']:.2f} (aiogram's own cost of sending the interview's screens, no logic)   "
           f"b/c: {figures['b/c']:.2f}")
+    if "d/a" in figures:
+        print(f"aiogram-dialog, in memory, d/a: {figures['d/a']:.2f}  "
+              f"(rounds: {', '.join(f'{r:.2f}' for r in ratios['d/a'])})")
 
 
 if __name__ == "__main__":
