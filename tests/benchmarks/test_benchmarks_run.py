@@ -1,0 +1,36 @@
+"""The benchmark scripts still run end to end on a tiny load (their figures are read by people, never asserted)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> str:
+    done = subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_answer_path_benchmark_stores_every_answer_and_prints_its_ratios() -> None:
+    out = run("benchmarks/answer_path.py", "--chats", "4", "--answers", "120", "--rounds", "1", "--no-db")
+    stored = re.search(r"answers stored: (\d+) of (\d+)", out)
+    assert stored is not None and stored[1] == stored[2] and int(stored[1]) > 0, out
+    for run_name in ("(a) bare aiogram echo", "(c) echo of the interview's screens",
+                     "(b) interview, committed to SQLite", "(b') interview, nothing written"):
+        assert run_name in out, out
+    assert re.search(r"ratio b/a: \d+\.\d\d", out), out
+
+
+@pytest.mark.slow
+def test_reports_benchmark_prints_every_output() -> None:
+    out = run("benchmarks/reports.py", "--runs", "1", "--rows", "30")
+    assert "filings written          30" in out, out
+    assert "docx filing" in out and "docx heilongjiang" in out, out
