@@ -2,12 +2,13 @@
 
 Channel-free (the Telegram staff commands in bot/telegram/ call these).  Rules kept here:
 - a resume code carries 80 bits of randomness, is stored only as its SHA-256, expires (7 days by default) and can
-  be revoked; guessing is slowed down per person (each failure after the fifth doubles the wait);
+  be revoked; guessing is slowed down per person, in the database so every worker and a restart see it (from the
+  fifth wrong code on, each one doubles the wait);
 - only staff (STAFF_IDS, or added by staff) may find, take, reopen or export; everything refuses others the same
   way, whether or not a session exists;
 - one editor at a time: while staff hold a session only they can change it (Interviews.apply enforces it);
   taking and handing back bump the session's version so every worker's cached copy is re-read;
-- erasing a person removes their sessions, answers, audit trail, profiles and codes.
+- erasing a person removes their sessions, answers, audit trail, profiles, codes and wrong-code count.
 """
 
 from __future__ import annotations
@@ -18,14 +19,24 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import repo
-from bot.db.models import AnswerRow, AuditEvent, EnterpriseProfile, InterviewSession, ResumeCode, StaffMember, User
+from bot.db.models import (
+    AnswerRow,
+    AuditEvent,
+    CodeGuess,
+    EnterpriseProfile,
+    InterviewSession,
+    ResumeCode,
+    StaffMember,
+    User,
+)
 from bot.interview.engine import progress
 from bot.interviews import Interviews
 
@@ -70,12 +81,6 @@ def mask_phone(text: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-@dataclass
-class _Attempts:
-    failures: int = 0
-    not_before: float = 0.0
-
-
 @dataclass(frozen=True)
 class Found:
     session_id: int
@@ -94,8 +99,8 @@ class Helpdesk:
     interviews: Interviews
     #: staff from the configuration (external ids such as "tg:123")
     configured_staff: frozenset[str] = frozenset()
-    clock: Callable[[], float] = time.monotonic
-    _attempts: dict[str, _Attempts] = field(default_factory=dict)
+    #: wall-clock seconds: the guessing limit is stored, and shared by every worker on the database
+    clock: Callable[[], float] = time.time
 
     @property
     def sessionmaker(self) -> async_sessionmaker[AsyncSession]:
@@ -143,28 +148,44 @@ class Helpdesk:
                                      .values(revoked_at=datetime.now(UTC)))
             return int(result.rowcount)  # type: ignore[attr-defined]
 
-    def _check_pace(self, who: str) -> None:
-        attempts = self._attempts.get(who)
-        if attempts is not None and self.clock() < attempts.not_before:
-            raise SlowDown(attempts.not_before - self.clock())
+    async def _check_pace(self, who: str) -> None:
+        async with self.sessionmaker() as s:
+            not_before = await s.scalar(select(CodeGuess.not_before).where(CodeGuess.who == who))
+        if not_before is not None and self.clock() < not_before:
+            raise SlowDown(not_before - self.clock())
 
-    def _failed(self, who: str) -> None:
-        attempts = self._attempts.setdefault(who, _Attempts())
-        attempts.failures += 1
-        if attempts.failures >= FREE_ATTEMPTS:
-            attempts.not_before = self.clock() + 2 ** (attempts.failures - FREE_ATTEMPTS)
+    async def _failed(self, who: str) -> None:
+        """Count a wrong code (atomically, whichever worker saw it); from the fifth on, each doubles the wait."""
+        for attempt in range(2):
+            try:
+                async with self.sessionmaker.begin() as s:
+                    failures = await s.scalar(update(CodeGuess).where(CodeGuess.who == who)
+                                              .values(failures=CodeGuess.failures + 1)
+                                              .returning(CodeGuess.failures))
+                    if failures is None:
+                        failures = 1
+                        s.add(CodeGuess(who=who, failures=failures, not_before=0.0))
+                        await s.flush()
+                    if failures >= FREE_ATTEMPTS:
+                        await s.execute(update(CodeGuess).where(CodeGuess.who == who)
+                                        .values(not_before=self.clock() + 2 ** (failures - FREE_ATTEMPTS)))
+                return
+            except IntegrityError:  # another worker counted this person's first failure at the same moment
+                if attempt:
+                    raise
 
     async def session_of_code(self, code: str, who: str) -> int:
         """The session a valid code opens; LookupError for a wrong, expired or revoked code; SlowDown when
         guessing.  Does not change anything."""
-        self._check_pace(who)
+        await self._check_pace(who)
         async with self.sessionmaker() as s:
             row = await s.scalar(select(ResumeCode).where(ResumeCode.code_hash == code_hash(code)))
         now = datetime.now(UTC)
         if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
-            self._failed(who)
+            await self._failed(who)
             raise LookupError("no such code")
-        self._attempts.pop(who, None)
+        async with self.sessionmaker.begin() as s:
+            await s.execute(delete(CodeGuess).where(CodeGuess.who == who))
         return row.session_id
 
     async def redeem(self, code: str, who: str) -> tuple[int, str]:
@@ -285,6 +306,7 @@ class Helpdesk:
         """Erase everything about a person: sessions (with answers, audit trail, codes), profiles, the account.
         Returns the number of sessions erased.  Cannot be undone."""
         async with self.sessionmaker.begin() as s:
+            await s.execute(delete(CodeGuess).where(CodeGuess.who == external_id))
             user = await repo.find_user(s, external_id)
             if user is None:
                 return 0

@@ -9,7 +9,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -131,6 +143,18 @@ class StaffMember(Base):
     external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     added_by: Mapped[str | None] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CodeGuess(Base):
+    """Wrong resume codes a person has tried: shared by every worker and kept across restarts, so guessing is
+    slowed down however the attempts are spread.  Cleared by a right code and by erasing the person."""
+
+    __tablename__ = "code_guesses"
+
+    who: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    #: no attempt before this time (seconds since the epoch, from the helpdesk's clock)
+    not_before: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class ResumeCode(Base):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import sessionmaker
-from bot.db.models import AnswerRow, AuditEvent, InterviewSession, ResumeCode, User
+from bot.db.models import AnswerRow, AuditEvent, CodeGuess, InterviewSession, ResumeCode, User
 from bot.helpdesk import CODE_LENGTH, Helpdesk, NotAllowed, SlowDown, code_hash, mask_phone, new_code
 from bot.interview.engine import Submit, Text
 from bot.interview.schema import Form
@@ -80,6 +80,31 @@ async def test_expired_and_revoked_codes_fail_and_guessing_slows_down(desk: Help
     with pytest.raises(SlowDown) as slow:
         await desk.session_of_code(new_code(), "tg:4")
     assert slow.value.wait > 1.5  # each failure doubles the wait
+
+
+async def test_the_guessing_limit_is_shared_by_workers_and_survives_a_restart(desk: Helpdesk, db_engine: AsyncEngine,
+                                                                               forms: dict[str, Form]) -> None:
+    clock = desk.clock
+    assert isinstance(clock, Clock)
+    other_worker = Helpdesk(Interviews(sessionmaker(db_engine), forms), frozenset({STAFF}), clock=clock)
+    for n in range(5):  # spread over two workers: the count is one
+        with pytest.raises(LookupError):
+            await (desk if n % 2 else other_worker).session_of_code(new_code(), "tg:5")
+    restarted = Helpdesk(Interviews(sessionmaker(db_engine), forms), frozenset({STAFF}), clock=clock)
+    with pytest.raises(SlowDown):
+        await restarted.session_of_code(new_code(), "tg:5")
+    clock.now += 1.5
+    opened = await desk.interviews.open("tg:6", "miit-2022")
+    good = await desk.issue_code(opened.session_id, "tg:6")
+    assert await restarted.session_of_code(good, "tg:5") == opened.session_id  # a right code clears the count
+    for _ in range(5):
+        with pytest.raises(LookupError):
+            await desk.session_of_code(new_code(), "tg:5")
+    await desk.forget_person("tg:5")  # they never had an interview: their wrong-code count goes all the same
+    async with sessionmaker(db_engine)() as s:
+        assert await s.get(CodeGuess, "tg:5") is None
+    await other_worker.interviews.close()
+    await restarted.interviews.close()
 
 
 async def test_staff_take_answer_hand_back_and_the_owner_is_locked_out_meanwhile(desk: Helpdesk,
