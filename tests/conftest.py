@@ -3,8 +3,9 @@ TEST_DATABASE_URL is set (CI sets it), both brought to the newest schema by the 
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -31,23 +32,36 @@ def miit(forms: dict[str, Form]) -> Form:
     return forms["miit-2022"]
 
 
-async def _reset_postgres(url: str) -> None:
+#: each test run works in its own PostgreSQL schema, so two runs on one server (a developer's and CI's) never drop
+#: each other's tables
+PG_SCHEMA = f"test_run_{os.getpid()}"
+
+
+async def _reset_postgres(url: str, *, create: bool = True) -> None:
     engine = create_engine(url)
     async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
+        await conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
+        if create:
+            await conn.execute(text(f'CREATE SCHEMA "{PG_SCHEMA}"'))
     await engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_schema() -> Iterator[None]:
+    yield
+    if "postgresql" in BACKENDS:
+        asyncio.run(_reset_postgres(os.environ["TEST_DATABASE_URL"], create=False))
 
 
 @pytest.fixture(params=BACKENDS)
 async def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     """A migrated, empty database on each backend."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
+        engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}")
     else:
         url = os.environ["TEST_DATABASE_URL"]
         await _reset_postgres(url)
-    engine = create_engine(url)
+        engine = create_engine(url, connect_args={"server_settings": {"search_path": PG_SCHEMA}})
     await upgrade(engine)
     yield engine
     await engine.dispose()
