@@ -74,6 +74,17 @@ async def _tell(bot: Bot, who: str, text: str) -> None:
             log.info("could not tell %s", who)
 
 
+async def staff_or_refuse(message: Message, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> str | None:
+    """Who wrote, when they are staff; anyone else gets the one refusal and None comes back."""
+    if message.from_user is None:
+        return None
+    who = external_id(message.from_user)
+    if not await helpdesk.is_staff(who):
+        await say(bot, message.chat.id, refusal(tr))
+        return None
+    return who
+
+
 async def on_start_code(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk,
                         interviews: Interviews, tr: Translator) -> None:
     """/start CODE (a t.me deep link): continue a session on this account, or take it over (staff)."""
@@ -126,11 +137,8 @@ async def on_code(message: Message, command: CommandObject, bot: Bot, helpdesk: 
 
 
 async def on_find(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> None:
-    if message.from_user is None:
-        return
-    who = external_id(message.from_user)
-    if not await helpdesk.is_staff(who):
-        await say(bot, message.chat.id, refusal(tr))
+    who = await staff_or_refuse(message, bot, helpdesk, tr)
+    if who is None:
         return
     query = (command.args or "").strip()
     if not query:
@@ -171,23 +179,22 @@ async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Hel
 
 async def on_take(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
                   tr: Translator) -> None:
-    if message.from_user is None:
+    who = await staff_or_refuse(message, bot, helpdesk, tr)
+    if who is None:
         return
-    who = external_id(message.from_user)
     session_id = _number(command.args)
-    if session_id is None or not await helpdesk.is_staff(who):
-        await say(bot, message.chat.id, refusal(tr) if not await helpdesk.is_staff(who) else
-                  escape(tr.ui("Usage: /take SESSION_NUMBER")))
+    if session_id is None:
+        await say(bot, message.chat.id, escape(tr.ui("Usage: /take SESSION_NUMBER")))
         return
     await _take(bot, message.chat.id, who, session_id, helpdesk, interviews, tr)
 
 
 async def on_handback(message: Message, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
                       tr: Translator) -> None:
-    if message.from_user is None:
+    who = await staff_or_refuse(message, bot, helpdesk, tr)
+    if who is None:
         return
-    who = external_id(message.from_user)
-    opened = await interviews.current(who) if await helpdesk.is_staff(who) else None
+    opened = await interviews.current(who)
     if opened is None:
         await say(bot, message.chat.id, refusal(tr))
         return
@@ -204,13 +211,10 @@ async def on_handback(message: Message, bot: Bot, helpdesk: Helpdesk, interviews
 
 async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk,
                     tr: Translator) -> None:
-    if message.from_user is None:
+    who = await staff_or_refuse(message, bot, helpdesk, tr)
+    if who is None:
         return
-    who = external_id(message.from_user)
     parts = (command.args or "").split(maxsplit=1)
-    if not await helpdesk.is_staff(who):
-        await say(bot, message.chat.id, refusal(tr))
-        return
     if len(parts) < 2 or not parts[0].isdigit():
         await say(bot, message.chat.id, escape(tr.ui("Usage: /reopen SESSION_NUMBER reason")))
         return
@@ -226,13 +230,12 @@ async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk
 
 async def on_audit(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
                    tr: Translator) -> None:
-    if message.from_user is None:
+    who = await staff_or_refuse(message, bot, helpdesk, tr)
+    if who is None:
         return
-    who = external_id(message.from_user)
     session_id = _number(command.args)
-    if not await helpdesk.is_staff(who) or session_id is None:
-        await say(bot, message.chat.id, refusal(tr) if not await helpdesk.is_staff(who) else
-                  escape(tr.ui("Usage: /audit SESSION_NUMBER")))
+    if session_id is None:
+        await say(bot, message.chat.id, escape(tr.ui("Usage: /audit SESSION_NUMBER")))
         return
     events = await helpdesk.audit(session_id, who)
     lines = [escape(tr.ui("Audit trail of session {id}:", id=session_id))]
@@ -254,11 +257,8 @@ async def on_export(message: Message, command: CommandObject, bot: Bot, helpdesk
                     tr: Translator) -> None:
     from bot.reports import XLSX, export_district
 
-    if message.from_user is None:
-        return
-    who = external_id(message.from_user)
-    if not await helpdesk.is_staff(who):
-        await say(bot, message.chat.id, refusal(tr))
+    who = await staff_or_refuse(message, bot, helpdesk, tr)
+    if who is None:
         return
     district = (command.args or "").strip() or None
     buffer = io.BytesIO()
@@ -278,10 +278,7 @@ async def on_staff_report(message: Message, command: CommandObject, bot: Bot, he
     """/report N (staff): the staff copy of a session's reports, with its audit trail."""
     from bot.reports import session_reports
 
-    if message.from_user is None:
-        return
-    if not await helpdesk.is_staff(external_id(message.from_user)):
-        await say(bot, message.chat.id, refusal(tr))
+    if await staff_or_refuse(message, bot, helpdesk, tr) is None:
         return
     try:
         files = await session_reports(interviews.sessionmaker, interviews.forms, int(command.args or 0),
@@ -295,13 +292,10 @@ async def on_staff_report(message: Message, command: CommandObject, bot: Bot, he
 
 async def on_staff(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> None:
     """/staff add TELEGRAM_USER_ID (staff only)."""
-    if message.from_user is None:
+    who = await staff_or_refuse(message, bot, helpdesk, tr)
+    if who is None:
         return
-    who = external_id(message.from_user)
     parts = (command.args or "").split()
-    if not await helpdesk.is_staff(who):
-        await say(bot, message.chat.id, refusal(tr))
-        return
     if len(parts) != 2 or parts[0] != "add" or not parts[1].isdigit():
         await say(bot, message.chat.id, escape(tr.ui("Usage: /staff add TELEGRAM_USER_ID")))
         return
