@@ -69,6 +69,17 @@ def _at_item(opened: Opened, position: int) -> Item | None:
     return item if item.id == state.cursor else None
 
 
+async def pressed_session(cb: CallbackQuery, session_id: int, bot: Bot, interviews: Interviews,
+                          tr: Translator) -> Opened | None:
+    """The presser's current interview when the button belongs to it; otherwise the button is stale (said so,
+    the current screen shown again) and None comes back."""
+    opened = await interviews.current(external_id(cb.from_user))
+    if opened is None or opened.session_id != session_id:
+        await stale(cb, opened, bot, tr)
+        return None
+    return opened
+
+
 async def _apply_button(cb: CallbackQuery, opened: Opened, event: Input, item: Item, interviews: Interviews,
                         bot: Bot, tr: Translator, update_id: int) -> Step | None:
     """Apply a button of the current item; None when it was handled already (re-delivered, stale, refused)."""
@@ -103,10 +114,9 @@ def _button_input(item: Item, data: ItemButton) -> Input | None:
 
 async def on_item_button(cb: CallbackQuery, callback_data: ItemButton, bot: Bot, interviews: Interviews,
                          tr: Translator, event_update: Update) -> None:
-    who = external_id(cb.from_user)
-    opened = await interviews.current(who)
-    if opened is None or opened.session_id != callback_data.s:
-        return await stale(cb, opened, bot, tr)
+    opened = await pressed_session(cb, callback_data.s, bot, interviews, tr)
+    if opened is None:
+        return None
     item = _at_item(opened, callback_data.p)
     if item is None:
         return await stale(cb, opened, bot, tr)
@@ -168,10 +178,9 @@ def _picked_value(item: GroupItem, view: texts.GroupView, event: Input) -> Any:
 async def on_group_button(cb: CallbackQuery, callback_data: GroupButton, bot: Bot, interviews: Interviews,
                           tr: Translator, event_update: Update) -> None:
     """A repeatable group: a field's option, Keep or Skip; or the menu's add, edit N, remove N (confirmed), done."""
-    who = external_id(cb.from_user)
-    opened = await interviews.current(who)
-    if opened is None or opened.session_id != callback_data.s:
-        return await stale(cb, opened, bot, tr)
+    opened = await pressed_session(cb, callback_data.s, bot, interviews, tr)
+    if opened is None:
+        return None
     item = _at_item(opened, callback_data.p)
     if not isinstance(item, GroupItem) or opened.state.asking_other:
         return await stale(cb, opened, bot, tr)
@@ -218,10 +227,9 @@ async def on_group_button(cb: CallbackQuery, callback_data: GroupButton, bot: Bo
 
 async def on_review_button(cb: CallbackQuery, callback_data: ReviewButton, bot: Bot, interviews: Interviews,
                            tr: Translator, event_update: Update) -> None:
-    who = external_id(cb.from_user)
-    opened = await interviews.current(who)
-    if opened is None or opened.session_id != callback_data.s:
-        return await stale(cb, opened, bot, tr)
+    opened = await pressed_session(cb, callback_data.s, bot, interviews, tr)
+    if opened is None:
+        return None
     form, state = opened.form, opened.state
     if state.submitted or state.cursor is not None:
         return await stale(cb, opened, bot, tr)
@@ -234,7 +242,7 @@ async def on_review_button(cb: CallbackQuery, callback_data: ReviewButton, bot: 
         event = engine.Continue()
     else:
         event = engine.Submit()
-    step = await interviews.apply(opened.session_id, event, actor=who, chat_id=chat_of(cb),
+    step = await interviews.apply(opened.session_id, event, actor=external_id(cb.from_user), chat_id=chat_of(cb),
                                   update_id=event_update.update_id)
     if step.error is DUPLICATE:
         await cb.answer()
