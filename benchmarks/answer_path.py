@@ -34,6 +34,7 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
+from pydantic._internal import _generics
 
 from bot.db.batch import AnswerWriter, StepWrite
 from bot.db.engine import create_engine, sessionmaker
@@ -45,7 +46,7 @@ from bot.interview.loader import load_forms
 from bot.interview.schema import Form, MultiChoice
 from bot.interviews import Interviews
 from bot.runtime import tune_garbage_collector
-from bot.telegram import create_dispatcher, screens
+from bot.telegram import create_dispatcher, dispatcher, responses, screens
 from bot.telegram.recording import RecordingSession
 
 
@@ -72,6 +73,39 @@ def interview_lines(form: Form) -> list[str]:
     return lines
 
 
+class RunCosts:
+    """What the process spent besides the handlers during the last timed run: garbage-collector passes and their
+    time, and how many `Response[...]` classes pydantic built (aiogram parses every Bot API reply as one)."""
+
+    passes = 0
+    seconds = 0.0
+    response_classes = 0
+    _started = 0.0
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.passes, cls.seconds, cls.response_classes = 0, 0.0, 0
+
+    @classmethod
+    def on_collect(cls, phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            cls._started = time.perf_counter()
+        else:
+            cls.passes += 1
+            cls.seconds += time.perf_counter() - cls._started
+
+
+def _count_response_classes() -> None:
+    build = _generics.create_generic_submodel
+
+    def counted(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("Response["):
+            RunCosts.response_classes += 1
+        return build(name, *args, **kwargs)
+
+    _generics.create_generic_submodel = counted  # type: ignore[assignment]
+
+
 async def drive(dp: Dispatcher, bot: Bot, per_chat: dict[int, list[Update]]) -> tuple[float, list[float]]:
     """Each chat feeds its updates in order (as Telegram delivers them); chats run concurrently."""
     latencies: list[float] = []
@@ -84,9 +118,12 @@ async def drive(dp: Dispatcher, bot: Bot, per_chat: dict[int, list[Update]]) -> 
 
     gc.collect()
     gc.freeze()  # parsed updates kept alive would otherwise trip the cyclic GC and distort p99
+    RunCosts.reset()
+    gc.callbacks.append(RunCosts.on_collect)
     started = time.perf_counter()
     await asyncio.gather(*(chat(u) for u in per_chat.values()))
     elapsed = time.perf_counter() - started
+    gc.callbacks.remove(RunCosts.on_collect)
     gc.unfreeze()
     return elapsed, latencies
 
@@ -95,6 +132,8 @@ def report(name: str, count: int, elapsed: float, latencies: list[float]) -> flo
     rate = count / elapsed
     cuts = statistics.quantiles(latencies, n=100)
     print(f"{name:<34} {count:>7} {rate:>10.0f}/s   p50 {cuts[49] * 1000:7.2f} ms   p99 {cuts[98] * 1000:7.2f} ms")
+    print(f"{'':<34} collector: {RunCosts.passes} passes, {RunCosts.seconds:.2f} s of {elapsed:.2f} s; "
+          f"Response classes built: {RunCosts.response_classes}")
     return rate
 
 
@@ -194,6 +233,9 @@ async def main() -> None:
     parser.add_argument("--no-db", action="store_true",
                         help="also run the interview with the answer writer replaced by a no-op "
                              "(what the database costs)")
+    parser.add_argument("--untuned", action="store_true",
+                        help="without the service's two process-level fixes: CPython's default collector settings, "
+                             "and aiogram's Response classes not kept alive (what those fixes are worth)")
     parser.add_argument("--dialog", action="store_true",
                         help="also run (d), the questionnaire on aiogram-dialog with state in memory")
     args = parser.parse_args()
@@ -202,7 +244,11 @@ async def main() -> None:
         import dialog_reference  # needs aiogram-dialog (the bench extra)
 
         dialog_run = dialog_reference.dialog_run
-    tune_garbage_collector()
+    _count_response_classes()
+    if args.untuned:
+        responses.KEPT = dispatcher.KEPT = ()  # type: ignore[attr-defined]  # the only references: pydantic's weak cache may drop the classes
+    else:
+        tune_garbage_collector()
     print(f"{args.chats} concurrent chats, about {args.answers} updates each run, {args.rounds} rounds")
     ratios: dict[str, list[float]] = {"b/a": [], "c/a": [], "b/c": [], "d/a": []}
     for round_no in range(1, args.rounds + 1):

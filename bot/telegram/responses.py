@@ -2,8 +2,9 @@
 
 aiogram parses every Bot API reply as `Response[T]` (T the method's result type), a pydantic generic built on
 each call.  Pydantic keeps such parametrised classes in a weak cache, so after a full garbage collection the class
-is gone and the next call builds it again: about 4 ms of schema building, which under load happened ~170 times in
-one benchmark run of 14,500 answers.  Holding one reference per result type the bot uses keeps them built.
+is gone and the next call builds it again: about 4 ms of schema building each time.  How often depends on how much
+the process holds (`python benchmarks/answer_path.py --untuned` counts them per run; the bigger the heap, the more
+often).  One reference per result type keeps them built.
 """
 
 from __future__ import annotations

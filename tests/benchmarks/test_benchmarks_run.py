@@ -27,6 +27,7 @@ def test_answer_path_benchmark_stores_every_answer_and_prints_its_ratios() -> No
                      "(b) interview, committed to SQLite", "(b') interview, nothing written"):
         assert run_name in out, out
     assert re.search(r"ratio b/a: \d+\.\d\d", out), out
+    assert re.search(r"collector: \d+ passes, [\d.]+ s of [\d.]+ s; Response classes built: \d+", out), out
 
 
 @pytest.mark.slow
