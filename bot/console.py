@@ -207,6 +207,8 @@ class Console:
             if scr.new_section and item.section:
                 self.say(f"【{tr.form(item.section)}】")
             self.say(f"[{progress_line(scr.progress, tr)}] {tr.form(item.text)}{self.hints(item)}")
+            if item.note:
+                self.say(tr.form(item.note))
         if scr.asking_other:
             self.say(tr.ui("Please say what “other” is:"))
             return
@@ -224,6 +226,8 @@ class Console:
                 return
             number = (group.editing + 1) if group is not None and group.editing is not None else len(entries) + 1
             self.say(f"  {tr.form(item.entry)} {number} · {tr.form(field.text)}{self.hints(field)}")
+            if field.note:
+                self.say("  " + tr.form(field.note))
             self.show_options(field)
             if line := format_hint(field, tr):
                 self.say("  " + line)

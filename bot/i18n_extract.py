@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 import yaml
 
 #: keys whose string values are shown to people
-TEXT_KEYS = frozenset({"title", "summary", "source", "text", "help", "section", "label", "short", "name", "entry",
+TEXT_KEYS = frozenset({"title", "summary", "source", "text", "note", "help", "section", "label", "short", "name", "entry",
                        "message",
                        "unit", "authority"})
 

@@ -103,7 +103,10 @@ def checked_multi(item: MultiChoice, picked: list[str] | tuple[str, ...]) -> lis
 
 
 def _canonical(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    """The typed number as it was typed, without trailing zeros; never rounded (Decimal.normalize() would round
+    to the context's 28 digits, putting 20.000000000000000000000000001 on the edge 20)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _parse_number(item: NumberItem, raw: str) -> Answer:

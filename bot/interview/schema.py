@@ -35,19 +35,39 @@ class Option(_Model):
     rung: int | None = Field(default=None, ge=0)
     #: "其他": picking it asks for a short text, kept in the answer's `extra`
     other: bool = False
-    #: right-closed numeric band (above, upto]: a typed number picks the option whose band holds it
+    #: the numeric band a typed number falls in, as the printed wording reads (民法典 第一千二百五十九条):
+    #: `above` x means > x (大于, 超过), `at_least` x means ≥ x (以上), `upto` x means ≤ x (以下, 以内, "]"),
+    #: `below` x means < x (小于, 不满).  The form's load check makes the bands of an item cover every number once.
     above: Decimal | None = None
+    at_least: Decimal | None = None
     upto: Decimal | None = None
+    below: Decimal | None = None
 
     def holds(self, value: Decimal) -> bool:
-        """True when `value` falls in this option's right-closed band (above, upto]."""
+        """True when `value` falls in this option's band; compared exactly, never rounded first."""
         if self.above is not None and not value > self.above:
             return False
-        return not (self.upto is not None and value > self.upto)
+        if self.at_least is not None and value < self.at_least:
+            return False
+        if self.upto is not None and value > self.upto:
+            return False
+        return not (self.below is not None and value >= self.below)
 
     @property
     def banded(self) -> bool:
-        return self.above is not None or self.upto is not None
+        return any(b is not None for b in (self.above, self.at_least, self.upto, self.below))
+
+    @property
+    def edges(self) -> tuple[Decimal, ...]:
+        return tuple(b for b in (self.above, self.at_least, self.upto, self.below) if b is not None)
+
+    @model_validator(mode="after")
+    def _one_bound_each_side(self) -> Option:
+        if self.above is not None and self.at_least is not None:
+            raise ValueError("a band has one lower bound: above or at_least")
+        if self.upto is not None and self.below is not None:
+            raise ValueError("a band has one upper bound: upto or below")
+        return self
 
 
 class _ItemBase(_Model):
@@ -55,6 +75,10 @@ class _ItemBase(_Model):
     text: str = Field(min_length=1)
     #: what the item means, shown on "help" / "?"
     help: str | None = None
+    #: what the source prints with the question and a person must read to answer it: the official tick condition
+    #: "（50%以上…即可勾选该项）", "（字数500以内）", "（截至申报日）"; shown with the question on every channel and
+    #: in the reports' question tables, never only behind "?"
+    note: str | None = None
     #: a heading shown when the interview enters a new section
     section: str | None = None
     required: bool = True
@@ -98,7 +122,16 @@ class SingleChoice(ChoiceItem):
     @model_validator(mode="after")
     def _bands(self) -> SingleChoice:
         if self.accepts_number and not all(o.banded for o in self.options):
-            raise ValueError("accepts_number needs a band (above/upto) on every option")
+            raise ValueError("accepts_number needs a band (above/at_least/upto/below) on every option")
+        if self.accepts_number:
+            edges = sorted({e for o in self.options for e in o.edges})
+            probes = [edges[0] - 1, *edges, edges[-1] + 1]
+            probes += [(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)]
+            for value in probes:
+                holders = [o.id for o in self.options if o.holds(value)]
+                if len(holders) != 1:
+                    what = "no band holds" if not holders else f"bands {holders} all hold"
+                    raise ValueError(f"{what} {value}: the bands must cover every number exactly once")
         return self
 
 

@@ -93,6 +93,11 @@ def _flags(item: Item, tr: Translator) -> str:
     return f" ({escape(', '.join(flags))})" if flags else ""
 
 
+def _note(item: Item, tr: Translator) -> str:
+    """The condition or note the source prints with the question, on its own line under it."""
+    return f"\n<i>{escape(tr.form(item.note))}</i>" if item.note else ""
+
+
 def _prompt(item: Item, tr: Translator, answers: Mapping[str, Answer] | None = None) -> str | None:
     """How to answer an item that is not only buttons: a format, a unit, or "type it"."""
     if isinstance(item, SingleChoice) and item.accepts_number == "percent":
@@ -111,7 +116,7 @@ def question(form: Form, state: State, scr: Question, tr: Translator) -> str:
     if isinstance(item, GroupItem):
         return group_question(form, state, scr, item, tr)
     parts = _heading(scr, tr)
-    parts.append(f"<b>{escape(tr.form(item.text))}</b>" + _flags(item, tr))
+    parts.append(f"<b>{escape(tr.form(item.text))}</b>" + _flags(item, tr) + _note(item, tr))
     if isinstance(item, ChoiceItem) and numbered_options(item, tr):
         parts.append("\n".join(f"{n}. {escape(label)}" for n, label in enumerate(option_labels(item, tr), 1)))
     if scr.asking_other:
@@ -189,7 +194,7 @@ def group_question(form: Form, state: State, scr: Question, item: GroupItem, tr:
     else:
         asked: FieldItem = item.fields[view.field]
         parts.append(f"<b>{escape(entry_label(item, view.number, tr))} · {escape(tr.form(asked.text))}</b>"
-                     + _flags(asked, tr))
+                     + _flags(asked, tr) + _note(asked, tr))
         if isinstance(asked, ChoiceItem) and numbered_options(asked, tr):
             parts.append("\n".join(f"{n}. {escape(label)}" for n, label in enumerate(option_labels(asked, tr), 1)))
         prompt = _prompt(asked, tr)

@@ -83,3 +83,34 @@ def test_shipped_forms_load_and_file_names_match(tmp_path: Path) -> None:
     (tmp_path / "wrong-name.yaml").write_text(GOOD, encoding="utf-8")
     with pytest.raises(FormError, match="file name must be the form id"):
         load_forms(tmp_path)
+
+
+BANDED = """
+id: demo
+version: 1
+title: 演示
+items:
+  - id: a
+    type: single
+    text: 比例
+    accepts_number: percent
+    options:
+{options}
+"""
+
+
+@pytest.mark.parametrize(("options", "defect"), [
+    # "小于1%" and "1%以上" both written as including 1: two bands hold it
+    ("      - {id: lo, label: 小于1%, upto: 1}\n      - {id: hi, label: 1%以上, at_least: 1}", "all hold 1"),
+    # "(10%, 20%)" then "20%以上" written as excluding 20: no band holds it
+    ("      - {id: lo, label: "(10%, 20%)", below: 20}\n      - {id: hi, label: 大于20%, above: 20}", "no band holds 20"),
+])
+def test_typed_number_bands_must_cover_every_number_once(options: str, defect: str) -> None:
+    with pytest.raises(FormError, match=defect):
+        parse_form(BANDED.format(options=options), "demo.yaml")
+
+
+def test_a_band_has_one_bound_on_each_side() -> None:
+    options = "      - {id: lo, label: x, upto: 1, below: 1}\n      - {id: hi, label: y, above: 1}"
+    with pytest.raises(FormError, match="one upper bound"):
+        parse_form(BANDED.format(options=options), "demo.yaml")

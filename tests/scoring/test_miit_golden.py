@@ -54,7 +54,8 @@ def test_dimension_subtotals_of_all_best(miit: Form) -> None:
         ("数字化基础", 25), ("数字化经营", 45), ("数字化管理", 20), ("数字化成效", 10)]
 
 
-@pytest.mark.parametrize("case", [c for c in GOLDEN if "exactly" in c["name"]], ids=lambda c: c["name"])
+@pytest.mark.parametrize("case", [c for c in GOLDEN if "exactly" in c["name"] or c.get("cli")],
+                         ids=lambda c: c["name"])
 def test_score_command_prints_the_same(miit: Form, case: dict[str, Any], tmp_path: Path) -> None:
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(case_answers(miit, case)), encoding="utf-8")
