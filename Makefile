@@ -8,8 +8,8 @@ BABEL = $(PY) -m babel.messages.frontend
 locales:
 	$(BABEL) extract -F babel-messages.cfg -k ui -k N_ --no-location --sort-output -o locales/messages.pot bot
 	$(BABEL) extract -F babel-forms.cfg --no-location --sort-output -o locales/forms.pot bot/forms
-	$(BABEL) update -D messages -i locales/messages.pot -d locales -l zh --no-fuzzy-matching
-	$(BABEL) update -D forms -i locales/forms.pot -d locales -l en --no-fuzzy-matching
+	$(BABEL) update --no-wrap -D messages -i locales/messages.pot -d locales -l zh --no-fuzzy-matching
+	$(BABEL) update --no-wrap -D forms -i locales/forms.pot -d locales -l en --no-fuzzy-matching
 
 compile-locales:
 	$(BABEL) compile -D messages -d locales --statistics

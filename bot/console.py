@@ -268,7 +268,7 @@ class Console:
         # finished
         self.say()
         self.say(tr.ui("Submitted. Thank you!"))
-        for line in result_lines(form, evaluate(form, state.answers), tr):
+        for line in result_lines(form, evaluate(form, state.answers), tr, state.answers):
             self.say(line.text)
 
     # --- report files --------------------------------------------------------------------------------------

@@ -9,9 +9,8 @@ from typing import Any, BinaryIO
 import yaml
 
 #: keys whose string values are shown to people
-TEXT_KEYS = frozenset({"title", "summary", "source", "text", "note", "help", "section", "label", "short", "name", "entry",
-                       "message",
-                       "unit", "authority"})
+TEXT_KEYS = frozenset({"title", "summary", "source", "text", "note", "help", "section", "label", "short", "name",
+                       "entry", "message", "description", "authority", "authority_note", "unit", "next_steps"})
 
 
 def _walk(node: yaml.Node, key: str | None = None) -> Iterator[tuple[int, str]]:

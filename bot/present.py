@@ -146,8 +146,19 @@ class Line:
     note: bool = False
 
 
-def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator) -> list[Line]:
-    """The result of a finished interview in plain text lines (each channel adds its own markup)."""
+def next_steps(form: Form, answers: Mapping[str, Answer], tr: Translator) -> list[str]:
+    """What happens after submission (the form's `next_steps`), with the answers it names filled in."""
+    if not form.next_steps:
+        return []
+    shown = {item_id: answer_text(form.item(item_id), a, tr) for item_id, a in answers.items()
+             if item_id in form.index and a.value is not None}
+    return [render_message(tr.form(paragraph), shown).strip() for paragraph in form.next_steps]
+
+
+def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator,
+                 answers: Mapping[str, Answer] | None = None) -> list[Line]:
+    """The result of a finished interview in plain text lines (each channel adds its own markup); with the
+    answers, the form's next steps follow."""
     lines: list[Line] = []
     if isinstance(evaluation, TreeEvaluation):
         lines.append(Line(tr.ui("Total {total} / {maximum} · level {level}", total=points(evaluation.total),
@@ -177,6 +188,10 @@ def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator) -> l
     if isinstance(rule, WeightedTreeScoring) and rule.estimate:
         lines.append(Line(tr.ui("This is an estimate; the authoritative result comes from {authority}.",
                                 authority=tr.form(rule.authority)), note=True))
+    steps = next_steps(form, answers, tr) if answers is not None else []
+    if steps:
+        lines.append(Line(tr.ui("What happens next:"), True))
+        lines.extend(Line(f"{n}. {text}") for n, text in enumerate(steps, 1))
     return lines
 
 

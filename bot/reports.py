@@ -51,12 +51,14 @@ class ReportFile:
     mime: str
 
 
-async def _session_data(sessionmaker: async_sessionmaker[AsyncSession], session_id: int,
-                        *, with_audit: bool) -> tuple[InterviewSession, dict[str, Answer], frozenset[str], list[Any]]:
+async def _session_data(sessionmaker: async_sessionmaker[AsyncSession], session_id: int, *, with_audit: bool
+                        ) -> tuple[InterviewSession, dict[str, Answer], frozenset[str], list[Any], tuple[str, str]]:
     async with sessionmaker() as s:
         row = await s.get(InterviewSession, session_id)
         if row is None:
             raise LookupError(session_id)
+        owner = row.owner_id
+        enterprise = await s.run_sync(lambda sync: repo.enterprise_named(sync, owner))
         answers = repo.answers_of(row)
         staff_items = frozenset(a.item_id for a in row.answers if a.by_staff)
         audit: list[Any] = []
@@ -65,13 +67,15 @@ async def _session_data(sessionmaker: async_sessionmaker[AsyncSession], session_
             for event in await repo.audit_trail(s, session_id):
                 audit.append({"at": event.at, "actor": names.get(event.actor_id or 0, ""), "kind": event.kind,
                               "item_id": event.item_id, "old": event.old, "new": event.new})
-        return row, answers, staff_items, audit
+        return row, answers, staff_items, audit, enterprise
 
 
 def context_for(form: Form, meta: _Meta, answers: dict[str, Answer], *, lang: str,
-                staff_items: frozenset[str] = frozenset(), audit: list[Any] | None = None) -> ReportContext:
+                staff_items: frozenset[str] = frozenset(), audit: list[Any] | None = None,
+                enterprise: tuple[str, str] = ("", "")) -> ReportContext:
     submitted = meta.submitted_at.date().isoformat() if meta.submitted_at else ""
     return build_context(form, answers, lang=lang, staff_items=staff_items, audit=audit,
+                         company=enterprise[0], credit_code=enterprise[1],
                          session_meta={"session": meta.id, "form_version": meta.form_version, "submitted": submitted})
 
 
@@ -88,10 +92,12 @@ async def session_reports(sessionmaker: async_sessionmaker[AsyncSession], forms:
 
     `staff_copy` adds the audit trail (who changed which item, from what to what) to the PDF.
     """
-    row, answers, staff_items, audit = await _session_data(sessionmaker, session_id, with_audit=staff_copy)
+    row, answers, staff_items, audit, enterprise = await _session_data(sessionmaker, session_id,
+                                                                       with_audit=staff_copy)
     form = forms[row.form_id]
     meta = _Meta(row.id, row.form_version, row.submitted_at)
-    ctx = context_for(form, meta, answers, lang=lang, staff_items=staff_items, audit=audit if staff_copy else None)
+    ctx = context_for(form, meta, answers, lang=lang, staff_items=staff_items, audit=audit if staff_copy else None,
+                      enterprise=enterprise)
     stem = _NAMES[ctx.kind]["en" if lang == "en" else "zh"]
     suffix = f"-{row.id}" + ("-staff" if staff_copy else "")
     pdf = await asyncio.to_thread(render_pdf, ctx.kind, ctx)

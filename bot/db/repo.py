@@ -85,6 +85,18 @@ def profile(s: Session, owner_id: int, credit_code: str | None = None) -> Enterp
     return s.scalar(query)
 
 
+def enterprise_named(s: Session, owner_id: int) -> tuple[str, str]:
+    """(company name, credit code) of the enterprise the person last spoke of, from their profiles: for the
+    reports of a form that does not ask them.  ('', '') when the person never named one."""
+    query = (select(EnterpriseProfile).where(EnterpriseProfile.owner_id == owner_id)
+             .order_by(EnterpriseProfile.updated_at.desc(), EnterpriseProfile.id.desc()))
+    for row in s.scalars(query):
+        name = (row.data or {}).get("company_name", {}).get("value")
+        if name:
+            return str(name), row.credit_code or str((row.data or {}).get("credit_code", {}).get("value") or "")
+    return "", ""
+
+
 def remember(s: Session, owner_id: int, credit_code: str, values: dict[str, Answer]) -> None:
     """Merge profile values into the enterprise's profile (created when missing)."""
     row = profile(s, owner_id, credit_code)

@@ -222,6 +222,8 @@ class Level(_Model):
     #: the lowest score of this level (a score on the edge takes this level)
     min: Decimal
     name: str
+    #: what the level means, in the instrument's own words (附件4: "一级（20-40分）：开展了基础业务流程梳理…")
+    description: str | None = None
 
 
 class TreeNode(_Model):
@@ -260,6 +262,8 @@ class WeightedTreeScoring(_Model):
     #: the result is an estimate of an official figure (shown with `authority`)
     estimate: bool = False
     authority: str | None = None
+    #: where a person gets the authoritative figure, in the source's words (附件4 备注: "可免费在线自评")
+    authority_note: str | None = None
     levels: tuple[Level, ...]
     tree: tuple[TreeNode, ...]
     #: the enterprise-profile key that receives the level reached, as "level<n>" (the filing's self-test field)
@@ -357,6 +361,9 @@ class Form(_Model):
     #: interviews offered when this one ends well (an eligible check leads to the self-assessment and the
     #: filing; answers carry over through the enterprise profile)
     next: tuple[str, ...] = ()
+    #: what happens after submission, one paragraph each: told in the chat at submission and printed as the closing
+    #: section of the form's document; a paragraph may name answers as {{ item_id }} (their display text)
+    next_steps: tuple[str, ...] = ()
     scoring: Scoring | None = None
 
     def item(self, item_id: str) -> Item:

@@ -38,7 +38,7 @@ from bot.interview.schema import (
     SingleChoice,
     WeightedTreeScoring,
 )
-from bot.present import answer_text
+from bot.present import answer_text, next_steps
 from bot.scoring import Evaluation, evaluate
 from bot.scoring.eligibility import EligibilityEvaluation, Outcome
 from bot.scoring.levels import rounded
@@ -59,7 +59,15 @@ LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "report": "评测报告",
         "company": "企业名称",
+        "credit_code": "统一社会信用代码",
+        "submitted": "提交日期",
         "generated": "生成时间",
+        "levels": "等级说明",
+        "levels_intro": "附件4对各等级的描述：",
+        "level_reached": "已达到",
+        "level_next": "下一等级",
+        "authority_heading": "权威结果",
+        "next_steps": "备案后续步骤",
         "session": "会话",
         "total": "总分",
         "level": "等级",
@@ -109,7 +117,15 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "report": "Assessment report",
         "company": "Enterprise",
+        "credit_code": "Unified social credit code",
+        "submitted": "Date submitted",
         "generated": "Generated",
+        "levels": "What the levels mean",
+        "levels_intro": "The levels as annex 4 describes them:",
+        "level_reached": "reached",
+        "level_next": "next level",
+        "authority_heading": "The authoritative result",
+        "next_steps": "What happens next",
         "session": "Session",
         "total": "Total score",
         "level": "Level",
@@ -193,6 +209,8 @@ class AnswerView:
     by_staff: bool
     #: a repeatable group's entries: per entry, (field id, field label, display text)
     entries: tuple[tuple[tuple[str, str, str], ...], ...] = ()
+    #: the note printed with the item ("（截至申报日）")
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -218,6 +236,8 @@ class NodeView:
     number: str = ""
     answer: str = ""
     children: tuple[NodeView, ...] = ()
+    #: the condition printed with the question ("（50%以上…即可勾选该项）")
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,6 +248,15 @@ class AdviceView:
     current: str
     gain: str
     best: str
+
+
+@dataclass(frozen=True)
+class LevelView:
+    name: str
+    band: str
+    description: str
+    #: "reached", "next" or ""
+    mark: str
 
 
 @dataclass(frozen=True)
@@ -248,6 +277,10 @@ class TreeView:
     estimate: bool
     authority: str
     notice: str
+    #: every level with a description, lowest first: (name, score band, description, "reached" / "next" / "")
+    levels: tuple[LevelView, ...] = ()
+    #: where the authoritative figure comes from, in the source's words ("可免费在线自评")
+    authority_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -358,6 +391,10 @@ class ReportContext:
     session_meta: Mapping[str, str] = field(default_factory=dict)
     staff_items: frozenset[str] = frozenset()
     audit: tuple[AuditView, ...] = ()
+    #: the enterprise's unified social credit code, when known ('' otherwise)
+    credit_code: str = ""
+    #: what happens after submission (the form's next_steps, answers filled in), one paragraph each
+    next_steps: tuple[str, ...] = ()
 
     _index: Mapping[str, AnswerView] = field(default_factory=dict, repr=False, compare=False)
 
@@ -379,6 +416,11 @@ class ReportContext:
         if item_id not in self.form.index:
             return item_id
         return Translator(self.lang).form(self.form.item(item_id).text)
+
+    def note(self, item_id: str) -> str:
+        """The note the source prints with an item ("（截至申报日）"), in the context's language; '' when none."""
+        note = self.form.item(item_id).note
+        return Translator(self.lang).form(note) if note else ""
 
     def choices(self, item_id: str) -> tuple[OptionView, ...]:
         """A choice item's options with a tick where chosen (the printed □ layout)."""
@@ -487,6 +529,7 @@ def _answer_views(
             answered=answer is not None,
             by_staff=item.id in staff_items,
             entries=entries,
+            note=tr.form(item.note) if item.note else "",
         ))
     return tuple(out)
 
@@ -499,7 +542,7 @@ def _node_view(node: NodeScore, form: Form, answers: Mapping[str, Answer], tr: T
             id=node.id, name=tr.form(item.text), depth=node.depth, points=pts(node.points),
             maximum=pts(node.maximum), ratio=ratio, item=node.item,
             number=_question_number(node.item, form.position(node.item) + 1),
-            answer=answer_text(item, answers.get(node.item), tr),
+            answer=answer_text(item, answers.get(node.item), tr), note=tr.form(item.note) if item.note else "",
         )
     return NodeView(
         id=node.id, name=tr.form(node.name), depth=node.depth, points=pts(node.points), maximum=pts(node.maximum),
@@ -544,6 +587,15 @@ def _tree_view(form: Form, rule: WeightedTreeScoring, ev: TreeEvaluation, answer
     else:
         next_level = labels["top_level"].format(level=tr.form(ev.level.name))
     authority = tr.form(rule.authority) if rule.authority else ""
+    ordered = sorted(rule.levels, key=lambda lv: lv.min)
+    level_views = []
+    for n, lv in enumerate(ordered):
+        if not lv.description:
+            continue
+        upper = f"{pts(Fraction(ordered[n + 1].min))}" if n + 1 < len(ordered) else ""
+        band = f"{pts(Fraction(lv.min))}–{upper}" if upper else f"≥ {pts(Fraction(lv.min))}"
+        mark = "reached" if lv.level == ev.level.level else "next" if higher and lv.level == higher[0].level else ""
+        level_views.append(LevelView(tr.form(lv.name), band, tr.form(lv.description), mark))
     notice = ""
     if rule.estimate:
         notice = _ESTIMATE_NOTICE[tr.lang].format(title=tr.form(form.title), authority=authority or "—")
@@ -553,6 +605,7 @@ def _tree_view(form: Form, rule: WeightedTreeScoring, ev: TreeEvaluation, answer
         high_level_name=tr.form(ev.high_level.name), complete=ev.low == ev.high,
         dimensions=tuple(_node_view(n, form, answers, tr) for n in ev.nodes),
         advice=advice, next_level=next_level, estimate=rule.estimate, authority=authority, notice=notice,
+        levels=tuple(level_views), authority_note=tr.form(rule.authority_note) if rule.authority_note else "",
     )
 
 
@@ -673,9 +726,10 @@ def _audit_views(form: Form, audit: Iterable[Any], tr: Translator) -> tuple[Audi
     return tuple(out)
 
 
-def _company(form: Form, shown: Mapping[str, Answer]) -> str:
+def _profile_answer(form: Form, shown: Mapping[str, Answer], key: str) -> str:
+    """The answer to the item that reads and writes profile key `key` ('' when the form does not ask it)."""
     for item in form.items:
-        if item.profile == "company_name" and item.id in shown and shown[item.id].value:
+        if item.profile == key and item.id in shown and shown[item.id].value:
             return str(shown[item.id].value)
     return ""
 
@@ -686,6 +740,7 @@ def build_context(
     *,
     lang: str,
     company: str | None = None,
+    credit_code: str | None = None,
     session_meta: Mapping[str, Any] | None = None,
     staff_items: frozenset[str] = frozenset(),
     audit: Iterable[Any] | None = None,
@@ -693,8 +748,8 @@ def build_context(
     """The report context of one session.
 
     `answers`: the session's answers (hidden items' answers are left out, as scoring does).  `company`: the
-    enterprise name when the form does not ask it (miit-2022); otherwise the answer to the item whose profile key
-    is company_name.  `session_meta`: shown in the report footer (e.g. {"session": 12, "submitted": "2024-05-06"}).
+    enterprise name when the form does not ask it (miit-2022, from the person's enterprise profile); otherwise the
+    answer to the item whose profile key is company_name.  `credit_code`: likewise.  `session_meta`: shown in the report footer (e.g. {"session": 12, "submitted": "2024-05-06"}).
     `staff_items`: ids of items a staff member answered (marked *).  `audit`: rows with at, actor (or actor_id),
     kind, item_id, old and new ({"value", "extra"} as the audit table stores them).
     """
@@ -723,7 +778,8 @@ def build_context(
         title=tr.form(form.title),
         kind=kind,
         lang=tr.lang,
-        company=company if company is not None else _company(form, shown),
+        company=_profile_answer(form, shown, "company_name") or company or "",
+        credit_code=_profile_answer(form, shown, "credit_code") or credit_code or "",
         labels=labels,
         answers=_answer_views(form, answers, tr, staff_items),
         raw={k: a.value for k, a in shown.items()},
@@ -736,6 +792,7 @@ def build_context(
         session_meta={str(k): "" if v is None else str(v) for k, v in (session_meta or {}).items()},
         staff_items=frozenset(staff_items),
         audit=_audit_views(form, audit or (), tr),
+        next_steps=tuple(next_steps(form, shown, tr)),
     )
 
 

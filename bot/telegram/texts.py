@@ -274,7 +274,7 @@ def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
 def result(form: Form, state: State, tr: Translator) -> str:
     thanks = tr.ui("Submitted. Thank you!")
     lines = [f"<b>{escape(thanks)}</b>", escape(tr.form(form.title)), ""]
-    for line in result_lines(form, evaluate(form, state.answers), tr):
+    for line in result_lines(form, evaluate(form, state.answers), tr, state.answers):
         text = escape(line.text)
         lines.append(f"<b>{text}</b>" if line.strong else f"<i>{text}</i>" if line.note else text)
     return "\n".join(lines)
