@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
+from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -126,7 +127,7 @@ class SingleChoice(ChoiceItem):
         if self.accepts_number:
             edges = sorted({e for o in self.options for e in o.edges})
             probes = [edges[0] - 1, *edges, edges[-1] + 1]
-            probes += [(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)]
+            probes += [(a + b) / 2 for a, b in pairwise(edges)]
             for value in probes:
                 holders = [o.id for o in self.options if o.holds(value)]
                 if len(holders) != 1:

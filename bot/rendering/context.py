@@ -749,7 +749,8 @@ def build_context(
 
     `answers`: the session's answers (hidden items' answers are left out, as scoring does).  `company`: the
     enterprise name when the form does not ask it (miit-2022, from the person's enterprise profile); otherwise the
-    answer to the item whose profile key is company_name.  `credit_code`: likewise.  `session_meta`: shown in the report footer (e.g. {"session": 12, "submitted": "2024-05-06"}).
+    answer to the item whose profile key is company_name.  `credit_code`: likewise.  `session_meta`: shown in the
+    report footer (e.g. {"session": 12, "submitted": "2024-05-06"}).
     `staff_items`: ids of items a staff member answered (marked *).  `audit`: rows with at, actor (or actor_id),
     kind, item_id, old and new ({"value", "extra"} as the audit table stores them).
     """

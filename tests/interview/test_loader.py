@@ -103,7 +103,8 @@ items:
     # "小于1%" and "1%以上" both written as including 1: two bands hold it
     ("      - {id: lo, label: 小于1%, upto: 1}\n      - {id: hi, label: 1%以上, at_least: 1}", "all hold 1"),
     # "(10%, 20%)" then "20%以上" written as excluding 20: no band holds it
-    ("      - {id: lo, label: '(10%, 20%)', below: 20}\n      - {id: hi, label: 大于20%, above: 20}", "no band holds 20"),
+    ("      - {id: lo, label: '(10%, 20%)', below: 20}\n      - {id: hi, label: 大于20%, above: 20}",
+     "no band holds 20"),
 ])
 def test_typed_number_bands_must_cover_every_number_once(options: str, defect: str) -> None:
     with pytest.raises(FormError, match=defect):
