@@ -592,8 +592,8 @@ def _tree_view(form: Form, rule: WeightedTreeScoring, ev: TreeEvaluation, answer
     for n, lv in enumerate(ordered):
         if not lv.description:
             continue
-        upper = f"{pts(Fraction(ordered[n + 1].min))}" if n + 1 < len(ordered) else ""
-        band = f"{pts(Fraction(lv.min))}–{upper}" if upper else f"≥ {pts(Fraction(lv.min))}"
+        low = _plain_number(lv.min)
+        band = f"{low}–{_plain_number(ordered[n + 1].min)}" if n + 1 < len(ordered) else f"≥ {low}"
         mark = "reached" if lv.level == ev.level.level else "next" if higher and lv.level == higher[0].level else ""
         level_views.append(LevelView(tr.form(lv.name), band, tr.form(lv.description), mark))
     notice = ""
@@ -607,6 +607,12 @@ def _tree_view(form: Form, rule: WeightedTreeScoring, ev: TreeEvaluation, answer
         advice=advice, next_level=next_level, estimate=rule.estimate, authority=authority, notice=notice,
         levels=tuple(level_views), authority_note=tr.form(rule.authority_note) if rule.authority_note else "",
     )
+
+
+def _plain_number(value: Decimal) -> str:
+    """A band edge as printed (20, not 20.00)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _bonus_name(text: str) -> str:

@@ -23,7 +23,10 @@ from bot.i18n import Translator
 from bot.interview.errors import AnswerError
 from bot.interview.schema import Form
 from bot.interview.validators import credit_code_check_char
-from bot.present import error_text
+from bot.interview.answer import Answer
+from bot.present import error_text, next_steps
+from tests.cli.test_console import lines_for
+from tests.scoring.miit_answers import extreme_answers
 
 REPO = Path(__file__).resolve().parents[2]
 ZH = Translator("zh")
@@ -296,6 +299,17 @@ def test_eligibility_then_filing_with_reports_and_district_export(forms: dict[st
         c.text for t in document.tables for row in t.rows for c in row.cells)
     assert COMPANY in text
 
+    # what happens next: told at submission with the district chosen, and printed as the PDF's closing section
+    steps = next_steps(filing, {"district": Answer("binjiang")}, ZH)
+    assert steps and "滨江区经信部门" in steps[0] and "3份" in steps[0]
+    assert ZH.ui("What happens next:") in out
+    for n, step in enumerate(steps, 1):
+        assert f"{n}. {step}" in out
+    printed = pdf_text(pdf).replace(" ", "").replace("\n", "")
+    assert "备案后续步骤" in printed
+    for step in steps:
+        assert step.replace(" ", "") in printed
+
     # the district's summary table
     xlsx = tmp_path / "export" / "滨江区.xlsx"
     done = export(db, "--district", "滨江区", "--out", str(xlsx))
@@ -314,6 +328,28 @@ def test_eligibility_then_filing_with_reports_and_district_export(forms: dict[st
     done = export(db, "--district", "西湖", "--out", str(other))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("0 ") and other.is_file()
+
+
+@pytest.mark.slow
+def test_eligibility_then_self_assessment_report_names_the_enterprise(forms: dict[str, Form], tmp_path: Path) -> None:
+    """The self-assessment does not ask the company's name: its report takes it from what the same person said in
+    the eligibility check, with the date of submission and the levels in annex 4's words."""
+    db, out_dir = tmp_path / "bot.sqlite3", tmp_path / "reports"
+    miit = forms["miit-2022"]
+    run(db, "hangzhou-eligibility", ELIGIBILITY)
+    answers = {**extreme_answers(miit, "none"), "q7": 4, "q19": [1, 2, 3, 4], "q20": [1, 2, 3, 4], "q4": 1,
+               "q21": 5, "q14": [1, 2, 3, 4, 5], "q15": [1, 2, 3], "q17": [1, 2, 3, 4, 5], "q24": 1}  # 41.5: 二级
+    out = run(db, "miit-2022", [*lines_for(miit, answers), "提交"], "--out", str(out_dir))
+    assert "二级" in out
+    pdf = next(out_dir.glob("*.pdf"))
+    text = pdf_text(pdf).replace(" ", "").replace("\n", "")
+    assert COMPANY in text
+    assert date.today().isoformat() in text
+    for level in miit.scoring.levels if miit.scoring is not None else ():
+        if level.description:
+            assert level.description in text, level.name
+    assert "可免费在线自评" in text and "工业和信息化部中小企业数字化水平评测平台" in text
+    assert "41.50" in text
 
 
 @pytest.mark.slow
