@@ -192,6 +192,18 @@ def _table(doc: Any, rows: int, widths_cm: Sequence[float], *, header_rows: int 
     return _Grid(table)
 
 
+def _no_borders(cell: _Cell, *sides: str) -> None:
+    """Remove a cell's borders on these sides (a note under a table, inside its last row)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for side in sides:
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "nil")
+        borders.append(edge)
+    tc_pr.insert_element_before(borders, "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
+                                "w:vAlign", "w:hideMark")
+
+
 def _keep_with_next(grid: _Grid, first: int, last: int) -> None:
     """Rows first..last stay on one page with the row after each (Word: keep-with-next on their paragraphs)."""
     for r in range(first, last + 1):
@@ -476,7 +488,8 @@ def _rubric_table(doc: Any, c: ReportContext) -> None:
     _para(doc, "黑龙江省中小企业数字化示范标杆企业", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "自评得分情况表", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     widths = (1.1, 1.9, 7.0, 1.9, 1.9, 1.1, 1.1)
-    n_rows = 1 + sum(len(g.indicators) + 1 for s in r.sections for g in s.groups) + 1 + len(r.bonus) + 1 + 1
+    # + 1: the unit and the note, in a last row without side borders (so they never sit alone on a page)
+    n_rows = 1 + sum(len(g.indicators) + 1 for s in r.sections for g in s.groups) + 1 + len(r.bonus) + 1 + 1 + 1
     t = _table(doc, n_rows, widths, header_rows=1)
     heads = ("一级\n指标", "二级\n指标", "三级指标", "是/否\n满足", "是/否\n至少符合其中一项", "分值", "自评得分")
     for col, head in enumerate(heads):
@@ -522,10 +535,16 @@ def _rubric_table(doc: Any, c: ReportContext) -> None:
     row += 1
     _cell(_merge(t, row, 0, row, 4), "企业自评最终得分", bold=True, size=9)
     _cell(t.cell(row, 6), num(r.total), bold=True, center=True, size=9)
-    _para(doc, "（单位：分）", size=9, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para(doc, "注：以上每项指标按2023年底情况提供佐证情况填写“是/否满足”项，如是，在方框（□）内划“√”"
-               f"（例如“是{CHECKED}”），同时做自评，将自评得分填到相应列；按要求每项二级指标均应有得分，"
-               "如某二级指标评价为0分，则不能进入后序评审。", size=9)
+    # the bonus rows, the final score and the note move to the next page together rather than leaving the note
+    # alone on a page (keep-with-next inside the table: LibreOffice ignores it from a row to a paragraph)
+    _keep_with_next(t, row - len(r.bonus) - 1, row)
+    row += 1
+    unit_note = _merge(t, row, 0, row, 6)
+    _cell(unit_note, "（单位：分）\n注：以上每项指标按2023年底情况提供佐证情况填写“是/否满足”项，如是，在方框（□）内划“√”"
+          f"（例如“是{CHECKED}”），同时做自评，将自评得分填到相应列；按要求每项二级指标均应有得分，"
+          "如某二级指标评价为0分，则不能进入后序评审。", size=9)
+    unit_note.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _no_borders(unit_note, "left", "right", "bottom")
     if not r.gate_passed:
         _para(doc, f"自评结果：以下二级指标得分为0分，不能进入后序评审——{'、'.join(r.failing)}。", bold=True, size=9)
 

@@ -381,3 +381,17 @@ def test_xlsx_every_row_is_self_describing(sheet: Any) -> None:
     # sorted by provider name, every row still names its enterprise
     rows = sorted((tuple(c.value for c in ws[r]) for r in range(5, ws.max_row + 1)), key=lambda v: str(v[21]))
     assert all(row[3] and row[4] for row in rows)
+
+
+def test_docx_rubric_note_never_stands_alone_on_a_page(rubric_doc: Any) -> None:
+    """The self-scoring table's note ("注：以上每项指标…") is its last row, without side borders, and the bonus rows
+    and the final score keep with it: it moves to a new page with them instead of alone (LibreOffice ignores
+    keep-with-next from a table row to a paragraph after the table)."""
+    table = next(t for t in _tables(rubric_doc.element.body)
+                 if any("企业自评最终得分" in _para_text(p) for p in t.iter(qn("w:p"))))
+    rows = table.findall(qn("w:tr"))
+    last = [_para_text(p) for p in rows[-1].iter(qn("w:p"))]
+    assert last[0] == "（单位：分）" and last[1].startswith("注：以上每项指标")
+    borders = rows[-1].find(f"{qn('w:tc')}/{qn('w:tcPr')}/{qn('w:tcBorders')}")
+    assert borders is not None and {b.get(qn("w:val")) for b in borders} == {"nil"}
+    assert all(_row_flags(r) == (True, True) for r in rows[-5:-1]), [_row_flags(r) for r in rows[-5:]]
