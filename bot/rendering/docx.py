@@ -540,8 +540,8 @@ def _rubric_table(doc: Any, c: ReportContext) -> None:
     _keep_with_next(t, row - len(r.bonus) - 1, row)
     row += 1
     unit_note = _merge(t, row, 0, row, 6)
-    _cell(unit_note, "（单位：分）\n注：以上每项指标按2023年底情况提供佐证情况填写“是/否满足”项，如是，在方框（□）内划“√”"
-          f"（例如“是{CHECKED}”），同时做自评，将自评得分填到相应列；按要求每项二级指标均应有得分，"
+    _cell(unit_note, "（单位：分）\n注：以上每项指标按2023年底情况提供佐证情况填写“是/否满足”项，如是，"
+          f"在方框（□）内划“√”（例如“是{CHECKED}”），同时做自评，将自评得分填到相应列；按要求每项二级指标均应有得分，"
           "如某二级指标评价为0分，则不能进入后序评审。", size=9)
     unit_note.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _no_borders(unit_note, "left", "right", "bottom")
