@@ -7,6 +7,15 @@ applicant can print, sign, stamp and send them.
 
 Texts are written as text (python-docx escapes XML), never parsed: a payload in an answer stays inert.  The
 documents use 宋体 for Chinese (East Asian font) and take ☑ ☐ from a symbol font, as Word and LibreOffice do.
+
+Printing: a hyphen is written as Word's non-breaking hyphen (w:noBreakHyphen), so "0571-85257095" never splits
+after "0571-"; the columns that hold credit codes, phone numbers and dates are wide enough for them on one line
+even in the widest fallback Latin font (DejaVu Serif, what LibreOffice shows for Times New Roman where it is not
+installed; tests/rendering/test_print_layout.py measures them).  The filing is one flat table (no nested
+table, which Word and LibreOffice place past the right border), its rows never split across pages, and a
+provider's four rows keep together.  The session facts ("session: 4 · form_version: 1") go into the document
+properties, not on the page; the legal representative's typed name is printed beside the signature line, never on
+it (a hand signature goes there).
 """
 
 from __future__ import annotations
@@ -20,9 +29,11 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
 from bot.rendering.context import FILING, RUBRIC, OptionView, ReportContext
 from bot.rendering.env import CHECKED, UNCHECKED, year_month, year_month_day
@@ -30,8 +41,12 @@ from bot.rendering.env import CHECKED, UNCHECKED, year_month, year_month_day
 CJK_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
 SYMBOL_FONT = "Segoe UI Symbol"
-#: A4 portrait, 2.5 cm / 2 cm margins: 16 cm of text width
+#: A4 portrait, 2.5 cm / 2 cm margins: 16 cm of text width (the Heilongjiang application)
 TEXT_WIDTH_CM = 16.0
+#: the filing: 2 cm margins all round, 17 cm of text width (its 6-column table needs it)
+FILING_TEXT_WIDTH_CM = 17.0
+#: Word's default left and right cell margins ("Table Grid": 0.19 cm each)
+CELL_MARGINS_CM = 0.38
 
 DOCX_KINDS = (FILING, RUBRIC)
 
@@ -55,12 +70,13 @@ def _set_fonts(run_or_style: Any, east_asia: str = CJK_FONT, latin: str = LATIN_
     fonts.set(qn("w:hAnsi"), latin)
 
 
-def _new_document() -> Any:
+def _new_document(context: ReportContext, *, side_margin_cm: float = 2.5) -> Any:
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.5)
+    section.left_margin = section.right_margin = Cm(side_margin_cm)
     section.top_margin = section.bottom_margin = Cm(2.0)
+    _properties(doc, context)
     normal = doc.styles["Normal"]
     _set_fonts(normal)
     normal.font.size = Pt(10.5)
@@ -69,11 +85,35 @@ def _new_document() -> Any:
     return doc
 
 
+def session_facts(context: ReportContext) -> str:
+    """"session: 4 · form_version: 1": the document properties' comments (never printed on the page)."""
+    return " · ".join(f"{k}: {v}" for k, v in context.session_meta.items() if k != "generated")
+
+
+def _properties(doc: Any, context: ReportContext) -> None:
+    props = doc.core_properties
+    props.title = context.title
+    props.author = context.company or ""
+    props.comments = session_facts(context)
+    props.keywords = ", ".join(f"{k}: {v}" for k, v in context.session_meta.items() if k != "generated")
+    props.last_modified_by = ""
+
+
+def _add_text(run: Any, text: str) -> None:
+    """Text into a run, every "-" as a non-breaking hyphen (Word and LibreOffice never break a line there)."""
+    for n, part in enumerate(text.split("-")):
+        if n:
+            run._r.append(OxmlElement("w:noBreakHyphen"))
+        if part:
+            run._r.add_t(part)
+
+
 def _write(paragraph: Any, text: str, *, bold: bool = False, size: float | None = None,
            underline: bool = False) -> None:
-    """Append text to a paragraph; the check-box characters get the symbol font."""
+    """Append text to a paragraph; the check-box characters get the symbol font; hyphens do not break."""
     for piece, is_box in _split_boxes(text):
-        run = paragraph.add_run(piece)
+        run = paragraph.add_run()
+        _add_text(run, piece)
         if is_box:
             _set_fonts(run, SYMBOL_FONT, SYMBOL_FONT)
         run.bold = bold or None
@@ -107,9 +147,13 @@ def _para(doc: Any, text: str = "", *, bold: bool = False, size: float | None = 
     return p
 
 
-def _cell(cell: _Cell, text: str, *, bold: bool = False, center: bool = False, size: float | None = None) -> _Cell:
-    """Put text in a cell (replacing what is there); line breaks become paragraphs."""
+def _cell(cell: _Cell, text: str, *, bold: bool = False, center: bool = False, size: float | None = None,
+          whole: bool = False) -> _Cell:
+    """Put text in a cell (replacing what is there); line breaks become paragraphs.  `whole`: a code, phone
+    number or date, whose spaces do not break either (its column is wide enough for it on one line)."""
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    if whole:
+        text = text.replace(" ", "\u00a0")
     lines = text.split("\n") if text else [""]
     first = cell.paragraphs[0]
     for p in cell.paragraphs[1:]:
@@ -133,13 +177,39 @@ class _Grid:
         return self.cells[r][c]
 
 
-def _table(doc: Any, rows: int, widths_cm: Sequence[float]) -> _Grid:
+def _table(doc: Any, rows: int, widths_cm: Sequence[float], *, header_rows: int = 0) -> _Grid:
+    """A fixed-width table whose rows never split across a page; `header_rows` repeat on every page."""
     table: Table = doc.add_table(rows=rows, cols=len(widths_cm))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _widths(table, widths_cm)
+    for n, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if n < header_rows:
+            tr_pr.append(OxmlElement("w:tblHeader"))
     return _Grid(table)
+
+
+def _no_borders(cell: _Cell, *sides: str) -> None:
+    """Remove a cell's borders on these sides (a note under a table, inside its last row)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for side in sides:
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "nil")
+        borders.append(edge)
+    tc_pr.insert_element_before(borders, "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
+                                "w:vAlign", "w:hideMark")
+
+
+def _keep_with_next(grid: _Grid, first: int, last: int) -> None:
+    """Rows first..last stay on one page with the row after each (Word: keep-with-next on their paragraphs)."""
+    for r in range(first, last + 1):
+        for tc in grid.table.rows[r]._tr.tc_lst:  # the row's cells as they are after merging
+            for p in tc.iter(qn("w:p")):
+                Paragraph(p, grid.table).paragraph_format.keep_with_next = True
 
 
 def _widths(table: Table, widths_cm: Sequence[float]) -> None:
@@ -184,51 +254,55 @@ def _save(doc: Any) -> bytes:
 # --- annex 1: the filing application --------------------------------------------------------------------------
 
 
+#: the filing's grid: the section cell, then label | value | label | value (the last value spans two columns);
+#: a provider's line of five fields uses the five columns after the section cell
+FILING_WIDTHS = (1.5, 2.7, 5.1, 2.4, 1.8, 3.5)
+
+
 def _filing(context: ReportContext) -> bytes:
     c = context
-    doc = _new_document()
+    doc = _new_document(c, side_margin_cm=(21.0 - FILING_TEXT_WIDTH_CM) / 2)
     _para(doc, "附件1", size=10.5)
     _para(doc, c.title, bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
 
-    widths = (1.6, 2.9, 4.3, 2.9, 4.3)
     providers = c.entries("providers") or ({},)
-    # rows: 14 (section 1) + 6 (section 2) + 2 (section 3: the providers, the plan) + 1 (section 4)
-    n_rows = 14 + 6 + 2 + 1
-    t = _table(doc, n_rows, widths)
+    # rows: 14 (section 1) + 6 (section 2) + 4 per provider and the plan (section 3) + 1 (section 4)
+    n_rows = 14 + 6 + 4 * len(providers) + 1 + 1
+    t = _table(doc, n_rows, FILING_WIDTHS)
 
-    def row(r: int, label: str, value: str) -> None:
+    def row(r: int, label: str, value: str, *, whole: bool = False) -> None:
         _cell(t.cell(r, 1), label)
-        _cell(_merge(t, r, 2, r, 4), value)
+        _cell(_merge(t, r, 2, r, 5), value, whole=whole)
 
-    def pair(r: int, l1: str, v1: str, l2: str, v2: str) -> None:
+    def pair(r: int, l1: str, v1: str, l2: str, v2: str, *, whole: bool = False) -> None:
         _cell(t.cell(r, 1), l1)
-        _cell(t.cell(r, 2), v1)
+        _cell(t.cell(r, 2), v1, whole=whole)
         _cell(t.cell(r, 3), l2)
-        _cell(t.cell(r, 4), v2)
+        _cell(_merge(t, r, 4, r, 5), v2, whole=whole)
 
     # 1. 申报单位基本信息
     _cell(_merge(t, 0, 0, 13, 0), "1.申报单位基本信息", bold=True, center=True)
     row(0, "企业名称", c.text("company_name"))
-    pair(1, "统一社会信用代码", c.text("credit_code"), "法人代表", c.text("legal_rep"))
+    pair(1, "统一社会信用代码", c.text("credit_code"), "法人代表", c.text("legal_rep"), whole=True)
     row(2, "通讯地址", c.text("address"))
-    pair(3, "联系人", c.text("contact_name"), "联系方式", c.text("contact_phone"))
+    pair(3, "联系人", c.text("contact_name"), "联系方式", c.text("contact_phone"), whole=True)
     row(4, "企业所属区、县（市）", c.text("district"))
     row(5, "所属细分行业", _boxes(c.choices("industry")))
     pair(6, "企业在职职工数（人）", f"{_raw(c, 'employees')}（截至申报日）",
          "企业从事数字化工作人员数（人）", f"{_raw(c, 'digital_staff')}（截至申报日）")
     pair(7, "主营产品", c.text("main_products"), "2023年主营业务收入（万元）", _raw(c, "revenue_2023"))
     _cell(_merge(t, 8, 1, 9, 1), "企业类别\n（分类单选）")
-    _cell(_merge(t, 8, 2, 8, 4), _boxes(c.choices("enterprise_category")))
-    _cell(_merge(t, 9, 2, 9, 4), _boxes(c.choices("designated_size")))
+    _cell(_merge(t, 8, 2, 8, 5), _boxes(c.choices("enterprise_category")))
+    _cell(_merge(t, 9, 2, 9, 5), _boxes(c.choices("designated_size")))
     little_giant = c.yes_no("little_giant_funded")
     if little_giant is None and c.raw.get("enterprise_category") not in (None, "little_giant"):
         little_giant = False  # only a 小巨人 is asked; any other enterprise is not a funded 小巨人
     _cell(t.cell(10, 1), "企业获中央财政资金支持情况")
     _cell(_merge(t, 10, 2, 10, 3), "已获得中央财政中小企业发展专项资金支持的专精特新“小巨人”企业\n"
           + _yes_no(little_giant, "是", "不是"), size=9)
-    _cell(t.cell(10, 4), "已纳入《工业和信息化部办公厅 财政部办公厅关于开展财政支持中小企业数字化转型试点工作的"
-          "通知》（工信厅联企业〔2022〕22号）中改造试点的中小企业\n" + _yes_no(c.yes_no("pilot_2022"), "是", "不是"),
-          size=9)
+    _cell(_merge(t, 10, 4, 10, 5), "已纳入《工业和信息化部办公厅 财政部办公厅关于开展财政支持中小企业数字化转型试点"
+          "工作的通知》（工信厅联企业〔2022〕22号）中改造试点的中小企业\n"
+          + _yes_no(c.yes_no("pilot_2022"), "是", "不是"), size=9)
     row(11, "制造业中小企业数字化水平自测（参照附件4评测表）", _boxes(c.choices("self_test_level")))
     row(12, "企业改造后目标数字化水平", _boxes(c.choices("target_level")))
     row(13, "企业数字化基础简介", c.text("digital_foundation"))
@@ -244,26 +318,30 @@ def _filing(context: ReportContext) -> bytes:
     row(r0 + 4, "项目预期投入（万元/不含税）", _raw(c, "expected_investment"))
     row(r0 + 5, "数字化转型项目投资额（万元）", _raw(c, "digital_investment"))
 
-    # 3. 合同服务商信息: a nested table, per provider the printed two lines (5 and 4 fields), labels over values
+    # 3. 合同服务商信息: per provider the printed two lines (5 and 4 fields), labels over values, in the table itself
     r0 = 20
-    _cell(_merge(t, r0, 0, r0 + 1, 0), "3.合同服务商信息", bold=True, center=True)
-    _provider_table(_merge(t, r0, 1, r0, 4), providers)
-    row(r0 + 1, "项目实施方案及内容", c.text("implementation_plan"))
-    r_plan = r0 + 1
+    r_plan = r0 + 4 * len(providers)
+    _cell(_merge(t, r0, 0, r_plan, 0), "3.合同服务商信息", bold=True, center=True)
+    for n, provider in enumerate(providers):
+        _provider_rows(t, r0 + 4 * n, provider)
+    row(r_plan, "项目实施方案及内容", c.text("implementation_plan"))
 
     # 4. 申报资料真实性声明
     r = r_plan + 1
     _cell(t.cell(r, 0), "4.申报资料真实性声明", bold=True, center=True)
-    body = _merge(t, r, 1, r, 4)
+    body = _merge(t, r, 1, r, 5)
     declaration = c.label("declaration")
     confirmed = c.yes_no("declaration") is True
     _cell(body, declaration)
     p = body.add_paragraph()
     _write(p, f"{CHECKED if confirmed else UNCHECKED}已阅读并确认以上声明")
+    # the typed name beside the signature, never on its line: the legal representative signs by hand there
     p = body.add_paragraph()
     p.paragraph_format.space_before = Pt(12)
-    _write(p, "法定代表人（签字）：")
-    _write(p, f"  {c.text('signatory') or ' ' * 12}  ", underline=True)
+    _write(p, f"法定代表人：{c.text('signatory')}")
+    p = body.add_paragraph()
+    p.paragraph_format.space_before = Pt(12)
+    _write(p, "法定代表人（签字）：" + SIGNATURE_BLANK)
     p = body.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     p.paragraph_format.space_before = Pt(12)
@@ -274,32 +352,30 @@ def _filing(context: ReportContext) -> bytes:
     return _save(doc)
 
 
+#: the blank a hand signature goes on (drawn with characters: an underlined blank at the end of a line is not shown
+#: by LibreOffice)
+SIGNATURE_BLANK = "_" * 30
+
 _PROVIDER_TOP = (("单位名称", "name"), ("统一社会信用代码", "credit_code"), ("法人代表", "legal_rep"),
                  ("联系人", "contact"), ("联系电话", "phone"))
 _PROVIDER_BOTTOM = (("合同名称", "contract_name"), ("合同编号", "contract_no"), ("合同签订日期", "contract_date"),
                     ("主要承担的工作", "duties"))
+#: the fields printed on one line (their columns fit them)
+_WHOLE = frozenset(("credit_code", "phone", "contract_no", "contract_date"))
 
 
-def _provider_table(cell: _Cell, providers: Sequence[dict[str, str]]) -> None:
-    table = cell.add_table(rows=4 * len(providers), cols=5)
-    table.style = "Table Grid"
-    table.autofit = False
-    _widths(table, (2.9,) * 5)  # the four merged columns beside the section cell: 14.4 cm
-    inner = _Grid(table)
-    for n, provider in enumerate(providers):
-        r = 4 * n
-        for offset, fields in ((0, _PROVIDER_TOP), (2, _PROVIDER_BOTTOM)):
-            if len(fields) == 4:  # 主要承担的工作 spans the last two columns
-                _merge(inner, r + offset, 3, r + offset, 4)
-                _merge(inner, r + offset + 1, 3, r + offset + 1, 4)
-            for col, (label, key) in enumerate(fields):
-                _cell(inner.cell(r + offset, col), label, bold=True, size=9)
-                _cell(inner.cell(r + offset + 1, col), provider.get(key, ""), size=9)
-    # drop the empty paragraph python-docx leaves before a nested table
-    first = cell.paragraphs[0]
-    if not first.text:
-        first._element.getparent().remove(first._element)
-    cell.add_paragraph()
+def _provider_rows(t: _Grid, r: int, provider: dict[str, str]) -> None:
+    """One provider in rows r..r+3 of the filing table (columns 1-5), kept together on one page."""
+    for offset, fields in ((0, _PROVIDER_TOP), (2, _PROVIDER_BOTTOM)):
+        cells = [t.cell(r + offset, col) for col in range(1, 6)]
+        values = [t.cell(r + offset + 1, col) for col in range(1, 6)]
+        if len(fields) == 4:  # 主要承担的工作 spans the last two columns
+            cells[3] = _merge(t, r + offset, 4, r + offset, 5)
+            values[3] = _merge(t, r + offset + 1, 4, r + offset + 1, 5)
+        for n, (label, key) in enumerate(fields):
+            _cell(cells[n], label, bold=True, size=9)
+            _cell(values[n], provider.get(key, ""), size=9, whole=key in _WHOLE)
+    _keep_with_next(t, r, r + 2)
 
 
 # --- Heilongjiang application --------------------------------------------------------------------------------
@@ -352,7 +428,7 @@ def _cover(doc: Any, c: ReportContext) -> None:
 
 def _basic_table(doc: Any, c: ReportContext) -> None:
     _para(doc, "企业基本情况表", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
-    widths = (2.2, 2.0, 2.6, 3.4, 2.2, 3.6)
+    widths = (2.0, 1.8, 2.6, 3.6, 2.0, 4.0)  # the phone and mobile columns take "0451-86661234" on one line
     t = _table(doc, 17, widths)
 
     def full(r: int, label: str, value: str) -> None:
@@ -363,18 +439,18 @@ def _basic_table(doc: Any, c: ReportContext) -> None:
     _cell(_merge(t, 1, 0, 1, 1), "通讯地址")
     _cell(_merge(t, 1, 2, 1, 3), c.text("address"))
     _cell(t.cell(1, 4), "邮编")
-    _cell(t.cell(1, 5), c.text("postal_code"))
+    _cell(t.cell(1, 5), c.text("postal_code"), whole=True)
     for r, (who, name_id, phone_id, mobile_id) in enumerate(
             (("法人代表", "legal_rep", "legal_rep_phone", "legal_rep_mobile"),
              ("联系人", "contact_name", "contact_phone", "contact_mobile")), 2):
         _cell(t.cell(r, 0), who)
         _cell(t.cell(r, 1), c.text(name_id))
         _cell(t.cell(r, 2), "电话")
-        _cell(t.cell(r, 3), c.text(phone_id))
+        _cell(t.cell(r, 3), c.text(phone_id), whole=True)
         _cell(t.cell(r, 4), "手机")
-        _cell(t.cell(r, 5), c.text(mobile_id))
+        _cell(t.cell(r, 5), c.text(mobile_id), whole=True)
     _cell(_merge(t, 4, 0, 4, 1), "传真")
-    _cell(_merge(t, 4, 2, 4, 3), c.text("fax"))
+    _cell(_merge(t, 4, 2, 4, 3), c.text("fax"), whole=True)
     _cell(t.cell(4, 4), "E-mail")
     _cell(t.cell(4, 5), c.text("email"))
     _cell(_merge(t, 5, 0, 5, 1), "注册时间")
@@ -412,8 +488,9 @@ def _rubric_table(doc: Any, c: ReportContext) -> None:
     _para(doc, "黑龙江省中小企业数字化示范标杆企业", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, "自评得分情况表", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     widths = (1.1, 1.9, 7.0, 1.9, 1.9, 1.1, 1.1)
-    n_rows = 1 + sum(len(g.indicators) + 1 for s in r.sections for g in s.groups) + 1 + len(r.bonus) + 1 + 1
-    t = _table(doc, n_rows, widths)
+    # + 1: the unit and the note, in a last row without side borders (so they never sit alone on a page)
+    n_rows = 1 + sum(len(g.indicators) + 1 for s in r.sections for g in s.groups) + 1 + len(r.bonus) + 1 + 1 + 1
+    t = _table(doc, n_rows, widths, header_rows=1)
     heads = ("一级\n指标", "二级\n指标", "三级指标", "是/否\n满足", "是/否\n至少符合其中一项", "分值", "自评得分")
     for col, head in enumerate(heads):
         _cell(t.cell(0, col), head, bold=True, center=True, size=9)
@@ -458,17 +535,23 @@ def _rubric_table(doc: Any, c: ReportContext) -> None:
     row += 1
     _cell(_merge(t, row, 0, row, 4), "企业自评最终得分", bold=True, size=9)
     _cell(t.cell(row, 6), num(r.total), bold=True, center=True, size=9)
-    _para(doc, "（单位：分）", size=9, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para(doc, "注：以上每项指标按2023年底情况提供佐证情况填写“是/否满足”项，如是，在方框（□）内划“√”"
-               f"（例如“是{CHECKED}”），同时做自评，将自评得分填到相应列；按要求每项二级指标均应有得分，"
-               "如某二级指标评价为0分，则不能进入后序评审。", size=9)
+    # the bonus rows, the final score and the note move to the next page together rather than leaving the note
+    # alone on a page (keep-with-next inside the table: LibreOffice ignores it from a row to a paragraph)
+    _keep_with_next(t, row - len(r.bonus) - 1, row)
+    row += 1
+    unit_note = _merge(t, row, 0, row, 6)
+    _cell(unit_note, "（单位：分）\n注：以上每项指标按2023年底情况提供佐证情况填写“是/否满足”项，如是，"
+          f"在方框（□）内划“√”（例如“是{CHECKED}”），同时做自评，将自评得分填到相应列；按要求每项二级指标均应有得分，"
+          "如某二级指标评价为0分，则不能进入后序评审。", size=9)
+    unit_note.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _no_borders(unit_note, "left", "right", "bottom")
     if not r.gate_passed:
         _para(doc, f"自评结果：以下二级指标得分为0分，不能进入后序评审——{'、'.join(r.failing)}。", bold=True, size=9)
 
     if r.evidence:
         _page_break(doc)
         _para(doc, "佐证材料说明", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
-        ev = _table(doc, 1 + len(r.evidence), (1.4, 7.0, 7.6))
+        ev = _table(doc, 1 + len(r.evidence), (1.4, 7.0, 7.6), header_rows=1)
         for col, head in enumerate(("指标", "三级指标", "佐证材料")):
             _cell(ev.cell(0, col), head, bold=True, center=True, size=9)
         for n, (number, text, note) in enumerate(r.evidence, 1):
@@ -480,7 +563,7 @@ def _rubric_table(doc: Any, c: ReportContext) -> None:
 def _heilongjiang(context: ReportContext) -> bytes:
     if context.rubric is None:
         raise DocxKindError(f"{context.form_id} has no points rubric")
-    doc = _new_document()
+    doc = _new_document(context)
     _cover(doc, context)
     _page_break(doc)
     _para(doc, "填 报 说 明", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)

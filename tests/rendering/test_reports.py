@@ -228,9 +228,9 @@ def test_xlsx_rows(workbook: Any) -> None:
     assert first[21:26] == ["杭州数智工业软件有限公司", PROVIDER_CODE, "周宁", "0571-85257095",
                             "精密机械数字化车间改造服务合同"]
     assert first[26].date() == date(2024, 3, 20)
-    # the second provider of the same filing: enterprise and project columns blank
+    # the second provider of the same filing: enterprise and project columns repeated (the row describes itself)
     second = [c.value for c in ws[6]]
-    assert second[:21] == [None] * 21
+    assert second[:21] == first[:21]
     assert second[21] == "杭州云启信息技术有限公司" and second[27] == "'-业务系统上云与数据治理"
     third = [c.value for c in ws[7]]
     assert third[0] == 2 and third[3] == "杭州示例医疗器械有限公司" and third[10] == "规下"
