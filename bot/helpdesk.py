@@ -273,9 +273,9 @@ class Helpdesk:
         await self.require_staff(by)
         text = query.strip()
         ids: set[int] = set()
-        if len(normalise_code(text)) == CODE_LENGTH:  # staff look a code up: not a guess, never counted
-            if (code_row := await self._valid_code(text)) is not None:
-                ids.add(code_row.session_id)
+        # staff look a code up: not a guess, never counted
+        if len(normalise_code(text)) == CODE_LENGTH and (code_row := await self._valid_code(text)) is not None:
+            ids.add(code_row.session_id)
         digits = re.sub(r"\D", "", text)
         async with self.sessionmaker() as s:
             rows = await s.execute(select(AnswerRow.session_id, AnswerRow.value)

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from bot.interview import validators as v
-from bot.interview.typed import MAX_TYPED, clean, typed_int
 from bot.interview.answer import Answer
 from bot.interview.errors import AnswerError
 from bot.interview.schema import (
@@ -29,6 +28,7 @@ from bot.interview.schema import (
     TextItem,
     YesNo,
 )
+from bot.interview.typed import MAX_TYPED, clean, typed_int
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
@@ -77,9 +77,8 @@ def _option_by_text(item: ChoiceItem, token: str) -> str | None:
 def _parse_single(item: SingleChoice, raw: str) -> Answer:
     text = _to_halfwidth(raw).strip()
     n = typed_int(text)
-    if n is not None:
-        if 1 <= n <= len(item.options) or not item.accepts_number:
-            return Answer(_option_by_number(item, text))
+    if n is not None and (1 <= n <= len(item.options) or not item.accepts_number):
+        return Answer(_option_by_number(item, text))
     by_label = _option_by_text(item, text)
     if by_label is not None:
         return Answer(by_label)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MAX_TYPED", "clean", "typed_int", "is_typed_int"]
+__all__ = ["MAX_TYPED", "clean", "is_typed_int", "typed_int"]
 
 #: the longest text kept from one message (Telegram's own limit for a message's text)
 MAX_TYPED = 4096
