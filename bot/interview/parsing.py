@@ -193,10 +193,12 @@ def parse_answer(item: Item, raw: str, answers: Mapping[str, Answer] | None = No
     can take, before any pattern runs: every parser below is linear in what is left.
     """
     lines = isinstance(item, TextItem)
-    raw = clean(raw, lines=lines, limit=MAX_TYPED + 1)
+    if len(raw) > MAX_TYPED:  # never cut and then read: a cut text could parse as something else
+        raise AnswerError("text_too_long", max=MAX_TYPED, length=len(raw))
+    raw = clean(raw, lines=lines).strip()
     longest = (item.max_length or TEXT_LONGEST) if isinstance(item, TextItem) else _LONGEST.get(item.type)
-    if longest is not None and len(raw.strip()) > longest:
-        raise AnswerError("text_too_long", max=longest, length=len(raw.strip()))
+    if longest is not None and len(raw) > longest:
+        raise AnswerError("text_too_long", max=longest, length=len(raw))
     if isinstance(item, SingleChoice):
         return _parse_single(item, raw)
     if isinstance(item, MultiChoice):

@@ -84,7 +84,7 @@ def _strip(text: str) -> str:
 def normalize(text: str) -> str:
     """Control characters dropped and NFC (bot.interview.typed.clean), full-width forms mapped to ASCII (see the
     module docstring), surrounding whitespace stripped."""
-    return _strip(clean(text).translate(_FULLWIDTH_TABLE))
+    return _strip(clean(text, limit=len(text)).translate(_FULLWIDTH_TABLE))
 
 
 def _fmt_decimal(value: Decimal) -> str:
@@ -664,7 +664,7 @@ def parse_text(text: str, *, max_length: int | None = None, min_length: int = 1)
     is left (and ``min_length`` ≥ 1), ``text_too_short(min, length)`` when ``min_length`` > 1 is not reached,
     ``text_too_long(max, length)`` when over ``max_length``.
     """
-    cleaned = _strip(clean(text, lines=True))
+    cleaned = _strip(clean(text, lines=True, limit=len(text)))
     length = len(cleaned)
     if length == 0 and min_length >= 1:
         raise AnswerError("text_empty")
