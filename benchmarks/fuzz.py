@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.interview import engine  # noqa: E402
-from bot.interview.errors import AnswerError  # noqa: E402
-from bot.interview.loader import load_forms  # noqa: E402
-from bot.interview.parsing import parse_answer  # noqa: E402
-from bot.interview.schema import Form, GroupItem, Item  # noqa: E402
-from tests.interview.hostile import CONTROLS, EMOJI, FIXED, IME, MARKS  # noqa: E402
+from bot.interview import engine
+from bot.interview.errors import AnswerError
+from bot.interview.loader import load_forms
+from bot.interview.parsing import parse_answer
+from bot.interview.schema import Form, GroupItem, Item
+from tests.interview.hostile import CONTROLS, EMOJI, FIXED, IME, MARKS
 
 TODAY = date(2026, 11, 27)
 ALPHABET = CONTROLS + MARKS + IME + EMOJI + "0123456789 .-/%万元亿年月日x#转<>&'\";是否abcXYZ测试公司"
