@@ -22,7 +22,7 @@ from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice
-from bot.interview.typed import MAX_TYPED, clean, typed_int
+from bot.interview.typed import MAX_READ, clean, typed_int
 from bot.interviews import Interviews
 from bot.present import (
     answer_text,
@@ -85,7 +85,7 @@ class Console:
                 self.say(tr.ui("Input ended; your answers are saved. Run the same command again to continue."))
                 return state
             # the boundary: capped, controls dropped, NFC (a longer line is refused by the item, never parsed)
-            text = clean(line, limit=MAX_TYPED + 1).strip()
+            text = clean(line, limit=MAX_READ).strip()  # a line longer than a message stays so: refused whole
             if not text:
                 continue
             event = self.parse(form, state, text)

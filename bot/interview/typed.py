@@ -16,10 +16,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MAX_TYPED", "clean", "is_typed_int", "typed_int"]
+__all__ = ["MAX_READ", "MAX_TYPED", "clean", "is_typed_int", "typed_int"]
 
 #: the longest text kept from one message (Telegram's own limit for a message's text)
 MAX_TYPED = 4096
+#: what a channel reads of one message or line at most: far more than any answer may be, so a longer text stays
+#: longer than MAX_TYPED after the boundary and is refused whole (never cut, then read as something shorter)
+MAX_READ = 1 << 20
 #: digits beyond this are not a number any person means (ids, option numbers, counts)
 MAX_DIGITS = 30
 

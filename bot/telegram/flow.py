@@ -15,7 +15,7 @@ from bot.interview import engine
 from bot.interview.engine import Input, Question, State, Step
 from bot.interview.errors import AnswerError
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice, SingleChoice, TextItem, YesNo
-from bot.interview.typed import MAX_TYPED, clean, typed_int
+from bot.interview.typed import MAX_READ, clean, typed_int
 from bot.interviews import DUPLICATE, Interviews, Opened
 from bot.present import answer_text, command_of, entry_text, error_text, explanation
 from bot.telegram import keyboards, screens, texts
@@ -296,7 +296,7 @@ def typed_input(form: Form, state: State, text: str) -> Input | str | tuple[str,
 
 async def on_text(message: Message, bot: Bot, interviews: Interviews, tr: Translator, event_update: Update) -> None:
     # the boundary: capped, controls dropped (newlines kept for free text), NFC
-    text = clean(message.text or "", lines=True, limit=MAX_TYPED + 1)
+    text = clean(message.text or "", lines=True, limit=MAX_READ)
     if message.from_user is None:
         return
     if text.startswith("/"):
