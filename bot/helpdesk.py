@@ -15,7 +15,9 @@ Channel-free (the Telegram staff commands in bot/telegram/ call these).  Rules k
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import re
 import secrets
 import time
@@ -40,6 +42,8 @@ from bot.db.models import (
 )
 from bot.interview.engine import progress
 from bot.interviews import Interviews
+
+log = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: readable over the phone
 CODE_LENGTH = 17  # 30^17 ≈ 2^83 > 2^80
@@ -397,8 +401,13 @@ class Helpdesk:
         engine = self.sessionmaker.kw.get("bind")
         if engine is None or engine.dialect.name != "sqlite":
             return
-        async with engine.connect() as conn:
-            await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        for _ in range(50):  # a reader in another connection keeps the WAL: wait for it, briefly
+            async with engine.connect() as conn:
+                busy = (await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))).first()
+            if busy is None or not busy[0]:
+                return
+            await asyncio.sleep(0.1)
+        log.warning("the WAL could not be emptied after an erase; SQLite empties it at its next checkpoint")
 
     async def _user_id(self, s: AsyncSession, external_id: str) -> int:
         return (await repo.get_or_create_user(s, external_id)).id
