@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MAX_READ", "MAX_TYPED", "clean", "is_typed_int", "typed_int"]
+__all__ = ["MAX_READ", "MAX_TYPED", "clean", "typed_int"]
 
 #: the longest text kept from one message (Telegram's own limit for a message's text)
 MAX_TYPED = 4096
@@ -80,7 +80,3 @@ def typed_int(text: str, *, max_digits: int = MAX_DIGITS) -> int | None:
     if not ascii_token or not ascii_token.isascii() or not ascii_token.isdigit():
         return None
     return int(ascii_token)
-
-
-def is_typed_int(text: str) -> bool:
-    return typed_int(text) is not None
