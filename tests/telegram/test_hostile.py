@@ -155,3 +155,17 @@ async def test_a_redeemed_code_tells_the_owner_in_their_language_and_moves_once(
     # the old owner revokes: they are told what happened instead of "no interview"
     revoked = replies_to(await owner.send("/code revoke"), 1001)[-1]
     assert "moved to another account" in revoked and "helpdesk" in revoked
+
+
+def test_clipping_keeps_text_whole_closes_tags_and_counts_utf16() -> None:
+    from bot.telegram.texts import clip
+
+    no_newline = "x" * 5000
+    assert clip(no_newline).startswith("x" * 3800)  # not cut to one character
+    tagged = "<b>" + "粗" * 5000 + "</b>"
+    clipped = clip(tagged)
+    assert clipped.count("<b>") == clipped.count("</b>") == 1
+    emoji = "😀" * 2048  # 4,096 UTF-16 units
+    assert utf16_len(clip(emoji)) <= 4000
+    entity = "a" * 3950 + "&amp;" * 100
+    assert not clip(entity).rstrip("\n…").endswith(("&", "&a", "&am", "&amp"))
