@@ -22,6 +22,7 @@ from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice
+from bot.interview.typed import MAX_READ, clean, typed_int
 from bot.interviews import Interviews
 from bot.present import (
     answer_text,
@@ -40,9 +41,9 @@ from bot.present import (
 from bot.scoring import evaluate, running, scored_items
 from bot.scoring.eligibility import EligibilityEvaluation
 
-_EDIT = re.compile(r"^(?:edit|修改|改)\s*(\d+)$", re.IGNORECASE)
+_EDIT = re.compile(r"^(?:edit|修改|改)\s*(\S+)$", re.IGNORECASE)
 _LANG = re.compile(r"^(?:lang|语言)\s+(\S+)$", re.IGNORECASE)
-_REMOVE = re.compile(r"^(?:remove|删除)\s*(\d+)$", re.IGNORECASE)
+_REMOVE = re.compile(r"^(?:remove|删除)\s*(\S+)$", re.IGNORECASE)
 _FILE = re.compile(r"^(?:file|文件)\s+(.+)$", re.IGNORECASE)
 #: console-only commands (not in COMMANDS, which the Telegram channel shares)
 _REPORT = ("report", "报告")
@@ -83,7 +84,8 @@ class Console:
             if line is None:
                 self.say(tr.ui("Input ended; your answers are saved. Run the same command again to continue."))
                 return state
-            text = line.strip()
+            # the boundary: capped, controls dropped, NFC (a longer line is refused by the item, never parsed)
+            text = clean(line, limit=MAX_READ).strip()  # a line longer than a message stays so: refused whole
             if not text:
                 continue
             event = self.parse(form, state, text)
@@ -139,10 +141,10 @@ class Console:
             return simple[command]
         at_group_menu = (state.cursor is not None and isinstance(form.item(state.cursor), GroupItem)
                          and (state.group is None or state.group.field is None))
-        if at_group_menu and (m := _EDIT.match(text)):
-            return engine.GroupEdit(int(m.group(1)))
-        if at_group_menu and (m := _REMOVE.match(text)):
-            return engine.GroupRemove(int(m.group(1)))
+        if at_group_menu and (m := _EDIT.match(text)) and (n := typed_int(m.group(1))) is not None:
+            return engine.GroupEdit(n)
+        if at_group_menu and (m := _REMOVE.match(text)) and (n := typed_int(m.group(1))) is not None:
+            return engine.GroupRemove(n)
         if m := _FILE.match(text):
             path = Path(m.group(1).strip()).expanduser()
             if not path.is_file():
@@ -155,13 +157,12 @@ class Console:
         if m := _LANG.match(text):
             self.tr = Translator(normalise_lang(m.group(1)))
             return self.tr.ui("Language: English") if self.tr.lang == "en" else "语言：中文"
-        if m := _EDIT.match(text):
+        if (m := _EDIT.match(text)) and (n := typed_int(m.group(1))) is not None:
             rows = engine.visible_items(form, state.answers)
-            n = int(m.group(1))
             if 1 <= n <= len(rows):
                 return engine.Edit(rows[n - 1].id)
             return self.tr.ui("There is no item {n} on the review list.", n=n)
-        if state.cursor is None and text.isdigit():
+        if state.cursor is None and typed_int(text) is not None:
             return self.parse(form, state, f"edit {text}")
         return engine.Text(text)
 

@@ -1,20 +1,23 @@
 """Helpdesk: resume codes, staff, finding and taking over sessions, reopening, and erasing personal data.
 
 Channel-free (the Telegram staff commands in bot/telegram/ call these).  Rules kept here:
-- a resume code carries 80 bits of randomness, is stored only as its SHA-256, expires (7 days by default) and can
-  be revoked; guessing is slowed down per person, in the database so every worker and a restart see it (from the
-  fifth wrong code on, each one doubles the wait);
+- a resume code carries 80 bits of randomness, is stored only as its SHA-256, expires (7 days by default), can
+  be revoked and moves a session once; guessing is slowed down per person and per code typed, in the database so
+  every worker and a restart see it: each attempt is counted (compare-and-set) before the code is looked at, so
+  concurrent guesses cannot all be evaluated, and from the fifth on each one doubles the wait, up to an hour;
 - only staff (STAFF_IDS, or added by staff) may find, take, reopen or export; everything refuses others the same
   way, whether or not a session exists;
 - one editor at a time: while staff hold a session only they can change it (Interviews.apply enforces it);
   taking and handing back bump the session's version so every worker's cached copy is re-read;
-- erasing a person removes their sessions, answers, audit trail, profiles, codes and wrong-code count.
+- erasing a person removes their sessions, answers, audit trail, profiles, codes, wrong-code count, staff rights
+  and every row naming them; on SQLite the deleted pages are overwritten (secure_delete) and the WAL is emptied.
 """
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import hashlib
+import logging
 import re
 import secrets
 import time
@@ -22,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -40,10 +43,26 @@ from bot.db.models import (
 from bot.interview.engine import progress
 from bot.interviews import Interviews
 
+log = logging.getLogger(__name__)
+
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: readable over the phone
 CODE_LENGTH = 17  # 30^17 ≈ 2^83 > 2^80
 CODE_TTL = timedelta(days=7)
 FREE_ATTEMPTS = 5
+#: the longest wait between two codes (seconds), however many were wrong
+MAX_WAIT = 3600.0
+#: session numbers staff can type or a button can carry: the database's integers (larger finds nothing)
+SESSION_ID_MAX = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A session that left a person's account through a resume code."""
+
+    session_id: int
+    form_id: str
+    at: datetime
+    to: str
 
 
 class NotAllowed(Exception):
@@ -148,50 +167,75 @@ class Helpdesk:
                                      .values(revoked_at=datetime.now(UTC)))
             return int(result.rowcount)  # type: ignore[attr-defined]
 
-    async def _check_pace(self, who: str) -> None:
-        async with self.sessionmaker() as s:
-            not_before = await s.scalar(select(CodeGuess.not_before).where(CodeGuess.who == who))
-        if not_before is not None and self.clock() < not_before:
-            raise SlowDown(not_before - self.clock())
+    def _wait(self, attempts: int) -> float:
+        return 0.0 if attempts < FREE_ATTEMPTS else min(2.0 ** min(attempts - FREE_ATTEMPTS, 32), MAX_WAIT)
 
-    async def _failed(self, who: str) -> None:
-        """Count a wrong code (atomically, whichever worker saw it); from the fifth on, each doubles the wait."""
-        for attempt in range(2):
+    async def _charge(self, key: str) -> None:
+        """Count one attempt for `key` before anything is looked up, or SlowDown while its wait runs.
+
+        Compare-and-set on the stored count: of any number of concurrent attempts (any worker) each one is
+        counted exactly once, and once the count reaches the free attempts the others find the wait set."""
+        for _ in range(50):
+            now = self.clock()
+            async with self.sessionmaker() as s:
+                row = (await s.execute(select(CodeGuess.failures, CodeGuess.not_before)
+                                       .where(CodeGuess.who == key))).first()
+            if row is not None and now < row.not_before:
+                raise SlowDown(row.not_before - now)
+            attempts = 1 if row is None else row.failures + 1
+            not_before = now + self._wait(attempts) if attempts >= FREE_ATTEMPTS else 0.0
             try:
                 async with self.sessionmaker.begin() as s:
-                    failures = await s.scalar(update(CodeGuess).where(CodeGuess.who == who)
-                                              .values(failures=CodeGuess.failures + 1)
-                                              .returning(CodeGuess.failures))
-                    if failures is None:
-                        failures = 1
-                        s.add(CodeGuess(who=who, failures=failures, not_before=0.0))
+                    if row is None:
+                        s.add(CodeGuess(who=key, failures=attempts, not_before=not_before))
                         await s.flush()
-                    if failures >= FREE_ATTEMPTS:
-                        await s.execute(update(CodeGuess).where(CodeGuess.who == who)
-                                        .values(not_before=self.clock() + 2 ** (failures - FREE_ATTEMPTS)))
-                return
-            except IntegrityError:  # another worker counted this person's first failure at the same moment
-                if attempt:
-                    raise
+                        return
+                    result = await s.execute(update(CodeGuess)
+                                             .where(CodeGuess.who == key, CodeGuess.failures == row.failures)
+                                             .values(failures=attempts, not_before=not_before))
+                    if result.rowcount == 1:  # type: ignore[attr-defined]
+                        return
+            except IntegrityError:  # another attempt counted the first one at the same moment: count again
+                continue
+        raise SlowDown(1.0)
 
-    async def session_of_code(self, code: str, who: str) -> int:
-        """The session a valid code opens; LookupError for a wrong, expired or revoked code; SlowDown when
-        guessing.  Does not change anything."""
-        await self._check_pace(who)
+    async def _valid_code(self, code: str) -> ResumeCode | None:
         async with self.sessionmaker() as s:
             row = await s.scalar(select(ResumeCode).where(ResumeCode.code_hash == code_hash(code)))
         now = datetime.now(UTC)
-        if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
-            await self._failed(who)
+        if row is None or row.revoked_at is not None or row.used_at is not None or _aware(row.expires_at) <= now:
+            return None
+        return row
+
+    async def code_session(self, code: str) -> int | None:
+        """The session a valid code opens, None otherwise; not an attempt (callers that act on a code use
+        session_of_code or redeem, which count)."""
+        row = await self._valid_code(code)
+        return None if row is None else row.session_id
+
+    async def session_of_code(self, code: str, who: str) -> int:
+        """The session a valid code opens; LookupError for a wrong, expired, revoked or used code; SlowDown when
+        guessing (per person and per code typed).  Changes nothing but the attempt counts."""
+        key = "code:" + code_hash(code)[:32]
+        await self._charge(who)
+        await self._charge(key)
+        row = await self._valid_code(code)
+        if row is None:
             raise LookupError("no such code")
         async with self.sessionmaker.begin() as s:
-            await s.execute(delete(CodeGuess).where(CodeGuess.who == who))
+            await s.execute(delete(CodeGuess).where(CodeGuess.who.in_((who, key))))
         return row.session_id
 
     async def redeem(self, code: str, who: str) -> tuple[int, str]:
-        """Use a code: staff take the session over; anyone else becomes its owner (the same person on another
-        account).  Returns (session id, "taken" | "moved")."""
+        """Use a code, once: staff take the session over; anyone else becomes its owner (the same person on
+        another account).  Returns (session id, "taken" | "moved")."""
         session_id = await self.session_of_code(code, who)
+        async with self.sessionmaker.begin() as s:  # a code moves a session once, whichever worker is first
+            used = await s.execute(update(ResumeCode)
+                                   .where(ResumeCode.code_hash == code_hash(code), ResumeCode.used_at.is_(None))
+                                   .values(used_at=datetime.now(UTC), used_by=who))
+            if used.rowcount != 1:  # type: ignore[attr-defined]
+                raise LookupError("code already used")
         if await self.is_staff(who):
             await self.take(session_id, who)
             return session_id, "taken"
@@ -207,8 +251,24 @@ class Helpdesk:
             row.owner_id = user.id
             row.updated_at = datetime.now(UTC)
             s.add(AuditEvent(session_id=session_id, actor_id=user.id, kind="moved", old={"owner": old},
-                             new={"owner": user.id}))
+                             new={"owner": user.id, "to": new_owner}))
         self.interviews.forget()
+
+    async def moved_away(self, external_id: str) -> list[Moved]:
+        """The sessions that left this person's account through a code (newest first)."""
+        async with self.sessionmaker() as s:
+            user = await repo.find_user(s, external_id)
+            if user is None:
+                return []
+            events = await s.scalars(select(AuditEvent).where(AuditEvent.kind == "moved")
+                                     .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+            moved = []
+            for e in events:
+                if isinstance(e.old, dict) and e.old.get("owner") == user.id:
+                    row = await s.get(InterviewSession, e.session_id)
+                    to = e.new.get("to", "") if isinstance(e.new, dict) else ""
+                    moved.append(Moved(e.session_id, row.form_id if row else "", _aware(e.at), str(to)))
+            return moved
 
     # --- finding and taking over ---------------------------------------------------------------------------
 
@@ -217,9 +277,9 @@ class Helpdesk:
         await self.require_staff(by)
         text = query.strip()
         ids: set[int] = set()
-        if normalise_code(text) and len(normalise_code(text)) == CODE_LENGTH:
-            with contextlib.suppress(LookupError):
-                ids.add(await self.session_of_code(text, by))
+        # staff look a code up: not a guess, never counted
+        if len(normalise_code(text)) == CODE_LENGTH and (code_row := await self._valid_code(text)) is not None:
+            ids.add(code_row.session_id)
         digits = re.sub(r"\D", "", text)
         async with self.sessionmaker() as s:
             rows = await s.execute(select(AnswerRow.session_id, AnswerRow.value)
@@ -267,6 +327,8 @@ class Helpdesk:
         return await self._hold(session_id, None, staff)
 
     async def _hold(self, session_id: int, holder: str | None, actor: str) -> str:
+        if not 0 < session_id <= SESSION_ID_MAX:
+            raise NotAllowed
         async with self.sessionmaker.begin() as s:
             row = await s.get(InterviewSession, session_id)
             if row is None:
@@ -282,6 +344,8 @@ class Helpdesk:
     async def reopen(self, session_id: int, staff: str, reason: str) -> str:
         """Unlock a submitted session for correction; the reason is kept in the audit trail."""
         await self.require_staff(staff)
+        if not 0 < session_id <= SESSION_ID_MAX:
+            raise NotAllowed
         async with self.sessionmaker.begin() as s:
             row = await s.get(InterviewSession, session_id)
             if row is None or row.status != "submitted":
@@ -297,6 +361,8 @@ class Helpdesk:
 
     async def audit(self, session_id: int, staff: str) -> list[AuditEvent]:
         await self.require_staff(staff)
+        if not 0 < session_id <= SESSION_ID_MAX:
+            return []
         async with self.sessionmaker() as s:
             return await repo.audit_trail(s, session_id)
 
@@ -305,19 +371,43 @@ class Helpdesk:
     async def forget_person(self, external_id: str) -> int:
         """Erase everything about a person: sessions (with answers, audit trail, codes), profiles, the account.
         Returns the number of sessions erased.  Cannot be undone."""
+        ids: list[int] = []
         async with self.sessionmaker.begin() as s:
             await s.execute(delete(CodeGuess).where(CodeGuess.who == external_id))
+            # staff rights and every row that names the person by their external id
+            await s.execute(delete(StaffMember).where(StaffMember.external_id == external_id))
+            await s.execute(update(StaffMember).where(StaffMember.added_by == external_id).values(added_by=None))
+            await s.execute(update(InterviewSession).where(InterviewSession.held_by == external_id)
+                            .values(held_by=None, updated_at=datetime.now(UTC)))
+            await s.execute(delete(ResumeCode).where(or_(ResumeCode.created_by == external_id,
+                                                         ResumeCode.used_by == external_id)))
             user = await repo.find_user(s, external_id)
-            if user is None:
-                return 0
-            ids = list(await s.scalars(select(InterviewSession.id).where(InterviewSession.owner_id == user.id)))
-            await _delete_sessions(s, ids)
-            await s.execute(delete(EnterpriseProfile).where(EnterpriseProfile.owner_id == user.id))
-            await s.execute(update(AnswerRow).where(AnswerRow.answered_by == user.id).values(answered_by=None))
-            await s.execute(update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_id=None))
-            await s.delete(user)
+            if user is not None:
+                ids = list(await s.scalars(select(InterviewSession.id)
+                                           .where(InterviewSession.owner_id == user.id)))
+                await _delete_sessions(s, ids)
+                await s.execute(delete(EnterpriseProfile).where(EnterpriseProfile.owner_id == user.id))
+                await s.execute(update(AnswerRow).where(AnswerRow.answered_by == user.id)
+                                .values(answered_by=None))
+                await s.execute(update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_id=None))
+                await s.delete(user)
         self.interviews.forget()
+        await self._scrub_files()
         return len(ids)
+
+    async def _scrub_files(self) -> None:
+        """SQLite: the deleted rows were overwritten in the database file (secure_delete, bot.db.engine); copy
+        the WAL into it and empty the WAL, so no older page with the erased data stays on disk."""
+        engine = self.sessionmaker.kw.get("bind")
+        if engine is None or engine.dialect.name != "sqlite":
+            return
+        for _ in range(50):  # a reader in another connection keeps the WAL: wait for it, briefly
+            async with engine.connect() as conn:
+                busy = (await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))).first()
+            if busy is None or not busy[0]:
+                return
+            await asyncio.sleep(0.1)
+        log.warning("the WAL could not be emptied after an erase; SQLite empties it at its next checkpoint")
 
     async def _user_id(self, s: AsyncSession, external_id: str) -> int:
         return (await repo.get_or_create_user(s, external_id)).id

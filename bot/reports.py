@@ -8,7 +8,9 @@ times while a PDF renders.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import dataclasses
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -21,10 +23,13 @@ from bot.db import repo
 from bot.db.models import AnswerRow, InterviewSession, User
 from bot.interview.answer import Answer
 from bot.interview.schema import Form
+from bot.interview.typed import clean
 from bot.rendering.context import ELIGIBILITY, FILING, MIIT, RUBRIC, ReportContext, build_context
 from bot.rendering.docx import render_docx
 from bot.rendering.pdf import render_pdf
 from bot.rendering.xlsx import write_summary_xlsx
+
+log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -59,7 +64,7 @@ async def _session_data(sessionmaker: async_sessionmaker[AsyncSession], session_
             raise LookupError(session_id)
         owner = row.owner_id
         enterprise = await s.run_sync(lambda sync: repo.enterprise_named(sync, owner))
-        answers = repo.answers_of(row)
+        answers = {k: _printable(a) for k, a in repo.answers_of(row).items()}
         staff_items = frozenset(a.item_id for a in row.answers if a.by_staff)
         audit: list[Any] = []
         if with_audit:
@@ -68,6 +73,23 @@ async def _session_data(sessionmaker: async_sessionmaker[AsyncSession], session_
                 audit.append({"at": event.at, "actor": names.get(event.actor_id or 0, ""), "kind": event.kind,
                               "item_id": event.item_id, "old": event.old, "new": event.new})
         return row, answers, staff_items, audit, enterprise
+
+
+def _clean_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value, lines=True, limit=len(value))
+    if isinstance(value, list):
+        return [_clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean_value(v) for k, v in value.items()}
+    return value
+
+
+def _printable(answer: Answer) -> Answer:
+    """An answer as every document format can hold it: answers stored before the input boundary existed may
+    carry control characters, which XML (Word, Excel) and PDF text refuse."""
+    extra = answer.extra if answer.extra is None else clean(answer.extra, lines=True, limit=len(answer.extra))
+    return dataclasses.replace(answer, value=_clean_value(answer.value), extra=extra)
 
 
 def context_for(form: Form, meta: _Meta, answers: dict[str, Answer], *, lang: str,
@@ -90,8 +112,12 @@ async def session_reports(sessionmaker: async_sessionmaker[AsyncSession], forms:
                           *, lang: str, staff_copy: bool = False) -> list[ReportFile]:
     """The files of one session: its PDF report, and the Word application where the form has one.
 
-    `staff_copy` adds the audit trail (who changed which item, from what to what) to the PDF.
+    `staff_copy` adds the audit trail (who changed which item, from what to what) to the PDF.  A document that
+    cannot be written is left out (and logged) without costing the others; only when none can be written does
+    this raise.
     """
+    if not 0 < session_id < 2**31:
+        raise LookupError(session_id)
     row, answers, staff_items, audit, enterprise = await _session_data(sessionmaker, session_id,
                                                                        with_audit=staff_copy)
     form = forms[row.form_id]
@@ -100,11 +126,19 @@ async def session_reports(sessionmaker: async_sessionmaker[AsyncSession], forms:
                       enterprise=enterprise)
     stem = _NAMES[ctx.kind]["en" if lang == "en" else "zh"]
     suffix = f"-{row.id}" + ("-staff" if staff_copy else "")
-    pdf = await asyncio.to_thread(render_pdf, ctx.kind, ctx)
-    files = [ReportFile(f"{stem}{suffix}.pdf", pdf, PDF)]
+    jobs: list[tuple[str, Callable[[str, ReportContext], bytes], str]] = [(f"{stem}{suffix}.pdf", render_pdf, PDF)]
     if ctx.kind in _DOCX_KINDS:
-        docx = await asyncio.to_thread(render_docx, ctx.kind, ctx)
-        files.append(ReportFile(f"{stem}{suffix}.docx", docx, DOCX))
+        jobs.append((f"{stem}{suffix}.docx", render_docx, DOCX))
+    files: list[ReportFile] = []
+    failure: Exception | None = None
+    for name, render, mime in jobs:
+        try:
+            files.append(ReportFile(name, await asyncio.to_thread(render, ctx.kind, ctx), mime))
+        except Exception as exc:  # one document must not cost the others
+            log.exception("could not write %s of session %s", name, session_id)
+            failure = exc
+    if not files and failure is not None:
+        raise failure
     return files
 
 

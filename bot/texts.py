@@ -39,12 +39,16 @@ ERRORS: dict[str, str] = {
     "number_too_large": N_("The number must be at most {max}."),
     "number_must_exceed": N_("The number must be greater than {min}."),
     "too_many_decimals": N_("Please use at most {places} decimal places."),
+    "money_wrong_unit": N_("This amount is asked in {unit} (10,000 yuan): please convert it, e.g. 825,000 yuan is "
+                           "82.5."),
     # yes/no, dates
     "not_yes_no": N_("Please answer yes or no."),
     "not_a_date": N_("Please enter a date such as 2024-03-11."),
     "not_a_year_month": N_("Please enter a year and month such as 2024-03."),
     "date_in_future": N_("The date cannot be later than today ({today})."),
     "date_too_early": N_("The date cannot be earlier than {min}."),
+    "date_too_late": N_("The date cannot be later than {max}."),
+    "no_such_day": N_("There is no such day: {date}. Please check the month and the day."),
     "end_not_after_start": N_("The end must be after the start ({start})."),
     # contact details and codes
     "mobile_wrong_length": N_("A mobile number has 11 digits; this one has {length}."),
@@ -59,7 +63,12 @@ ERRORS: dict[str, str] = {
         "Characters 3–8 of a unified social credit code are the area code and must be digits."
     ),
     "credit_code_bad_checksum": N_(
-        "The last character does not match the rest of the code (expected “{expected}”); please check for a typo."
+        "This code does not add up: at least one character is wrong. Please check the whole code against the "
+        "business licence."
+    ),
+    "credit_code_check_outside_org": N_(
+        "This code does not add up: one of characters 1–8 or the last character looks wrong. Please check them "
+        "against the business licence."
     ),
     # text
     "text_empty": N_("Please type an answer."),

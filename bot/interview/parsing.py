@@ -28,9 +28,26 @@ from bot.interview.schema import (
     TextItem,
     YesNo,
 )
+from bot.interview.typed import MAX_TYPED, clean, typed_int
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
-_NUMBER_LIKE = re.compile(r"^\s*[0-9０-９]+\s*$")
+
+#: the default plausible range of a number item whose form gives none, by field type (min, max; inclusive)
+NUMBER_RANGES: dict[str, tuple[Decimal, Decimal]] = {
+    "integer": (Decimal(-10**8), Decimal(10**8)),
+    "money": (Decimal(-10**9), Decimal(10**9)),  # 万元: ±10 trillion yuan
+    "decimal": (Decimal(-10**12), Decimal(10**12)),
+    "percent": (Decimal(0), Decimal(100)),
+}
+#: the default earliest date of a date item, and how many years after today the latest one is
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_YEARS = 30
+#: the longest text each kind of item reads (longer is refused before any pattern looks at it)
+_LONGEST = {"single": 300, "multi": 300, "yesno": 20, "credit_code": 64, "mobile": 64, "landline": 64,
+            "phone": 64, "email": 320, "postal_code": 32, "date": 40, "year_month": 40, "integer": 64,
+            "decimal": 64, "percent": 64, "money": 64}
+#: free text without its own max_length
+TEXT_LONGEST = 2000
 
 
 #: full-width ASCII (！ to ～) and the ideographic space, as typed by Chinese input methods, to plain ASCII
@@ -42,7 +59,9 @@ def _to_halfwidth(text: str) -> str:
 
 
 def _option_by_number(item: ChoiceItem, token: str) -> str:
-    n = int(token)
+    n = typed_int(token)
+    if n is None:
+        raise AnswerError("choose_some" if isinstance(item, MultiChoice) else "choose_one", max=len(item.options))
     if not 1 <= n <= len(item.options):
         raise AnswerError("option_out_of_range", max=len(item.options))
     return item.options[n - 1].id
@@ -57,10 +76,9 @@ def _option_by_text(item: ChoiceItem, token: str) -> str | None:
 
 def _parse_single(item: SingleChoice, raw: str) -> Answer:
     text = _to_halfwidth(raw).strip()
-    if _NUMBER_LIKE.match(text):
-        n = int(text)
-        if 1 <= n <= len(item.options) or not item.accepts_number:
-            return Answer(_option_by_number(item, text))
+    n = typed_int(text)
+    if n is not None and (1 <= n <= len(item.options) or not item.accepts_number):
+        return Answer(_option_by_number(item, text))
     by_label = _option_by_text(item, text)
     if by_label is not None:
         return Answer(by_label)
@@ -80,7 +98,7 @@ def _parse_multi(item: MultiChoice, raw: str) -> Answer:
         raise AnswerError("choose_some", max=len(item.options))
     picked: list[str] = []
     for token in tokens:
-        if token.isdigit():
+        if typed_int(token) is not None:
             oid = _option_by_number(item, token)
         else:
             found = _option_by_text(item, token)
@@ -103,26 +121,37 @@ def checked_multi(item: MultiChoice, picked: list[str] | tuple[str, ...]) -> lis
 
 
 def _canonical(value: Decimal) -> str:
-    """The typed number as it was typed, without trailing zeros; never rounded (Decimal.normalize() would round
-    to the context's 28 digits, putting 20.000000000000000000000000001 on the edge 20)."""
+    """Fixed-point without trailing zeros, every digit typed kept (Decimal.normalize would round past 28)."""
     text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def number_range(item: NumberItem) -> tuple[Decimal, Decimal]:
+    """The item's plausible range: the form's bounds, else the default of its field type."""
+    low, high = NUMBER_RANGES[item.type]
+    return (item.min if item.min is not None else low, item.max if item.max is not None else high)
 
 
 def _parse_number(item: NumberItem, raw: str) -> Answer:
+    low, high = number_range(item)
     if item.type == "integer":
-        lo = None if item.min is None else int(item.min) + (1 if item.min_exclusive else 0)
-        hi = None if item.max is None else int(item.max)
-        return Answer(str(v.parse_integer(raw, min=lo, max=hi)))
+        lo = int(low) + (1 if item.min_exclusive else 0)
+        return Answer(str(v.parse_integer(raw, min=lo, max=int(high))))
     if item.type == "percent":
-        low = item.min if item.min is not None else Decimal(0)
-        high = item.max if item.max is not None else Decimal(100)
         return Answer(_canonical(v.parse_percent(raw, min=low, max=high)))
     if item.type == "money":
-        value = v.parse_money_wan(raw, min=item.min, max=item.max, min_exclusive=item.min_exclusive)
+        value = v.parse_money_wan(raw, min=low, max=high, min_exclusive=item.min_exclusive)
         return Answer(_canonical(value))
-    value = v.parse_decimal(raw, min=item.min, max=item.max, min_exclusive=item.min_exclusive)
+    value = v.parse_decimal(raw, min=low, max=high, min_exclusive=item.min_exclusive)
     return Answer(_canonical(value))
+
+
+def date_range(item: DateItem, today: date) -> tuple[date, date]:
+    """The item's plausible range: the form's, else from 1900 to 30 years after today."""
+    latest = item.latest or date(today.year + LATEST_YEARS, 12, 31)
+    return (item.earliest or EARLIEST_DATE, latest)
 
 
 _YES_NO_NUMBERS = {"1": True, "2": False}
@@ -145,9 +174,12 @@ def _parse_date(item: DateItem, raw: str, answers: Mapping[str, Answer], today: 
         if start_value is not None:
             year, month = str(start_value).split("-")
             after = (int(year), int(month))
-        ym = v.parse_year_month(raw, today=today, not_future=item.not_future, after=after)
+        earliest, latest = date_range(item, today)
+        ym = v.parse_year_month(raw, today=today, not_future=item.not_future, after=after,
+                                not_before=(earliest.year, earliest.month), not_after=(latest.year, latest.month))
         return Answer(f"{ym[0]:04d}-{ym[1]:02d}")
-    day = v.parse_date(raw, today=today, not_future=item.not_future)
+    earliest, latest = date_range(item, today)
+    day = v.parse_date(raw, today=today, not_future=item.not_future, not_before=earliest, not_after=latest)
     if start_value is not None and day <= date.fromisoformat(str(start_value)):
         raise AnswerError("end_not_after_start", start=str(start_value))
     return Answer(day.isoformat())
@@ -155,15 +187,26 @@ def _parse_date(item: DateItem, raw: str, answers: Mapping[str, Answer], today: 
 
 def parse_answer(item: Item, raw: str, answers: Mapping[str, Answer] | None = None,
                  today: date | None = None) -> Answer:
-    """Turn typed text into an answer for `item`, or raise AnswerError."""
+    """Turn typed text into an answer for `item`, or raise AnswerError.
+
+    The text passes the boundary first (bot.interview.typed.clean) and is refused when it is longer than the item
+    can take, before any pattern runs: every parser below is linear in what is left.
+    """
+    lines = isinstance(item, TextItem)
+    if len(raw) > MAX_TYPED:  # never cut and then read: a cut text could parse as something else
+        raise AnswerError("text_too_long", max=MAX_TYPED, length=len(raw))
+    raw = clean(raw, lines=lines).strip()
+    longest = (item.max_length or TEXT_LONGEST) if isinstance(item, TextItem) else _LONGEST.get(item.type)
+    if longest is not None and len(raw) > longest:
+        raise AnswerError("text_too_long", max=longest, length=len(raw))
     if isinstance(item, SingleChoice):
         return _parse_single(item, raw)
     if isinstance(item, MultiChoice):
         return _parse_multi(item, raw)
     if isinstance(item, YesNo):
-        key = _to_halfwidth(raw).strip()
-        if key in _YES_NO_NUMBERS:
-            return Answer(_YES_NO_NUMBERS[key])
+        number = typed_int(raw)
+        if number is not None and str(number) in _YES_NO_NUMBERS:
+            return Answer(_YES_NO_NUMBERS[str(number)])
         return Answer(v.parse_yes_no(raw))
     if isinstance(item, TextItem):
         return Answer(v.parse_text(raw, max_length=item.max_length, min_length=item.min_length))

@@ -9,6 +9,7 @@ references in conditions, scoring weights) live in bot/interview/loader.py.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
@@ -167,6 +168,9 @@ class FormattedItem(_ItemBase):
 class DateItem(_ItemBase):
     type: Literal["date", "year_month"]
     not_future: bool = False
+    #: the plausible range (inclusive); unset, bot.interview.parsing's default for the field type applies
+    earliest: date | None = None
+    latest: date | None = None
     #: the answer must be later than this (earlier) item's answer: "end after start"
     after: ItemId | None = None
 
@@ -178,6 +182,7 @@ class NumberItem(_ItemBase):
     #: the minimum itself is refused (e.g. an investment must be > 0)
     min_exclusive: bool = False
     unit: str | None = None
+    #: unset min/max take the default range of the field type (bot.interview.parsing.NUMBER_RANGES)
 
 
 FieldItem = Annotated[

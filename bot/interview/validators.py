@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from bot.interview.errors import AnswerError
+from bot.interview.typed import clean
 
 __all__ = [
     "CREDIT_CODE_ALPHABET",
@@ -81,8 +82,9 @@ def _strip(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Map full-width forms to ASCII (see the module docstring) and strip surrounding whitespace."""
-    return _strip(text.translate(_FULLWIDTH_TABLE))
+    """Control characters dropped and NFC (bot.interview.typed.clean), full-width forms mapped to ASCII (see the
+    module docstring), surrounding whitespace stripped."""
+    return _strip(clean(text, limit=len(text)).translate(_FULLWIDTH_TABLE))
 
 
 def _fmt_decimal(value: Decimal) -> str:
@@ -154,6 +156,12 @@ def _parse_decimal_text(cleaned: str, *, places: int | None) -> Decimal:
     return value
 
 
+def _check_places(value: Decimal, places: int) -> None:
+    exponent = value.normalize().as_tuple().exponent if value else 0
+    if isinstance(exponent, int) and -exponent > places:
+        raise AnswerError("too_many_decimals", places=places)
+
+
 def _check_range(
     value: Decimal, *, min: Decimal | None, max: Decimal | None, min_exclusive: bool
 ) -> None:
@@ -187,7 +195,21 @@ def parse_decimal(
     return value
 
 
-_WAN_SUFFIX_RE = re.compile(r"\s*万元?$")
+#: units a person may type after an amount asked in 万元, and how many 万元 one of them is
+_WAN_UNITS: tuple[tuple[str, int], ...] = (
+    ("亿元", 10000), ("亿", 10000), ("千万元", 1000), ("千万", 1000), ("百万元", 100), ("百万", 100),
+    ("万元", 1), ("万", 1),
+)
+#: units that are not 万元: refused, naming the unit asked
+_NOT_WAN_UNITS = ("元", "块钱", "块", "rmb", "cny", "yuan")
+
+
+def _split_unit(cleaned: str) -> tuple[str, str]:
+    """The number part and a trailing unit word (no pattern: linear in the input whatever its spaces)."""
+    end = len(cleaned)
+    while end and not (cleaned[end - 1].isdigit() or cleaned[end - 1] in ".,"):
+        end -= 1
+    return cleaned[:end].rstrip(), cleaned[end:].strip().casefold()
 
 
 def parse_money_wan(
@@ -199,16 +221,28 @@ def parse_money_wan(
 ) -> Decimal:
     """Parse an amount of money in 万元 (ten thousand yuan), at most 2 decimals.
 
-    A trailing ``万元`` or ``万`` is tolerated and removed; any other unit (e.g. ``元`` alone) is not a number.
+    A trailing ``万元`` or ``万`` is tolerated and removed; ``亿``/``亿元`` (10000 万元), ``千万`` and ``百万`` are
+    converted (``"1.2亿"`` is 12000 万元); ``元`` alone is refused with ``money_wrong_unit(unit="万元")``.
     Same codes as :func:`parse_decimal` with ``places=2``.
     """
-    cleaned = _WAN_SUFFIX_RE.sub("", normalize(text))
-    value = _parse_decimal_text(cleaned, places=2)
+    number, unit = _split_unit(normalize(text))
+    factor = 1
+    if unit:
+        found = next((f for u, f in _WAN_UNITS if unit == u), None)
+        if found is None:
+            if unit in _NOT_WAN_UNITS:
+                raise AnswerError("money_wrong_unit", unit="万元")
+            raise AnswerError("not_a_number")
+        factor = found
+    value = _parse_decimal_text(number, places=None if factor > 1 else 2)
+    if factor > 1:
+        with localcontext() as exact:
+            exact.prec = 2 * len(text) + 10  # more digits than the text can have: the product is exact
+            value = value * factor
+    if factor > 1:
+        _check_places(value, 2)
     _check_range(value, min=min, max=max, min_exclusive=min_exclusive)
     return value
-
-
-_PERCENT_SUFFIX_RE = re.compile(r"\s*%$")
 
 
 def parse_percent(
@@ -221,7 +255,9 @@ def parse_percent(
 
     Raises ``not_a_number``, ``number_too_small(min)``, ``number_too_large(max)`` (bounds inclusive).
     """
-    cleaned = _PERCENT_SUFFIX_RE.sub("", normalize(text))
+    cleaned = normalize(text)
+    if cleaned.endswith("%"):
+        cleaned = cleaned[:-1].rstrip()
     value = _parse_decimal_text(cleaned, places=None)
     _check_range(value, min=min, max=max, min_exclusive=False)
     return value
@@ -264,14 +300,15 @@ def parse_date(
     today: date,
     not_future: bool = False,
     not_before: date | None = None,
+    not_after: date | None = None,
 ) -> date:
     """Parse a calendar date: ``2024-03-11``, ``2024/3/11``, ``2024.3.11``, ``2024年3月11日`` or ``20240311``.
 
     ``not_future``: the date may not be later than ``today``.  ``not_before``: the earliest allowed date
     (inclusive).
 
-    Raises ``not_a_date`` (unknown format or impossible date such as 2023-02-29),
-    ``date_in_future(today)``, ``date_too_early(min)``.
+    Raises ``not_a_date`` (unknown format), ``no_such_day(date)`` (a day the calendar does not have, such as
+    2023-02-29 or 2024.5.32), ``date_in_future(today)``, ``date_too_early(min)``, ``date_too_late(max)``.
     """
     cleaned = normalize(text)
     parts: tuple[str, str, str] | None = None
@@ -284,14 +321,17 @@ def parse_date(
             parts = (other.group(1), other.group(2), other.group(3))
     if parts is None:
         raise AnswerError("not_a_date")
+    year, month, day = int(parts[0]), int(parts[1]), int(parts[2])
     try:
-        value = date(int(parts[0]), int(parts[1]), int(parts[2]))
+        value = date(year, month, day)
     except ValueError:
-        raise AnswerError("not_a_date") from None
+        raise AnswerError("no_such_day", date=f"{year:04d}-{month:02d}-{day:02d}") from None
     if not_future and value > today:
         raise AnswerError("date_in_future", today=today.isoformat())
     if not_before is not None and value < not_before:
         raise AnswerError("date_too_early", min=not_before.isoformat())
+    if not_after is not None and value > not_after:
+        raise AnswerError("date_too_late", max=not_after.isoformat())
     return value
 
 
@@ -307,6 +347,7 @@ def parse_year_month(
     not_future: bool = False,
     not_before: tuple[int, int] | None = None,
     after: tuple[int, int] | None = None,
+    not_after: tuple[int, int] | None = None,
 ) -> tuple[int, int]:
     """Parse a year and month: ``2024-03``, ``2024/3``, ``2024.3``, ``2024年3月`` or ``202403``.
 
@@ -336,6 +377,8 @@ def parse_year_month(
         raise AnswerError("date_too_early", min=_fmt_year_month(not_before))
     if after is not None and value <= after:
         raise AnswerError("end_not_after_start", start=_fmt_year_month(after))
+    if not_after is not None and value > not_after:
+        raise AnswerError("date_too_late", max=_fmt_year_month(not_after))
     return value
 
 
@@ -374,7 +417,7 @@ def parse_mobile(text: str) -> str:
 
 
 # Extension introduced by a marker: 转 801, 分机801, ext 801, ext.801, x801, #801.
-_EXTENSION_RE = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*([0-9]{1,6})$", re.IGNORECASE)
+_EXTENSION_RE = re.compile(r"(?:转|分机|ext\.?|x|#)\s*([0-9]{1,6})$", re.IGNORECASE)
 _COUNTRY_PREFIX_RE = re.compile(r"(?:\+|00)86[\s\-]*")
 _PAREN_AREA_RE = re.compile(r"\(\s*([0-9]+)\s*\)\s*-?\s*(.*)")
 _GROUP_SPLIT_RE = re.compile(r"([\s\-]+)")
@@ -405,7 +448,7 @@ def parse_landline(text: str) -> str:
     ext_match = _EXTENSION_RE.search(rest)
     if ext_match is not None:
         extension = ext_match.group(1)
-        rest = rest[: ext_match.start()].rstrip(" -")
+        rest = rest[: ext_match.start()].rstrip().rstrip(" -")
 
     country = _COUNTRY_PREFIX_RE.match(rest)
     if country is not None:
@@ -574,7 +617,12 @@ def parse_credit_code(text: str) -> str:
     * ``credit_code_bad_character(char, position)`` — first character outside the alphabet (e.g. I, O, Z, S,
       V or punctuation), 1-based position;
     * ``credit_code_bad_region`` — positions 3–8 (administrative division code) are not all digits;
-    * ``credit_code_bad_checksum(expected)`` — the 18th character is not the computed check character.
+    * ``credit_code_check_outside_org`` — the check fails while positions 9–17 (the embedded organisation code)
+      satisfy their own GB 11714 check: a slip there would almost surely break it, so the wrong character is
+      most likely among positions 1–8 or the 18th;
+    * ``credit_code_bad_checksum`` — the check fails otherwise.  The expected check character is never told: a
+      person who mistyped another character would "fix" the last one into a wrong but valid code, and any one
+      position can be changed to satisfy the check, so which one is wrong cannot be known in general.
     """
     code = _CREDIT_CODE_SPACES_RE.sub("", normalize(text)).upper()
     if len(code) != 18:
@@ -584,10 +632,23 @@ def parse_credit_code(text: str) -> str:
             raise AnswerError("credit_code_bad_character", char=char, position=position)
     if not code[2:8].isdigit():
         raise AnswerError("credit_code_bad_region")
-    expected = credit_code_check_char(code[:17])
-    if code[17] != expected:
-        raise AnswerError("credit_code_bad_checksum", expected=expected)
+    if credit_code_check_char(code[:17]) != code[17]:
+        if _organisation_code_holds(code[8:17]):
+            raise AnswerError("credit_code_check_outside_org")
+        raise AnswerError("credit_code_bad_checksum")
     return code
+
+
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_ORG_VALUES = {ch: i for i, ch in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
+
+
+def _organisation_code_holds(org: str) -> bool:
+    """GB 11714: the 9th character of an organisation code checks the first eight (mod 11, 10 → X)."""
+    if len(org) != 9 or any(ch not in _ORG_VALUES for ch in org[:8]):
+        return False
+    remainder = 11 - sum(_ORG_VALUES[ch] * w for ch, w in zip(org[:8], _ORG_WEIGHTS, strict=True)) % 11
+    return org[8] == {10: "X", 11: "0"}.get(remainder, str(remainder))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -596,13 +657,14 @@ def parse_credit_code(text: str) -> str:
 
 
 def parse_text(text: str, *, max_length: int | None = None, min_length: int = 1) -> str:
-    """Accept free text; only surrounding whitespace is stripped, nothing inside is changed.
+    """Accept free text; surrounding whitespace is stripped, control characters (but tab and newline) dropped,
+    and the text composed to NFC (bot.interview.typed.clean); nothing else inside is changed.
 
     Length is ``len()`` of the stripped string (characters, not bytes).  Raises ``text_empty`` when nothing
     is left (and ``min_length`` ≥ 1), ``text_too_short(min, length)`` when ``min_length`` > 1 is not reached,
     ``text_too_long(max, length)`` when over ``max_length``.
     """
-    cleaned = _strip(text)
+    cleaned = _strip(clean(text, lines=True, limit=len(text)))
     length = len(cleaned)
     if length == 0 and min_length >= 1:
         raise AnswerError("text_empty")

@@ -8,6 +8,7 @@ from aiogram import Dispatcher
 
 from bot.helpdesk import Helpdesk
 from bot.interviews import Interviews
+from bot.telegram.guard import PrivateOnly
 from bot.telegram.middlewares import ChatOrder, Locale, OnceOnly, RateLimit
 from bot.telegram.responses import KEPT
 from bot.telegram.router import root_router
@@ -25,5 +26,6 @@ def create_dispatcher(interviews: Interviews, *, default_lang: str = "zh", rate:
     dp.update.outer_middleware(chat_order)
     dp.update.outer_middleware(OnceOnly())
     dp.update.outer_middleware(Locale(interviews, default_lang))
+    dp.update.outer_middleware(PrivateOnly())  # interviews, codes and staff commands in private chats only
     dp.include_router(root_router())
     return dp

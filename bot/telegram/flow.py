@@ -15,6 +15,7 @@ from bot.interview import engine
 from bot.interview.engine import Input, Question, State, Step
 from bot.interview.errors import AnswerError
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice, SingleChoice, TextItem, YesNo
+from bot.interview.typed import MAX_READ, clean, typed_int
 from bot.interviews import DUPLICATE, Interviews, Opened
 from bot.present import answer_text, command_of, entry_text, error_text, explanation
 from bot.telegram import keyboards, screens, texts
@@ -28,8 +29,8 @@ STALE = AnswerError("stale_button")
 #: answers recorded by these buttons turn the question's message into a record of the answer
 _RECORDING = (ItemAction.PICK, ItemAction.DONE, ItemAction.SKIP, ItemAction.USE)
 NO_FILES = AnswerError("no_files_here")
-_EDIT = re.compile(r"^(?:edit|修改|改)\s*(\d+)$", re.IGNORECASE)
-_REMOVE = re.compile(r"^(?:remove|删除)\s*(\d+)$", re.IGNORECASE)
+_EDIT = re.compile(r"^(?:edit|修改|改)\s*(\S+)$", re.IGNORECASE)
+_REMOVE = re.compile(r"^(?:remove|删除)\s*(\S+)$", re.IGNORECASE)
 
 
 def flow_router() -> Router:
@@ -272,10 +273,10 @@ def typed_input(form: Form, state: State, text: str) -> Input | str | tuple[str,
             group_commands: dict[str, Input] = {"add": engine.GroupAdd(), "done": engine.Done()}
             if command in group_commands:
                 return group_commands[command]
-            if m := _EDIT.match(text.strip()):
-                return engine.GroupEdit(int(m.group(1)))
-            if m := _REMOVE.match(text.strip()):
-                return ("remove", int(m.group(1)))
+            if (m := _EDIT.match(text.strip())) and (n := typed_int(m.group(1))) is not None:
+                return engine.GroupEdit(n)
+            if (m := _REMOVE.match(text.strip())) and (n := typed_int(m.group(1))) is not None:
+                return ("remove", n)
         elif command == "keep":
             return engine.UseSuggestion()
     elif command == "keep":
@@ -286,16 +287,16 @@ def typed_input(form: Form, state: State, text: str) -> Input | str | tuple[str,
         return simple[command]
     if command == "help":
         return "help"
-    if state.cursor is None and text.strip().isdigit():
+    if state.cursor is None and (n := typed_int(text)) is not None:
         rows = engine.visible_items(form, state.answers)
-        n = int(text.strip())
         if 1 <= n <= len(rows):
             return engine.Edit(rows[n - 1].id)
     return engine.Text(text)
 
 
 async def on_text(message: Message, bot: Bot, interviews: Interviews, tr: Translator, event_update: Update) -> None:
-    text = message.text or ""
+    # the boundary: capped, controls dropped (newlines kept for free text), NFC
+    text = clean(message.text or "", lines=True, limit=MAX_READ)
     if message.from_user is None:
         return
     if text.startswith("/"):
@@ -381,9 +382,12 @@ async def on_file(message: Message, bot: Bot, interviews: Interviews, tr: Transl
     who, opened = found
     form, state = opened.form, opened.state
     attach = _file_of(message)
+    if attach is not None:
+        attach = engine.Attach(attach.file_id, clean(attach.name, limit=200) or "document",
+                               None if attach.caption is None else clean(attach.caption, lines=True))
     if attach is None or not accepts_file(form, state):
         refusal = texts.refusal(error_text(NO_FILES, tr), None, tr)
         await send(bot, message.chat.id, screens.current(form, state, opened.session_id, tr, before=refusal))
         return
     await _apply_and_show(bot, message.chat.id, interviews, opened, attach, who, event_update, tr,
-                          typed=message.caption)
+                          typed=attach.caption)

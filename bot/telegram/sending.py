@@ -10,10 +10,12 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.telegram.screens import Outgoing
+from bot.telegram.texts import clip
 
 
 async def send(bot: Bot, chat_id: int, out: Outgoing) -> Message:
-    return await bot.send_message(chat_id, out.text, reply_markup=out.markup, parse_mode=ParseMode.HTML)
+    """Every message goes out through here, clipped to what Telegram accepts (bot.telegram.texts.clip)."""
+    return await bot.send_message(chat_id, clip(out.text), reply_markup=out.markup, parse_mode=ParseMode.HTML)
 
 
 def pressed_message(cb: CallbackQuery) -> Message | None:
@@ -31,7 +33,7 @@ async def replace_text(cb: CallbackQuery, text: str) -> None:
     message = pressed_message(cb)
     if message is not None:
         with suppress(TelegramBadRequest):
-            await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
+            await message.edit_text(clip(text), parse_mode=ParseMode.HTML, reply_markup=None)
 
 
 async def replace_keyboard(cb: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:

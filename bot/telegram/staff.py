@@ -19,8 +19,9 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.helpdesk import Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
+from bot.helpdesk import SESSION_ID_MAX, Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
 from bot.i18n import Translator
+from bot.interview.typed import clean, typed_int
 from bot.interviews import Interviews
 from bot.telegram import screens
 from bot.telegram.filters import IsCommand
@@ -49,7 +50,7 @@ def staff_router() -> Router:
     router.message.register(on_audit, Command("audit"))
     router.message.register(on_export, Command("export"))
     router.message.register(on_staff, Command("staff"))
-    router.message.register(on_staff_report, Command("report", magic=F.args.regexp(r"^\d+$")))
+    router.message.register(on_staff_report, Command("report", magic=F.args.func(_is_number)))
     router.message.register(on_forget, Command("forget"))
     router.callback_query.register(on_button, StaffButton.filter())
     return router
@@ -60,9 +61,18 @@ def refusal(tr: Translator) -> str:
     return escape(tr.ui("This command is for helpdesk staff only."))
 
 
+def _is_number(args: str | None) -> bool:
+    return typed_int(clean(args or "")) is not None
+
+
 def _number(args: str | None) -> int | None:
-    first = (args or "").split(maxsplit=1)
-    return int(first[0]) if first and first[0].isdigit() else None
+    """The session number a staff command names (any typed digits, bot.interview.typed), None when there is
+    none; a number no session can have (past the database's integers) is 0, which finds nothing."""
+    first = clean(args or "").split(maxsplit=1)
+    n = typed_int(first[0]) if first else None
+    if n is None:
+        return None
+    return n if n <= SESSION_ID_MAX else 0
 
 
 async def _tell(bot: Bot, who: str, text: str) -> None:
@@ -91,8 +101,9 @@ async def on_start_code(message: Message, command: CommandObject, bot: Bot, help
     if message.from_user is None or not command.args:
         return
     who = external_id(message.from_user)
+    owner_before = await _owner_of_code(interviews, helpdesk, command.args)
     try:
-        session_id, how = await helpdesk.redeem(command.args, who)
+        session_id, how = await helpdesk.redeem(clean(command.args, limit=64), who)
     except SlowDown as slow:
         await say(bot, message.chat.id, escape(tr.ui("Too many wrong codes. Please wait {seconds} seconds and "
                                                      "try again.", seconds=int(slow.wait) + 1)))
@@ -110,19 +121,65 @@ async def on_start_code(message: Message, command: CommandObject, bot: Bot, help
                                                            "you will be told when it is handed back.")))
         intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
     else:
+        if owner_before and owner_before != who:
+            await _tell_moved(bot, interviews, owner_before, session_id, message)
         intro = escape(tr.ui("The interview continues on this account."))
     await send(bot, message.chat.id, screens.current(opened.form, opened.state, opened.session_id, tr,
                                                      before=intro))
 
 
+async def _owner_tr(interviews: Interviews, owner: str) -> Translator:
+    """The owner's language (what they chose, else Chinese) for a notice about their interview."""
+    return Translator(await interviews.lang_of(owner) or "zh")
+
+
+async def _owner_of_code(interviews: Interviews, helpdesk: Helpdesk, code: str) -> str | None:
+    """The owner of the session a code opens, before it is used (None when the code opens nothing); counts no
+    attempt (the redeem that follows does, and refuses while guessing is slowed down)."""
+    session_id = await helpdesk.code_session(clean(code, limit=64))
+    return None if session_id is None else (await interviews.holder(session_id))[0]
+
+
+async def _tell_moved(bot: Bot, interviews: Interviews, owner: str, session_id: int, message: Message) -> None:
+    """A code moved the owner's interview to another account: tell them at once, in their language."""
+    owner_tr = await _owner_tr(interviews, owner)
+    user = message.from_user
+    taker = clean(f"{user.full_name} (id {user.id})", limit=100) if user is not None else "?"
+    when = message.date.strftime("%Y-%m-%d %H:%M UTC")
+    await _tell(bot, owner, escape(owner_tr.ui(
+        "Your interview (session {id}) was opened with your resume code by {who} at {when} and now continues on "
+        "that account. If this was not you, contact the helpdesk at once: they can give it back to you.",
+        id=session_id, who=taker, when=when)))
+
+
+async def _revoke_without_session(message: Message, bot: Bot, helpdesk: Helpdesk, who: str,
+                                  tr: Translator) -> None:
+    """/code revoke after a code moved the interview away: say what happened instead of "no interview"."""
+    moved = await helpdesk.moved_away(who)
+    if not moved:
+        await say(bot, message.chat.id, escape(tr.ui("You have no interview with a code to revoke.")))
+        return
+    last = moved[0]
+    await say(bot, message.chat.id, escape(tr.ui(
+        "Your interview (session {id}) was moved to another account with your code on {when}; a used code cannot "
+        "be revoked. If this was not you, contact the helpdesk: they can give it back to you.",
+        id=last.session_id, when=f"{last.at:%Y-%m-%d %H:%M} UTC")))
+
+
 async def on_code(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
                   tr: Translator) -> None:
     """A resume code for the current session (/code revoke: revoke every code of it)."""
+    revoking = clean(command.args or "").strip().lower() in ("revoke", "撤销")
+    if revoking and message.from_user is not None:
+        who = external_id(message.from_user)
+        if await interviews.current(who) is None:
+            await _revoke_without_session(message, bot, helpdesk, who, tr)
+            return
     found = await current_or_tell(message, bot, interviews, tr)
     if found is None:
         return
     who, opened = found
-    if (command.args or "").strip().lower() in ("revoke", "撤销"):
+    if revoking:
         count = await helpdesk.revoke_codes(opened.session_id, who)
         await say(bot, message.chat.id, escape(tr.ui("{count} code(s) revoked.", count=count)))
         return
@@ -140,7 +197,7 @@ async def on_find(message: Message, command: CommandObject, bot: Bot, helpdesk: 
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
-    query = (command.args or "").strip()
+    query = clean(command.args or "", limit=200).strip()
     if not query:
         await say(bot, message.chat.id, escape(tr.ui("Usage: /find company name, credit code, phone or resume "
                                                      "code")))
@@ -214,18 +271,19 @@ async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
-    parts = (command.args or "").split(maxsplit=1)
-    if len(parts) < 2 or not parts[0].isdigit():
+    parts = clean(command.args or "", lines=True).split(maxsplit=1)
+    session_id = _number(parts[0]) if parts else None
+    if len(parts) < 2 or session_id is None:
         await say(bot, message.chat.id, escape(tr.ui("Usage: /reopen SESSION_NUMBER reason")))
         return
     try:
-        owner = await helpdesk.reopen(int(parts[0]), who, parts[1])
+        owner = await helpdesk.reopen(session_id, who, parts[1])
     except NotAllowed:
         await say(bot, message.chat.id, escape(tr.ui("Only a submitted session can be reopened.")))
         return
     await _tell(bot, owner, escape(Translator("zh").ui("Your submitted interview was reopened for correction: "
                                                        "{reason}. Send /resume to see it.", reason=parts[1])))
-    await say(bot, message.chat.id, escape(tr.ui("Session {id} reopened.", id=parts[0])))
+    await say(bot, message.chat.id, escape(tr.ui("Session {id} reopened.", id=session_id)))
 
 
 async def on_audit(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
@@ -281,7 +339,7 @@ async def on_staff_report(message: Message, command: CommandObject, bot: Bot, he
     if await staff_or_refuse(message, bot, helpdesk, tr) is None:
         return
     try:
-        files = await session_reports(interviews.sessionmaker, interviews.forms, int(command.args or 0),
+        files = await session_reports(interviews.sessionmaker, interviews.forms, _number(command.args) or 0,
                                       lang=tr.lang, staff_copy=True)
     except LookupError:
         await say(bot, message.chat.id, escape(tr.ui("Nothing found.")))
@@ -295,12 +353,13 @@ async def on_staff(message: Message, command: CommandObject, bot: Bot, helpdesk:
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
-    parts = (command.args or "").split()
-    if len(parts) != 2 or parts[0] != "add" or not parts[1].isdigit():
+    parts = clean(command.args or "").split()
+    user_id = typed_int(parts[1], max_digits=19) if len(parts) == 2 and parts[0] == "add" else None
+    if user_id is None:
         await say(bot, message.chat.id, escape(tr.ui("Usage: /staff add TELEGRAM_USER_ID")))
         return
-    await helpdesk.add_staff(who, f"tg:{parts[1]}")
-    await say(bot, message.chat.id, escape(tr.ui("{id} is now helpdesk staff.", id=parts[1])))
+    await helpdesk.add_staff(who, f"tg:{user_id}")
+    await say(bot, message.chat.id, escape(tr.ui("{id} is now helpdesk staff.", id=user_id)))
 
 
 async def on_forget(message: Message, bot: Bot, tr: Translator) -> None:

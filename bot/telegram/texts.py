@@ -7,6 +7,7 @@ bot.present.
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -285,10 +286,15 @@ def answered(item: Item, state: State, tr: Translator) -> str:
     return f"{escape(tr.form(item.text))}\n✓ <b>{escape(answer_text(item, state.answers.get(item.id), tr))}</b>"
 
 
+#: the longest echo of a refused text (the rest stays in the person's own message above)
+MAX_ECHO = 600
+
+
 def refusal(reason: str, typed: str | None, tr: Translator) -> str:
     text = f"✗ {escape(reason)}"
     if typed:
-        text += "\n" + escape(tr.ui("You typed: {typed}", typed=typed))
+        shown = typed if len(typed) <= MAX_ECHO else typed[:MAX_ECHO] + "…"
+        text += "\n" + escape(tr.ui("You typed: {typed}", typed=shown))
     return text
 
 
@@ -337,9 +343,49 @@ def help_text(tr: Translator) -> str:
     ))
 
 
-def clip(text: str) -> str:
-    """Keep a message within Telegram's limit (the review list of a very long form)."""
-    if len(text) <= MAX_MESSAGE:
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP is two)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^<>]*>")
+
+
+def _utf16_prefix(text: str, units: int) -> int:
+    """The largest index i such that text[:i] takes at most `units` UTF-16 code units."""
+    total = 0
+    for i, ch in enumerate(text):
+        total += 2 if ord(ch) > 0xFFFF else 1
+        if total > units:
+            return i
+    return len(text)
+
+
+def clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Keep an HTML message within Telegram's limit, counted in UTF-16 code units: cut at a line break when one
+    is in the second half (else anywhere), never inside a tag or an entity, and close the tags left open."""
+    if utf16_len(text) <= limit:
         return text
-    cut = text.rfind("\n", 0, MAX_MESSAGE - 2)
-    return text[:cut] + "\n…"
+    budget = limit - 80  # room for "…" and the closing tags
+    while True:
+        cut = _utf16_prefix(text, budget)
+        line = text.rfind("\n", 0, cut)
+        if line > cut // 2:
+            cut = line
+        if (lt := text.rfind("<", 0, cut)) > text.rfind(">", 0, cut):
+            cut = lt  # not inside a tag
+        if (amp := text.rfind("&", 0, cut)) > text.rfind(";", 0, cut):
+            cut = amp  # not inside an entity
+        head = text[:cut]
+        stack: list[str] = []
+        for m in _TAG.finditer(head):
+            closing, name = m.group(1), m.group(2).lower()
+            if closing:
+                if name in stack:
+                    del stack[len(stack) - 1 - stack[::-1].index(name)]
+            else:
+                stack.append(name)
+        result = head + "".join(f"</{name}>" for name in reversed(stack)) + "\n…"
+        if utf16_len(result) <= limit or budget <= 0:
+            return result
+        budget -= 200

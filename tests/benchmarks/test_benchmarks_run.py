@@ -35,3 +35,13 @@ def test_reports_benchmark_prints_every_output() -> None:
     out = run("benchmarks/reports.py", "--runs", "1", "--rows", "30")
     assert "filings written          30" in out, out
     assert "docx filing" in out and "docx heilongjiang" in out, out
+
+
+@pytest.mark.slow
+def test_fuzz_benchmark_prints_its_counts_and_finds_no_exception() -> None:
+    out = run("benchmarks/fuzz.py", "--inputs", "1500")
+    counts = re.search(r"tried (\d+) / refused (\d+) / accepted (\d+) / exceptions (\d+)", out)
+    assert counts is not None, out
+    tried, refused, accepted, exceptions = map(int, counts.groups())
+    assert (tried, exceptions) == (1500, 0) and refused + accepted == tried and refused and accepted, out
+    assert "slowest: " in out and "slowest by input length: " in out, out

@@ -119,3 +119,17 @@ def test_forms_show_json_lists_items_and_printed_option_numbers() -> None:
     q1 = next(i for i in data["items"] if i["id"] == "q1")
     assert [o["number"] for o in q1["options"]] == [1, 2, 3, 4, 5]
     assert q1["options"][4] == {"number": 5, "id": "none", "label": "以上均无", "exclusive": True}
+
+
+@pytest.mark.slow
+def test_hostile_lines_on_the_terminal_each_get_an_answer(tmp_path: Path) -> None:
+    """64 KB of spaces, control characters, superscript and circled digits on a pipe: each line is answered, the
+    session goes on, and nothing crashes (the boundary caps a line before any pattern reads it)."""
+    db = tmp_path / "bot.sqlite3"
+    lines = ["1" + " " * 65_534 + "1", "\x01\x00", "²", "1 ²", "①", "检查", "²", "②" * 3, "١", "quit"]
+    proc = console(db, "--form", "miit-2022")
+    out, err = proc.communicate("\n".join(lines) + "\n", timeout=120)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err, err
+    assert out.count("✗") >= 4, out[-2000:]  # the bomb, ², 1 ² and ١ are refused with a reason
+    assert answered_rows(db) == 1  # ① answered Q1
