@@ -48,6 +48,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from bot.interview.dump import answers_from_json
+    from bot.interview.schema import Miit2024Scoring
     from bot.scoring.summary import evaluation_to_json
 
     forms = load_forms()
@@ -57,6 +58,10 @@ def cmd_score(args: argparse.Namespace) -> int:
     form = forms[args.form_id]
     try:
         raw = json.loads(Path(args.answers).read_text(encoding="utf-8"))
+        if isinstance(form.scoring, Miit2024Scoring):  # hook: option keys as the platform writes them ("C")
+            from bot.scoring.miit2024 import prepare_json_answers
+
+            raw = prepare_json_answers(form, form.scoring, raw)
         answers = answers_from_json(form, raw)
     except (OSError, ValueError) as exc:
         print(f"cannot read {args.answers}: {exc}", file=sys.stderr)
