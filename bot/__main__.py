@@ -63,11 +63,11 @@ def cmd_score(args: argparse.Namespace) -> int:
 
             raw = prepare_json_answers(form, form.scoring, raw)
         answers = answers_from_json(form, raw)
+    except AnswerError as exc:  # before ValueError, which it is: the message names the item
+        print(f"{args.answers}: {exc.params.get('item', '?')}: {exc.code} {exc.params}", file=sys.stderr)
+        return 2
     except (OSError, ValueError) as exc:
         print(f"cannot read {args.answers}: {exc}", file=sys.stderr)
-        return 2
-    except AnswerError as exc:
-        print(f"{args.answers}: {exc.params.get('item', '?')}: {exc.code} {exc.params}", file=sys.stderr)
         return 2
     print(json.dumps(evaluation_to_json(form, answers), ensure_ascii=False, indent=2))
     return 0

@@ -529,12 +529,12 @@ def blocker_texts(form: Form, ev: Miit2024Evaluation, tr: Translator) -> list[st
     out = []
     name = tr.form(b.level.name)
     if b.points_missing:
-        names = "、".join(f"{_question_label(form, i, tr)} (+{_pts(g)})" for i, g in b.questions)
+        names = ("、" if tr.lang == "zh" else "; ").join(f"{_question_label(form, i, tr)} (+{_pts(g)})" for i, g in b.questions)
         out.append(tr.ui("{level} needs {min} points: {missing} more. Most points still open: {questions}.",
                          level=name, min=_pts(Fraction(b.level.min)), missing=_pts(b.points_missing),
                          questions=names))
     if b.raises:
-        rises = "、".join(tr.ui("{scenario} {current} → {target}", scenario=_scenario_name(form, r.item, tr),
+        rises = ("、" if tr.lang == "zh" else "; ").join(tr.ui("{scenario} {current} → {target}", scenario=_scenario_name(form, r.item, tr),
                                 current=_rating_name(r.current, tr), target=_rating_name(r.target, tr))
                          for r in b.raises)
         out.append(tr.ui("{level} needs {n} scenarios at {rating} or higher, {c} of them constraint scenarios: "
