@@ -18,10 +18,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 from bot.i18n import Translator
@@ -114,7 +115,7 @@ def _check_levels(rule: Miit2024Scoring, scenarios: int, constraint: int, path: 
         raise FormError(path, "scoring levels start with level 0 (no level) at score 0 and no scenario condition")
     if [lv.level for lv in levels] != list(range(len(levels))):
         raise FormError(path, "scoring levels are numbered 0, 1, 2, … without gaps")
-    for lower, upper in zip(levels, levels[1:], strict=False):
+    for lower, upper in pairwise(levels):
         if upper.min <= lower.min or upper.scenario_level < lower.scenario_level:
             raise FormError(path, f"level {upper.level} must ask more than level {lower.level}")
     for lv in levels[1:]:
@@ -529,14 +530,14 @@ def blocker_texts(form: Form, ev: Miit2024Evaluation, tr: Translator) -> list[st
     out = []
     name = tr.form(b.level.name)
     if b.points_missing:
-        names = ("、" if tr.lang == "zh" else "; ").join(f"{_question_label(form, i, tr)} (+{_pts(g)})" for i, g in b.questions)
+        names = _join(tr, (f"{_question_label(form, i, tr)} (+{_pts(g)})" for i, g in b.questions))
         out.append(tr.ui("{level} needs {min} points: {missing} more. Most points still open: {questions}.",
-                         level=name, min=_pts(Fraction(b.level.min)), missing=_pts(b.points_missing),
+                         level=name, min=_plain(b.level.min), missing=_pts(b.points_missing),
                          questions=names))
     if b.raises:
-        rises = ("、" if tr.lang == "zh" else "; ").join(tr.ui("{scenario} {current} → {target}", scenario=_scenario_name(form, r.item, tr),
-                                current=_rating_name(r.current, tr), target=_rating_name(r.target, tr))
-                         for r in b.raises)
+        rises = _join(tr, (tr.ui("{scenario} {current} → {target}", scenario=_scenario_name(form, r.item, tr),
+                                  current=_rating_name(r.current, tr), target=_rating_name(r.target, tr))
+                           for r in b.raises))
         out.append(tr.ui("{level} needs {n} scenarios at {rating} or higher, {c} of them constraint scenarios: "
                          "{count} more must rise ({c_missing} constraint), the fewest steps first: {rises}.",
                          level=name, n=b.level.scenarios, rating=_rating_name(b.level.scenario_level, tr),
@@ -545,6 +546,10 @@ def blocker_texts(form: Form, ev: Miit2024Evaluation, tr: Translator) -> list[st
     if not out:  # both conditions hold for the next level: only unanswered items keep it open
         out.append(tr.ui("{level} is within reach once every item is answered.", level=name))
     return out
+
+
+def _join(tr: Translator, parts: Iterable[str]) -> str:
+    return ("、" if tr.lang == "zh" else "; ").join(parts)
 
 
 def result_texts(form: Form, ev: Miit2024Evaluation, tr: Translator) -> list[tuple[str, bool]]:

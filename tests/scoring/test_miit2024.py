@@ -111,8 +111,8 @@ def test_form_has_the_platform_structure(form: Form) -> None:
         assert [o for o in item.options if o.exclusive] == [item.options[0]]
     assert all(isinstance(form.item(q), SingleChoice) for q in set(questions) - multi)
     assert form.item("q1").text == "企业网络建设连接情况"
-    assert form.item("q11").text == ("企业近三年平均数字化投入总额占营业额的平均比例（企业成立不满三年按照实际成立时长计算"
-                                      "年均投入）")
+    assert form.item("q11").text == ("企业近三年平均数字化投入总额占营业额的平均比例"
+                                      "（企业成立不满三年按照实际成立时长计算年均投入）")
     assert [o.label for o in form.item("q8").options][-1] == (  # type: ignore[union-attr]
         "定期组织员工去数字化建设成效较好的同行业公司参观交流，增强数字化转型意识")
     assert rule.weights["q4"]["o"] == 9 and all(rule.weights["q4"][k] == 7 for k in "bcdefghijklmn")
