@@ -70,8 +70,21 @@ def test_eligibility_offers_both_editions_then_the_2024_self_assessment(tmp_path
 
     text = pdf_text(next(out_dir.glob("*.pdf"))).replace(" ", "").replace("\n", "")
     assert COMPANY in text  # from the eligibility check, through the enterprise profile
-    for expected in ("自评报告（预估）", "85.00", "二级", "工业和信息化部中小企业数字化水平评测平台", "达到下一等级还差什么",
-                     "尚待官方文件确认的部分", "等级规则（得分与各级场景数量、约束性场景数量的条件）只见于第三方自评工具",
-                     "★产品设计", "★仓储物流", "协同办公", "产品生命周期数字化", "管理决策数字化",
-                     "企业上年综合能源消费量为（吨标准煤）", "1200.5", "98.5%"):
+    for expected in (
+        "自评报告（预估）",
+        "85.00",
+        "二级",
+        "工业和信息化部中小企业数字化水平评测平台",
+        "达到下一等级还差什么",
+        "尚待官方文件确认的部分",
+        "等级规则（得分与各级场景数量、约束性场景数量的条件）只见于第三方自评工具",
+        "★产品设计",
+        "★仓储物流",
+        "协同办公",
+        "产品生命周期数字化",
+        "管理决策数字化",
+        "企业上年综合能源消费量为（吨标准煤）",
+        "1200.5",
+        "98.5%",
+    ):
         assert expected in text, expected

@@ -43,16 +43,40 @@ def test_report_in_both_languages(tmp_path: Path) -> None:
     zh = text_of(render_pdf(MIIT2024, zh_ctx), tmp_path, "zh.pdf")  # type: ignore[arg-type]
     en = text_of(render_pdf(MIIT2024, en_ctx), tmp_path, "en.pdf")  # type: ignore[arg-type]
     squashed = zh.replace(" ", "")
-    for expected in ("杭州示例精密机械有限公司", "自评报告（预估）", "80.00", "等级：三级", "以工业和信息化部中小企业数字化水平评测平台的结果为准",
-                     "四级需要10个场景达到四级及以上，其中约束性场景6个：还需提升1个场景（其中约束性1个）", "安全生产三级→四级",
-                     "数字化基础", "50.00", "数字化管理", "数字化成效", "0.00", "★安全生产", "尚待官方文件确认的部分",
-                     "10/10个达到四级及以上✓", "5/6", "2026-11-27"):
+    for expected in (
+        "杭州示例精密机械有限公司",
+        "自评报告（预估）",
+        "80.00",
+        "等级：三级",
+        "以工业和信息化部中小企业数字化水平评测平台的结果为准",
+        "四级需要10个场景达到四级及以上，其中约束性场景6个：还需提升1个场景（其中约束性1个）",
+        "安全生产三级→四级",
+        "数字化基础",
+        "50.00",
+        "数字化管理",
+        "数字化成效",
+        "0.00",
+        "★安全生产",
+        "尚待官方文件确认的部分",
+        "10/10个达到四级及以上✓",
+        "5/6",
+        "2026-11-27",
+    ):
         assert expected in squashed, expected
-    for expected in ("Self-assessment report (estimate)", "Level 3", "the authoritative result comes from",
-                     "What blocks the next level", "Level 4 needs 10 scenarios at Level 4 or higher, 6 of them "
-                     "constraint scenarios: 1 more must rise (1 constraint)", "Production safety Level 3 → Level 4",
-                     "Not yet confirmed by the official document", "The level rule (the score together with",
-                     "Digital foundation", "Product life cycle", "Production safety"):
+    for expected in (
+        "Self-assessment report (estimate)",
+        "Level 3",
+        "the authoritative result comes from",
+        "What blocks the next level",
+        "Level 4 needs 10 scenarios at Level 4 or higher, 6 of them ",
+        "constraint scenarios: 1 more must rise (1 constraint)",
+        "Production safety Level 3 → Level 4",
+        "Not yet confirmed by the official document",
+        "The level rule (the score together with",
+        "Digital foundation",
+        "Product life cycle",
+        "Production safety",
+    ):
         assert expected in en, expected
     # the scenario table marks the 约束性 ones (pdftotext interleaves the wrapped cells, so read the HTML)
     html = render_html(MIIT2024, en_ctx)  # type: ignore[arg-type]
