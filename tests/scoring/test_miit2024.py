@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.i18n import Translator
 from bot.interview.answer import Answer
@@ -214,3 +216,63 @@ def test_score_command_refuses_a_rating_out_of_range(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "bot", "score", "miit-2024", str(path)], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 2 and "s1" in done.stderr
+
+
+# --- properties over answer sets and answering orders drawn by hypothesis -----------------------------------
+
+FORM = load_forms()["miit-2024"]
+RULE = FORM.scoring
+assert isinstance(RULE, Miit2024Scoring)
+QUESTIONS = {q: FORM.item(q) for q in RULE.weights}
+SCENARIOS = [s.item for g in RULE.scenario_groups for s in g.scenarios]
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for q, item in QUESTIONS.items():
+        keys = [o.id.upper() for o in item.options]  # type: ignore[union-attr]
+        raw[q] = sorted(draw(st.sets(st.sampled_from(keys[1:])))) if isinstance(item, MultiChoice) else draw(
+            st.sampled_from(keys))
+    raw.update({s: draw(st.integers(1, 4)) for s in SCENARIOS})
+    return raw
+
+
+@settings(max_examples=60, deadline=None)
+@given(final=answer_sets(), data=st.data())
+def test_running_range_brackets_the_final_score_and_level(final: dict[str, Any], data: st.DataObject) -> None:
+    """Whatever the order, the running score and level range contain the final ones and only narrow."""
+    answers = answers_from_json(FORM, prepare_json_answers(FORM, RULE, final))
+    done = evaluate(FORM, answers)
+    assert isinstance(done, Miit2024Evaluation) and done.complete
+    so_far: dict[str, Answer] = {}
+    previous: tuple[Fraction, Fraction, int, int] | None = None
+    for item_id in data.draw(st.permutations(list(answers))):
+        so_far[item_id] = answers[item_id]
+        now = running(FORM, so_far)
+        assert isinstance(now, Miit2024Evaluation)
+        assert now.low <= done.total <= now.high
+        assert now.low_level.level <= done.level.level <= now.high_level.level
+        if previous is not None:
+            assert now.low >= previous[0] and now.high <= previous[1]
+            assert now.low_level.level >= previous[2] and now.high_level.level <= previous[3]
+        previous = (now.low, now.high, now.low_level.level, now.high_level.level)
+    assert now.total == done.total and now.level == done.level
+
+
+@settings(max_examples=60, deadline=None)
+@given(final=answer_sets())
+def test_level_is_the_lower_of_score_and_scenarios_and_the_blocker_is_honest(final: dict[str, Any]) -> None:
+    ev = evaluate(FORM, answers_from_json(FORM, prepare_json_answers(FORM, RULE, final)))
+    assert isinstance(ev, Miit2024Evaluation)
+    assert ev.level.level == min(ev.score_level.level, ev.scenario_level.level)
+    if ev.blocker is None:
+        assert ev.level.level == 4
+        return
+    # raising exactly the scenarios named, and adding the missing points, reaches the next level
+    raised = {**final, **{r.item: r.target for r in ev.blocker.raises}}
+    after = evaluate(FORM, answers_from_json(FORM, prepare_json_answers(FORM, RULE, raised)))
+    assert isinstance(after, Miit2024Evaluation)
+    assert after.scenario_level.level >= ev.blocker.level.level
+    assert after.total + ev.blocker.points_missing >= Fraction(ev.blocker.level.min)
+    assert sum(gain for _, gain in ev.blocker.questions) >= ev.blocker.points_missing
