@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
+from math import lcm
 from typing import Any
 
 from bot.i18n import Translator
@@ -165,6 +166,12 @@ class _Plan:
     groups: tuple[_Group, ...]
     scenarios: tuple[_Scenario, ...]
     levels: tuple[ScenarioLevel, ...]
+    #: each level's minimum score as a Fraction (same order as `levels`)
+    minima: tuple[Fraction, ...]
+    #: the running view's arithmetic: every option's points as an integer over one common denominator
+    denominator: int
+    units: Mapping[str, Mapping[str, int]]
+    max_units: Mapping[str, int]
 
 
 _PLANS: dict[int, tuple[Miit2024Scoring, _Plan]] = {}
@@ -192,7 +199,11 @@ def _plan(form: Form, rule: Miit2024Scoring) -> _Plan:
     scenarios = tuple(
         _Scenario(s.item, g.id, s.constraint, {o.id: o.rung or 0 for o in _single(form, s.item).options})
         for g in rule.scenario_groups for s in g.scenarios)
-    plan = _Plan(questions, groups, scenarios, tuple(sorted(rule.levels, key=lambda lv: lv.level)))
+    levels = tuple(sorted(rule.levels, key=lambda lv: lv.level))
+    d = lcm(*(f.denominator for q in questions.values() for f in (q.maximum, *q.points.values())))
+    plan = _Plan(questions, groups, scenarios, levels, tuple(Fraction(lv.min) for lv in levels), d,
+                 {i: {o: int(p * d) for o, p in q.points.items()} for i, q in questions.items()},
+                 {i: int(q.maximum * d) for i, q in questions.items()})
     _PLANS[id(rule)] = (rule, plan)
     return plan
 
@@ -333,12 +344,18 @@ def _ratings(plan: _Plan, answers: Mapping[str, Answer]) -> dict[str, int | None
 
 def _checks(plan: _Plan, score: Fraction, ratings: Mapping[str, int | None], unrated: int) -> tuple[LevelCheck, ...]:
     """Each level's conditions; unrated scenarios count as `unrated` (0 for the lowest outcome, 4 the highest)."""
-    out = []
-    for lv in plan.levels:
-        rated = [(s, ratings[s.item] if ratings[s.item] is not None else unrated) for s in plan.scenarios]
-        reached = [s for s, r in rated if (r or 0) >= lv.scenario_level]
-        out.append(LevelCheck(lv, score >= Fraction(lv.min), len(reached), sum(s.constraint for s in reached)))
-    return tuple(out)
+    every = [0] * (TOP_RATING + 2)
+    constraint = [0] * (TOP_RATING + 2)
+    for s in plan.scenarios:
+        rating = ratings[s.item]
+        r = unrated if rating is None else rating
+        every[r] += 1
+        constraint[r] += s.constraint
+    for r in range(TOP_RATING - 1, -1, -1):  # scenarios at r or higher
+        every[r] += every[r + 1]
+        constraint[r] += constraint[r + 1]
+    return tuple(LevelCheck(lv, score >= minimum, every[lv.scenario_level], constraint[lv.scenario_level])
+                 for lv, minimum in zip(plan.levels, plan.minima, strict=True))
 
 
 def _level(checks: tuple[LevelCheck, ...]) -> ScenarioLevel:
@@ -413,8 +430,28 @@ def _walk_questions(group: GroupScore) -> list[QuestionScore]:
 
 
 def running(form: Form, rule: Miit2024Scoring, answers: Mapping[str, Answer]) -> Miit2024Evaluation:
-    """The running view after each answer: 15 questions and 16 scenarios are cheap to score in full."""
-    return evaluate(form, rule, answers)
+    """The figures shown after each answer (the hot path): score, range, levels and each level's conditions, in
+    integer arithmetic; the per-group breakdown, the questions and the blocker are left empty (see `evaluate`)."""
+    plan = _plan(form, rule)
+    got = open_units = 0
+    for item_id, units in plan.units.items():
+        answer = answers.get(item_id)
+        if answer is None:
+            open_units += plan.max_units[item_id]
+        elif answer.value is not None:
+            got += sum(units[o] for o in answer.value) if plan.questions[item_id].multi else units[answer.value]
+    total = Fraction(got, plan.denominator)
+    high = Fraction(got + open_units, plan.denominator)
+    ratings = _ratings(plan, answers)
+    checks = _checks(plan, total, ratings, 0)
+    level = _level(checks)
+    return Miit2024Evaluation(
+        total=total, maximum=Fraction(rule.total), level=level,
+        score_level=max((c.level for c in checks if c.score_met), key=lambda lv: lv.level),
+        scenario_level=max((c.level for c in checks if c.scenarios_met), key=lambda lv: lv.level),
+        groups=(), questions={}, ratings=ratings, constraint=frozenset(), checks=checks, low=total, high=high,
+        low_level=level, high_level=_level(_checks(plan, high, ratings, TOP_RATING)), blocker=None,
+        unconfirmed=rule.unconfirmed)
 
 
 def scored_items(rule: Miit2024Scoring) -> frozenset[str]:

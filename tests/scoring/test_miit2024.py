@@ -276,3 +276,17 @@ def test_level_is_the_lower_of_score_and_scenarios_and_the_blocker_is_honest(fin
     assert after.scenario_level.level >= ev.blocker.level.level
     assert after.total + ev.blocker.points_missing >= Fraction(ev.blocker.level.min)
     assert sum(gain for _, gain in ev.blocker.questions) >= ev.blocker.points_missing
+
+
+@settings(max_examples=60, deadline=None)
+@given(final=answer_sets(), data=st.data())
+def test_running_figures_equal_the_full_evaluation(final: dict[str, Any], data: st.DataObject) -> None:
+    """The running view's integer arithmetic gives the same figures as the full evaluation, for any subset."""
+    answers = answers_from_json(FORM, prepare_json_answers(FORM, RULE, final))
+    subset = data.draw(st.sets(st.sampled_from(sorted(answers))))
+    some = {k: answers[k] for k in subset}
+    fast, full = running(FORM, some), evaluate(FORM, some)
+    assert isinstance(fast, Miit2024Evaluation) and isinstance(full, Miit2024Evaluation)
+    for field in ("total", "low", "high", "level", "low_level", "high_level", "score_level", "scenario_level",
+                  "checks", "ratings"):
+        assert getattr(fast, field) == getattr(full, field), field
