@@ -727,7 +727,8 @@ def report_view(form: Form, rule: Miit2024Scoring, ev: Miit2024Evaluation, answe
             f"{c.constraint_count}/{c.level.constraint}" + (" ✓" if c.constraint_count >= c.level.constraint else ""),
             c.met, mark))
     shown = scored_items(rule)
-    fill_ins = tuple((tr.form(i.text) + (tr.form(i.note) if i.note and not i.id.startswith("s") else ""),
+    gap = "" if tr.lang == "zh" else " "
+    fill_ins = tuple((tr.form(i.text) + (gap + tr.form(i.note) if i.note else ""),
                       answer_text(i, answers[i.id], tr))
                      for i in form.items if i.id not in shown and i.id in answers and answers[i.id].value is not None)
     authority = tr.form(rule.authority) if rule.authority else ""
@@ -780,6 +781,7 @@ def _labels(tr: Translator) -> dict[str, str]:
         "company": tr.ui("Enterprise"),
         "credit_code": tr.ui("Unified social credit code"),
         "submitted": tr.ui("Submitted"),
+        "colon": "：" if tr.lang == "zh" else ": ",
         "yes": tr.ui("yes"),
         "no": tr.ui("no"),
     }
