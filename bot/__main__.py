@@ -48,6 +48,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from bot.interview.dump import answers_from_json
+    from bot.interview.schema import Miit2024Scoring
     from bot.scoring.summary import evaluation_to_json
 
     forms = load_forms()
@@ -57,12 +58,16 @@ def cmd_score(args: argparse.Namespace) -> int:
     form = forms[args.form_id]
     try:
         raw = json.loads(Path(args.answers).read_text(encoding="utf-8"))
+        if isinstance(form.scoring, Miit2024Scoring):  # hook: option keys as the platform writes them ("C")
+            from bot.scoring.miit2024 import prepare_json_answers
+
+            raw = prepare_json_answers(form, form.scoring, raw)
         answers = answers_from_json(form, raw)
+    except AnswerError as exc:  # before ValueError, which it is: the message names the item
+        print(f"{args.answers}: {exc.params.get('item', '?')}: {exc.code} {exc.params}", file=sys.stderr)
+        return 2
     except (OSError, ValueError) as exc:
         print(f"cannot read {args.answers}: {exc}", file=sys.stderr)
-        return 2
-    except AnswerError as exc:
-        print(f"{args.answers}: {exc.params.get('item', '?')}: {exc.code} {exc.params}", file=sys.stderr)
         return 2
     print(json.dumps(evaluation_to_json(form, answers), ensure_ascii=False, indent=2))
     return 0

@@ -10,7 +10,8 @@ import yaml
 
 #: keys whose string values are shown to people
 TEXT_KEYS = frozenset({"title", "summary", "source", "text", "note", "help", "section", "label", "short", "name",
-                       "entry", "message", "description", "authority", "authority_note", "unit", "next_steps"})
+                       "entry", "message", "description", "authority", "authority_note", "unit", "next_steps",
+                       "unconfirmed"})
 
 
 def _walk(node: yaml.Node, key: str | None = None) -> Iterator[tuple[int, str]]:

@@ -23,12 +23,13 @@ from bot.interview.schema import (
     FormattedItem,
     GroupItem,
     Item,
+    Miit2024Scoring,
     NumberItem,
     TextItem,
     WeightedTreeScoring,
     YesNo,
 )
-from bot.scoring import Evaluation, lost_groups
+from bot.scoring import Evaluation, lost_groups, miit2024
 from bot.scoring.eligibility import EligibilityEvaluation
 from bot.scoring.levels import rounded
 from bot.scoring.points import RubricEvaluation
@@ -117,6 +118,8 @@ def score_line(evaluation: Evaluation | RunningScore, tr: Translator) -> str:
     """"Score 42.10 · final 42.10–77.30 · 二级 sure, up to 三级" — the running view after an answer."""
     if isinstance(evaluation, EligibilityEvaluation):
         return ""
+    if isinstance(evaluation, miit2024.Miit2024Evaluation):  # hook
+        return miit2024.score_line(evaluation, tr)
     if isinstance(evaluation, RubricEvaluation):
         if evaluation.low == evaluation.high:
             return tr.ui("Score {total} (base {base} + bonus {bonus})", total=points(evaluation.total),
@@ -184,8 +187,10 @@ def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator,
         if evaluation.size_class:
             lines.append(Line(tr.ui("Size class: {size}", size=tr.form(evaluation.size_class))))
         lines.extend(Line(f"ℹ️ {tr.form(n.message)}") for n in evaluation.notes)
+    elif isinstance(evaluation, miit2024.Miit2024Evaluation):  # hook
+        lines.extend(Line(text, strong) for text, strong in miit2024.result_texts(form, evaluation, tr))
     rule = form.scoring
-    if isinstance(rule, WeightedTreeScoring) and rule.estimate:
+    if isinstance(rule, WeightedTreeScoring | Miit2024Scoring) and rule.estimate:
         lines.append(Line(tr.ui("This is an estimate; the authoritative result comes from {authority}.",
                                 authority=tr.form(rule.authority)), note=True))
     steps = next_steps(form, answers, tr) if answers is not None else []

@@ -24,7 +24,7 @@ from bot.db.models import AnswerRow, InterviewSession, User
 from bot.interview.answer import Answer
 from bot.interview.schema import Form
 from bot.interview.typed import clean
-from bot.rendering.context import ELIGIBILITY, FILING, MIIT, RUBRIC, ReportContext, build_context
+from bot.rendering.context import ELIGIBILITY, FILING, MIIT, MIIT2024, RUBRIC, ReportContext, build_context
 from bot.rendering.docx import render_docx
 from bot.rendering.pdf import render_pdf
 from bot.rendering.xlsx import write_summary_xlsx
@@ -41,6 +41,7 @@ _NAMES = {
     RUBRIC: {"zh": "示范标杆自评得分表", "en": "benchmark-self-scoring"},
     ELIGIBILITY: {"zh": "备案资格自测结果", "en": "eligibility-check"},
     FILING: {"zh": "试点改造项目备案申请表", "en": "pilot-project-filing"},
+    MIIT2024: {"zh": "数字化水平自评报告（2024年版）", "en": "digitalization-self-assessment-2024"},  # hook
 }
 #: the forms whose applications also come as Word documents to stamp, sign and send
 _DOCX_KINDS = (FILING, RUBRIC)

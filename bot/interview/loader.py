@@ -22,6 +22,7 @@ from bot.interview.schema import (
     Form,
     FormattedItem,
     GroupItem,
+    Miit2024Scoring,
     MultiChoice,
     NumberItem,
     PointsRubric,
@@ -100,6 +101,10 @@ def parse_form(text: str, path: str = "<form>") -> Form:
         _check_tree(form, form.scoring, path)
     elif isinstance(form.scoring, PointsRubric):
         _check_rubric(form, form.scoring, path)
+    elif isinstance(form.scoring, Miit2024Scoring):  # hook: the rule module checks its own model
+        from bot.scoring import miit2024
+
+        miit2024.check(form, form.scoring, path)
     return form
 
 

@@ -326,7 +326,61 @@ class EligibilityRule(_Model):
     notes: tuple[Condition, ...] = ()
 
 
-Scoring = Annotated[WeightedTreeScoring | PointsRubric | EligibilityRule, Field(discriminator="rule")]
+# --- hook: the MIIT 2024 rule's model (its checks, evaluation, running view and report view live in
+# bot/scoring/miit2024.py; the model sits here because bot.scoring imports this module) -------------------------
+
+
+class ScenarioRef(_Model):
+    """A scenario of 数字化经营: a single choice whose options' `rung` is the level (1–4) it describes."""
+
+    item: ItemId
+    #: the scenario's name (产品设计)
+    name: str
+    #: 约束性 (the platform's type flag; the label is the third-party tool's, see `unconfirmed`)
+    constraint: bool = False
+
+
+class ScenarioGroup(_Model):
+    id: str
+    name: str
+    scenarios: tuple[ScenarioRef, ...] = Field(min_length=1)
+
+
+class ScenarioLevel(_Model):
+    """A level of the 2024 rule: the score AND the count of scenarios rated at `scenario_level` or higher AND how
+    many of those are 约束性.  Level 0 (no level) has every condition at 0."""
+
+    level: int = Field(ge=0)
+    name: str
+    min: Decimal
+    scenario_level: int = Field(default=0, ge=0)
+    scenarios: int = Field(default=0, ge=0)
+    constraint: int = Field(default=0, ge=0)
+    description: str | None = None
+
+
+class Miit2024Scoring(_Model):
+    """MIIT 2024 self-assessment (MIIT-2024.md): option weights per option, levels gated by scenario counts."""
+
+    rule: Literal["miit2024"]
+    total: Decimal = Decimal(100)
+    estimate: bool = True
+    authority: str | None = None
+    authority_note: str | None = None
+    #: the weight tree (dimension → indicator → sub-indicator → question), each weight a percent of its parent
+    tree: tuple[TreeNode, ...]
+    #: per scored item, each option's weight in percent of the question's maximum
+    weights: dict[str, dict[str, Decimal]]
+    scenario_groups: tuple[ScenarioGroup, ...]
+    levels: tuple[ScenarioLevel, ...]
+    #: the parts of the rule not yet confirmed by the official document, one sentence each (named in reports)
+    unconfirmed: tuple[str, ...] = ()
+    #: the enterprise-profile key that receives the level reached, as "level<n>"
+    profile: str | None = None
+
+
+Scoring = Annotated[WeightedTreeScoring | PointsRubric | EligibilityRule | Miit2024Scoring,
+                    Field(discriminator="rule")]
 
 
 class Check(_Model):

@@ -33,13 +33,14 @@ from bot.interview.schema import (
     Form,
     GroupItem,
     Item,
+    Miit2024Scoring,
     MultiChoice,
     PointsRubric,
     SingleChoice,
     WeightedTreeScoring,
 )
 from bot.present import answer_text, next_steps
-from bot.scoring import Evaluation, evaluate
+from bot.scoring import Evaluation, evaluate, miit2024
 from bot.scoring.eligibility import EligibilityEvaluation, Outcome
 from bot.scoring.levels import rounded
 from bot.scoring.points import RubricEvaluation
@@ -50,7 +51,8 @@ MIIT = "miit"
 RUBRIC = "rubric"
 ELIGIBILITY = "eligibility"
 FILING = "filing"
-KINDS = (MIIT, RUBRIC, ELIGIBILITY, FILING)
+MIIT2024 = miit2024.KIND
+KINDS = (MIIT, RUBRIC, ELIGIBILITY, FILING, MIIT2024)
 
 #: how many items the "next level" advice lists
 ADVICE_LIMIT = 5
@@ -388,6 +390,8 @@ class ReportContext:
     tree: TreeView | None = None
     rubric: RubricView | None = None
     eligibility: EligibilityView | None = None
+    #: hook: the view of a rule that builds its own (bot/scoring/miit2024.py report_view)
+    view: Any = None
     session_meta: Mapping[str, str] = field(default_factory=dict)
     staff_items: frozenset[str] = frozenset()
     audit: tuple[AuditView, ...] = ()
@@ -470,6 +474,8 @@ def report_kind(form: Form) -> str:
         return RUBRIC
     if isinstance(rule, EligibilityRule):
         return ELIGIBILITY
+    if isinstance(rule, Miit2024Scoring):  # hook
+        return MIIT2024
     return FILING
 
 
@@ -774,6 +780,9 @@ def build_context(
         rubric = _rubric_view(form, rule, evaluation, shown, tr)
     elif isinstance(evaluation, EligibilityEvaluation) and isinstance(rule, EligibilityRule):
         eligibility = _eligibility_view(rule, evaluation, derived.values(form, shown), tr, labels)
+    view = None
+    if isinstance(evaluation, miit2024.Miit2024Evaluation) and isinstance(rule, Miit2024Scoring):  # hook
+        view = miit2024.report_view(form, rule, evaluation, shown, tr, answer_text)
     computed = tuple(
         ComputedView(c.id, tr.form(c.label or c.id), _display(values.get(c.id), c.unit, tr), values.get(c.id))
         for c in form.computed
@@ -796,6 +805,7 @@ def build_context(
         tree=tree,
         rubric=rubric,
         eligibility=eligibility,
+        view=view,
         session_meta={str(k): "" if v is None else str(v) for k, v in (session_meta or {}).items()},
         staff_items=frozenset(staff_items),
         audit=_audit_views(form, audit or (), tr),

@@ -7,7 +7,7 @@ from typing import Any
 from markupsafe import Markup
 
 from bot.rendering.charts import Bar, bar_chart, radar_chart
-from bot.rendering.context import ELIGIBILITY, FILING, MIIT, RUBRIC, ReportContext
+from bot.rendering.context import ELIGIBILITY, FILING, MIIT, MIIT2024, RUBRIC, ReportContext
 from bot.rendering.env import environment, stylesheet
 
 TEMPLATES = {
@@ -15,6 +15,7 @@ TEMPLATES = {
     RUBRIC: "rubric.html.j2",
     ELIGIBILITY: "eligibility.html.j2",
     FILING: "filing.html.j2",
+    MIIT2024: "miit2024.html.j2",  # hook: the 2024 rule's layout
 }
 
 
@@ -51,7 +52,8 @@ def _walk(node: Any) -> Any:
 def _check(kind: str, context: ReportContext) -> None:
     if kind not in TEMPLATES:
         raise ReportKindError(f"unknown report kind {kind!r}; known: {', '.join(TEMPLATES)}")
-    needs = {MIIT: context.tree, RUBRIC: context.rubric, ELIGIBILITY: context.eligibility, FILING: True}
+    needs = {MIIT: context.tree, RUBRIC: context.rubric, ELIGIBILITY: context.eligibility, FILING: True,
+             MIIT2024: context.view}
     if needs[kind] is None:
         raise ReportKindError(f"{context.form_id} answers cannot make a {kind} report (its kind is {context.kind})")
 

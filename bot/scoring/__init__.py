@@ -8,13 +8,14 @@ from typing import Any
 from bot.interview import derived
 from bot.interview.answer import Answer
 from bot.interview.engine import visible_answers
-from bot.interview.schema import EligibilityRule, Form, PointsRubric, WeightedTreeScoring
-from bot.scoring import eligibility, points, weighted_tree
+from bot.interview.schema import EligibilityRule, Form, Miit2024Scoring, PointsRubric, WeightedTreeScoring
+from bot.scoring import eligibility, miit2024, points, weighted_tree
 from bot.scoring.eligibility import EligibilityEvaluation
+from bot.scoring.miit2024 import Miit2024Evaluation
 from bot.scoring.points import RubricEvaluation
 from bot.scoring.weighted_tree import RunningScore, TreeEvaluation
 
-Evaluation = TreeEvaluation | RubricEvaluation | EligibilityEvaluation
+Evaluation = TreeEvaluation | RubricEvaluation | EligibilityEvaluation | Miit2024Evaluation
 
 
 def evaluate(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
@@ -33,6 +34,8 @@ def evaluate(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
         return points.evaluate(rule, shown)
     if isinstance(rule, EligibilityRule):
         return eligibility.evaluate(rule, derived.values(form, shown))
+    if isinstance(rule, Miit2024Scoring):  # hook
+        return miit2024.evaluate(form, rule, shown)
     raise TypeError(f"unknown scoring rule {rule!r}")  # pragma: no cover
 
 
@@ -49,13 +52,16 @@ def scored_items(form: Form) -> frozenset[str]:
     return found
 
 
-def running(form: Form, answers: Mapping[str, Answer]) -> RunningScore | RubricEvaluation | None:
+def running(form: Form, answers: Mapping[str, Answer]
+            ) -> RunningScore | RubricEvaluation | Miit2024Evaluation | None:
     """The figures shown after each answer (points so far, the final range still open), computed cheaply."""
     rule = form.scoring
     if isinstance(rule, WeightedTreeScoring):
         return weighted_tree.running(rule, form.index, visible_answers(form, answers))
     if isinstance(rule, PointsRubric):
         return points.evaluate(rule, visible_answers(form, answers))
+    if isinstance(rule, Miit2024Scoring):  # hook
+        return miit2024.running(form, rule, visible_answers(form, answers))
     return None
 
 
@@ -66,6 +72,8 @@ def _scored_items(form: Form) -> frozenset[str]:
     if isinstance(rule, PointsRubric):
         return frozenset(i.item for s in rule.sections for g in s.groups for i in g.items) | frozenset(
             b.item for b in rule.bonus)
+    if isinstance(rule, Miit2024Scoring):  # hook
+        return miit2024.scored_items(rule)
     return frozenset()
 
 

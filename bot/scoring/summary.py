@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.interview.answer import Answer
 from bot.interview.schema import Form
-from bot.scoring import evaluate
+from bot.scoring import evaluate, miit2024
 from bot.scoring.eligibility import EligibilityEvaluation
 from bot.scoring.levels import rounded
 from bot.scoring.points import RubricEvaluation
@@ -21,6 +21,8 @@ def evaluation_to_json(form: Form, answers: Mapping[str, Answer]) -> dict[str, A
     evaluation = evaluate(form, answers)
     if evaluation is None:
         return {"form": form.id, "scored": False}
+    if isinstance(evaluation, miit2024.Miit2024Evaluation):  # hook
+        return miit2024.to_json(form, evaluation)
     if isinstance(evaluation, RubricEvaluation):
         return {
             "form": form.id,

@@ -78,13 +78,23 @@ def test_every_reason_and_note_has_a_case(eligibility: Form) -> None:
     notes = [c.code for c in eligibility.scoring.notes]
     assert reasons == ["not_hangzhou_legal_person", "not_pilot_industry", "large_enterprise", "policy_restriction"]
     assert notes == ["above_designated_size", "in_reference_list", "central_funds_not_repeated", "level_two_needed",
-                     "chain_enterprise"]
+                     "assessment_edition", "chain_enterprise"]
     for code in reasons:
         assert any(c["reasons"] == [code] for c in CASES), code
     for code in notes:
         assert any(code in c["notes"] for c in CASES), code
     assert any(len(c["reasons"]) == 2 for c in CASES)
     assert any(c["eligible"] and not c.get("partial") for c in CASES)
+
+
+def test_eligible_result_names_the_2024_edition_and_offers_both(eligibility: Form) -> None:
+    """A pilot-city enterprise learns which edition its on-site assessment uses, and both are offered next."""
+    note = next(c for c in eligibility.scoring.notes if c.code == "assessment_edition")  # type: ignore[union-attr]
+    assert "2024年版" in note.message and "现场评定" in note.message and "工信厅企业〔2024〕56号" in note.message
+    assert eligibility.next[:2] == ("miit-2022", "miit-2024")
+    eligible = [c for c in CASES if c["eligible"] and not c.get("partial")]
+    assert eligible and all("assessment_edition" in c["notes"] for c in eligible)
+    assert all("assessment_edition" not in c["notes"] for c in CASES if not c["eligible"])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
