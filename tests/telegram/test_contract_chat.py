@@ -15,14 +15,14 @@ from docx import Document
 from tg_harness import buttons, sent
 
 from bot.db import repo
-from bot.db.models import AnswerRow, InterviewSession
+from bot.db.models import AnswerRow
 from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.errors import AnswerError
 from bot.present import error_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.rendering.fixtures import filing_answers  # noqa: E402
+from tests.rendering.fixtures import filing_answers
 
 TR = Translator("zh")
 PROVIDERS = ("杭州数智工业软件有限公司", "杭州云启信息技术有限公司")

@@ -296,7 +296,8 @@ async def test_rate_limit_gives_one_notice_then_silence(world: World) -> None:
 
 
 async def test_every_form_opens_on_its_first_question(world: World) -> None:
-    for n, form in enumerate(world.interviews.forms.values()):
+    listed = [f for f in world.interviews.forms.values() if f.starts_from is None]  # a contract starts elsewhere
+    for n, form in enumerate(listed):
         person = world.person(user_id=9000 + n)
         await person.send("/start")
         [message] = sent(await person.press(form.title))
