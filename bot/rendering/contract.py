@@ -479,6 +479,8 @@ def render_contract_pdf(view: ContractView) -> bytes:
 
 CJK_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
+#: the product table's columns on the 16 cm text width (序号 … 总价)
+PRODUCT_WIDTHS_CM = (1.0, 2.3, 1.7, 2.2, 1.8, 2.8, 1.4, 2.8)
 
 
 def _fonts(run: Any, size: float | None = None, bold: bool = False) -> None:
@@ -542,9 +544,15 @@ def render_contract_docx(view: ContractView) -> bytes:
                 table.alignment = WD_TABLE_ALIGNMENT.CENTER
                 if kind == "products":
                     table.style = "Table Grid"
+                    table.autofit = False
+                    for column, width in zip(table.columns, PRODUCT_WIDTHS_CM, strict=True):
+                        column.width = Cm(width)  # the grid, which LibreOffice reads
                 else:
                     _no_borders(table)
             row = table.add_row()
+            widths = PRODUCT_WIDTHS_CM if kind == "products" else (8.0, 8.0)
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
             if block.tag == "SPAN":
                 merged = row.cells[0].merge(row.cells[-1])
                 _docx_pieces(merged.paragraphs[0], block.cells[0], 9)
