@@ -47,7 +47,8 @@ async def test_one_contract_per_provider_kept_across_a_restart(service: Intervie
     assert first.state.suggestions["party_a_address"].value == "浙江省杭州市滨江区长河街道江南大道1088号"
     assert first.state.suggestions["period_end"].value == "2025-03"
     await service.apply(first.session_id, engine.UseSuggestion(), actor=OWNER)
-    await answer(service, first.session_id, "浙江省杭州市滨江区江南大道3850号", "1202 0211 0900 1234 567", "工行高新支行")
+    await answer(service, first.session_id, "浙江省杭州市滨江区江南大道3850号", "1202 0211 0900 1234 567",
+                 "工行高新支行")
 
     second = await open_contract(service, filing, 1)
     assert second.session_id != first.session_id
