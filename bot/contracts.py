@@ -73,8 +73,9 @@ def makes_contracts(form: Form) -> bool:
     return CONTRACT_DOCUMENT in form.documents
 
 
-async def _filing_of(s: AsyncSession, row: InterviewSession | None) -> Filing:
-    if row is None or row.form_id != FILING_FORM or row.status != "submitted":
+async def _filing_of(s: AsyncSession, row: InterviewSession | None, *, submitted: bool = True) -> Filing:
+    """The filing of a session row; NoSuchFiling when it is none (or, with `submitted`, not submitted)."""
+    if row is None or row.form_id != FILING_FORM or (submitted and row.status != "submitted"):
         raise NoSuchFiling(row.id if row is not None else None)
     owner = await s.get(User, row.owner_id)
     return Filing(row.id, owner.external_id if owner is not None else "", repo.answers_of(row))
@@ -156,7 +157,8 @@ async def _contract(s: AsyncSession, session_id: int) -> _Contract:
     if row is None or row.form_id != CONTRACT_FORM:
         raise LookupError(session_id)
     origin = dict((row.state or {}).get("origin") or {})
-    filing = await _filing_of(s, await s.get(InterviewSession, int(origin.get("filing") or 0)))
+    # a drafted contract renders from its filing as it stands, also while staff have reopened it to correct it
+    filing = await _filing_of(s, await s.get(InterviewSession, int(origin.get("filing") or 0)), submitted=False)
     provider = int(origin.get("provider") or 0)
     answers = repo.answers_of(row)
     return _Contract(row.id, filing, provider, answers, contract_view(filing.answers, provider, answers))

@@ -200,7 +200,10 @@ class Interviews:
             rows = (await s.scalars(select(InterviewSession).where(
                 InterviewSession.owner_id == user.id, InterviewSession.form_id == form_id,
                 InterviewSession.status.in_(("active", "submitted"))).order_by(InterviewSession.id.desc()))).all()
-            mine = [r for r in rows if dict((r.state or {}).get("origin") or {}) == dict(origin)]
+            # the same origin (the enterprise's credit code aside: a corrected filing keeps its contracts)
+            key = {k: v for k, v in origin.items() if k != CREDIT_CODE}
+            mine = [r for r in rows
+                    if {k: v for k, v in ((r.state or {}).get("origin") or {}).items() if k != CREDIT_CODE} == key]
             row = next((r for r in mine if r.status == "active"), None) or next(iter(mine), None)
             if row is not None:
                 state = repo.state_of(row)

@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.contracts import NoSuchFiling, NoSuchProvider, comparison, load_filing, open_contract
+from bot.contracts import Filing, NoSuchFiling, NoSuchProvider, comparison, contract_files, load_filing, open_contract
 from bot.db import repo
-from bot.db.models import AnswerRow
+from bot.db.models import AnswerRow, InterviewSession
 from bot.interview import engine
+from bot.interview.answer import Answer
 from bot.interviews import Interviews
-from tests.rendering.fixtures import COMPANY_CODE, filing_answers
+from tests.rendering.fixtures import COMPANY_CODE, PROVIDER_CODE, filing_answers
 
 OWNER = "tg:31"
 
@@ -68,6 +69,19 @@ async def test_one_contract_per_provider_kept_across_a_restart(service: Intervie
     assert again.state.cursor == "party_b_agreement_no"
     assert again.state.answers["party_a_agreement_no"].value == "SZ-2024-031"
     assert await comparison(service.sessionmaker, again.session_id) is None  # no product list yet
+
+    # staff reopen the filing to correct it: its contracts still render from it, and are still found
+    async with service.sessionmaker.begin() as s:
+        row = await s.get(InterviewSession, filing.session_id)
+        assert row is not None
+        row.status = "active"
+    files = await contract_files(service.sessionmaker, first.session_id, lang="zh")
+    assert [f.name for f in files] == [f"服务合同-杭州数智工业软件有限公司-{first.session_id}.pdf",
+                                       f"服务合同-杭州数智工业软件有限公司-{first.session_id}.docx"]
+    with pytest.raises(NoSuchFiling):  # but no new contract is drafted from it until it is submitted again
+        await load_filing(service.sessionmaker, filing.session_id)
+    changed = Filing(filing.session_id, OWNER, {**filing.answers, "credit_code": Answer(PROVIDER_CODE)})
+    assert (await open_contract(service, changed, 0)).session_id == first.session_id
 
 
 async def test_only_a_submitted_filing_and_a_listed_provider(service: Interviews) -> None:
