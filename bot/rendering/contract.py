@@ -25,7 +25,6 @@ from html import escape
 from io import BytesIO
 from typing import Any
 
-import cn2an
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.interview.answer import Answer
@@ -76,6 +75,8 @@ def figures(amount: Decimal) -> str:
 def capital(amount: Decimal) -> str:
     """An amount of 元 in Chinese capital numerals for money: 100000 → "壹拾万元整", 1000000.10 → "壹佰万元壹角",
     0.05 → "伍分" (cn2an's rmb mode; the 人民币 before it is the contract's own text)."""
+    import cn2an  # about 0.25 s to import: only when a contract is rendered
+
     amount = to_fen(amount)
     if amount < 0:
         raise ValueError(f"a negative amount has no capital form: {amount}")
