@@ -91,6 +91,13 @@ def cmd_console(args: argparse.Namespace) -> int:
     if args.form not in forms:
         print(f"unknown form {args.form!r}; known: {', '.join(forms)}", file=sys.stderr)
         return 2
+    starts_from = forms[args.form].starts_from
+    if args.provider is None and starts_from:
+        print(f"{args.form} is started from a submitted {starts_from}: use --provider N", file=sys.stderr)
+        return 2
+    if args.provider is not None and args.provider < 1:
+        print("--provider counts from 1", file=sys.stderr)
+        return 2
 
     out_dir = Path(args.out).expanduser() if getattr(args, "out", None) else None
 
@@ -99,7 +106,10 @@ def cmd_console(args: argparse.Namespace) -> int:
         interviews = Interviews(maker, forms)
         try:
             console = Console(interviews, user=args.user, lang=args.lang or settings.default_lang, out_dir=out_dir)
-            await console.run(args.form, _read_line)
+            if args.provider is not None:  # (issue 15) a service contract drafted from the filing
+                await console.run_contract(args.provider, _read_line, filing_id=args.filing)
+            else:
+                await console.run(args.form, _read_line)
         finally:
             await interviews.close()
             await engine.dispose()
@@ -217,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     con.add_argument("--out", metavar="DIR",
                      help="folder for the report files (PDF; Word for the filing and benchmark forms), created if "
                           "missing: written when the interview is submitted, and on the command report (报告)")
+    con.add_argument("--provider", type=int, metavar="N",
+                     help="draft the service contract (annex 2) with provider N (1, 2, …) of your latest submitted "
+                          "hangzhou-filing (or of --filing); --form is then not needed")
+    con.add_argument("--filing", type=int, metavar="SESSION", help="with --provider: the filing's session number")
     con.set_defaults(func=cmd_console)
 
     export = sub.add_parser(

@@ -15,7 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.i18n import Translator, normalise_lang
 from bot.interview import engine
@@ -23,7 +23,7 @@ from bot.interview.answer import Answer
 from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice
 from bot.interview.typed import MAX_READ, clean, typed_int
-from bot.interviews import Interviews
+from bot.interviews import Interviews, Opened
 from bot.present import (
     answer_text,
     command_of,
@@ -65,8 +65,10 @@ class Console:
         self.out.write(text + "\n")
         self.out.flush()
 
-    async def run(self, form_id: str, read_line: Callable[[], str | None]) -> State:
-        opened = await self.interviews.open(self.external_id, form_id, lang=self.tr.lang)
+    async def run(self, form_id: str, read_line: Callable[[], str | None], *, opened: Opened | None = None) -> State:
+        """The interview `form_id` (or the session already `opened`, a contract) until it ends or input ends."""
+        if opened is None:
+            opened = await self.interviews.open(self.external_id, form_id, lang=self.tr.lang)
         form, state = opened.form, opened.state
         tr = self.tr
         self.say(f"== {tr.form(form.title)} ==")
@@ -117,9 +119,71 @@ class Console:
                     self.say("⚠ " + warning)
             self.show(form, state, engine.screen(form, state))
             if state.submitted:
+                await self.before_documents(form, opened.session_id)
                 await self.report(form, opened.session_id, state)
                 self.offer_next(form, state)
+                await self.offer_contracts(form, opened.session_id)
                 return state
+
+    # --- (issue 15 hooks) service contracts drafted from a filing ---------------------------------------------
+
+    async def run_contract(self, provider: int, read_line: Callable[[], str | None], *,
+                           filing_id: int | None = None) -> State | None:
+        """Draft the contract of provider `provider` (1-based) of the person's latest submitted filing (or of
+        filing `filing_id`, which must be theirs); None when there is no such filing or provider (told)."""
+        from bot.contracts import NoSuchFiling, NoSuchProvider, latest_filing, load_filing, open_contract
+
+        tr, maker = self.tr, self.interviews.sessionmaker
+        try:
+            filing = await (load_filing(maker, filing_id) if filing_id is not None
+                            else latest_filing(maker, self.external_id))
+            if filing.owner != self.external_id:
+                raise NoSuchFiling(filing_id)
+            opened = await open_contract(self.interviews, filing, provider - 1)
+        except NoSuchFiling:
+            self.say("✗ " + tr.ui("A contract is drafted from a submitted filing (hangzhou-filing), and you have "
+                                  "none: finish the filing first."))
+            return None
+        except NoSuchProvider:
+            self.say("✗ " + tr.ui("The filing has no provider {number}. Its providers:", number=provider))
+            self._providers(filing)
+            return None
+        self.say(tr.ui("Service contract with {provider}.", provider=filing.provider_name(provider - 1)))
+        if opened.state.submitted:
+            self.say(tr.ui("This contract was already drafted; its files are written again."))
+            await self.report(opened.form, opened.session_id, opened.state)
+            return opened.state
+        return await self.run(opened.form.id, read_line, opened=opened)
+
+    def _providers(self, filing: Any) -> None:
+        from bot.contracts import provider_lines
+
+        for line in provider_lines(filing):
+            self.say("  " + line)
+
+    async def before_documents(self, form: Form, session_id: int) -> None:
+        """A contract's total against the filing's expected investment, told before its files are made."""
+        from bot.contracts import comparison, comparison_text, makes_contracts
+
+        if not makes_contracts(form):
+            return
+        found = await comparison(self.interviews.sessionmaker, session_id)
+        if found is not None:
+            for line in comparison_text(found, self.tr):
+                self.say("⚠ " + line if found.difference else line)
+
+    async def offer_contracts(self, form: Form, session_id: int) -> None:
+        """After a filing: the command that drafts each provider's service contract."""
+        from bot.contracts import load_filing
+
+        if not any(f.starts_from == form.id for f in self.interviews.forms.values()):
+            return
+        filing = await load_filing(self.interviews.sessionmaker, session_id)
+        self.say(self.tr.ui("Next: draft the service contract (annex 2) with each provider; what the filing holds "
+                            "is filled in:"))
+        user = self.external_id.split(":", 1)[1]
+        for n in range(len(filing.providers)):
+            self.say(f"  {n + 1}. {filing.provider_name(n)}: python -m bot console --user {user} --provider {n + 1}")
 
     def offer_next(self, form: Form, state: State) -> None:
         """After an eligible check: the interviews that come next, whose answers carry over for confirmation."""

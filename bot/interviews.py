@@ -189,6 +189,39 @@ class Interviews:
         self._remember_current(external_id, opened.session_id)
         return opened
 
+    async def open_from(self, owner: str, form_id: str, origin: Mapping[str, Any],
+                        offered: Mapping[str, Answer]) -> Opened:
+        """(issue 15 hook) The owner's session of `form_id` started from `origin` (a contract from a filing's
+        provider): the active one, else the submitted one, else a new one offering `offered` (to confirm).  The
+        origin is kept in the session's state; `_update_profile` reads its credit code."""
+        form = self.forms[form_id]
+        async with self.sessionmaker.begin() as s:
+            user = await repo.get_or_create_user(s, owner)
+            rows = (await s.scalars(select(InterviewSession).where(
+                InterviewSession.owner_id == user.id, InterviewSession.form_id == form_id,
+                InterviewSession.status.in_(("active", "submitted"))).order_by(InterviewSession.id.desc()))).all()
+            # the same origin (the enterprise's credit code aside: a corrected filing keeps its contracts)
+            key = {k: v for k, v in origin.items() if k != CREDIT_CODE}
+            mine = [r for r in rows
+                    if {k: v for k, v in ((r.state or {}).get("origin") or {}).items() if k != CREDIT_CODE} == key]
+            row = next((r for r in mine if r.status == "active"), None) or next(iter(mine), None)
+            if row is not None:
+                state = repo.state_of(row)
+                opened = Opened(row.id, form, state, resumed=True)
+            else:
+                state = replace(engine.start(form), suggestions=dict(offered), origin=dict(origin))
+                row = await repo.create_session(s, user, form.id, form.version, state)
+                opened = Opened(row.id, form, state, resumed=False)
+            row.updated_at = datetime.now(UTC)
+            await s.flush()
+            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, owner, row.held_by)
+            person = (user.id, user.lang)
+        self._remember(cached)
+        self._remember_person(owner, *person)
+        if cached.status == "active":
+            self._remember_current(owner, opened.session_id)
+        return opened
+
     def focus(self, external_id: str, session_id: int | None) -> None:
         """Make a session the person's current one (staff taking one over), or (None) read it again next time."""
         if session_id is None:
@@ -307,6 +340,8 @@ class Interviews:
         code_item = next((i.id for i in form.items if i.profile == CREDIT_CODE), None)
         code_answer = state.answers.get(code_item) if code_item else None
         code = str(code_answer.value) if code_answer is not None and code_answer.value else ""
+        if not code_item:  # (issue 15 hook) a contract: the enterprise of the filing it was started from
+            code = str(state.origin.get(CREDIT_CODE) or "")
         if code and CREDIT_CODE in keyed:
             # the enterprise is now known: carry this session's profile answers to it and offer its earlier ones
             before = repo.profile(s, owner, code)

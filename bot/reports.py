@@ -122,6 +122,10 @@ async def session_reports(sessionmaker: async_sessionmaker[AsyncSession], forms:
     row, answers, staff_items, audit, enterprise = await _session_data(sessionmaker, session_id,
                                                                        with_audit=staff_copy)
     form = forms[row.form_id]
+    if "contract" in form.documents:  # (issue 15 hook) a service contract: its own layout, Word and PDF
+        from bot.contracts import contract_files
+
+        return await contract_files(sessionmaker, session_id, lang=lang)
     meta = _Meta(row.id, row.form_version, row.submitted_at)
     ctx = context_for(form, meta, answers, lang=lang, staff_items=staff_items, audit=audit if staff_copy else None,
                       enterprise=enterprise)

@@ -56,6 +56,9 @@ class State:
     suggestions: Mapping[str, Answer] = field(default_factory=dict)
     #: items whose current answer was given by helpdesk staff on the owner's behalf (kept by the service)
     staff_items: frozenset[str] = frozenset()
+    #: (issue 15 hook) what a session was started from, set by the service and never changed by the engine: a
+    #: contract's {"filing": session id, "provider": 0-based provider index}; empty for an interview started alone
+    origin: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Everything but the answers (those live in their own table)."""
@@ -69,6 +72,7 @@ class State:
             "group": None if self.group is None else self.group.to_json(),
             "suggestions": {k: {"value": a.value, "extra": a.extra} for k, a in self.suggestions.items()},
             "staff_items": sorted(self.staff_items),
+            **({"origin": dict(self.origin)} if self.origin else {}),
         }
 
     @classmethod
@@ -86,6 +90,7 @@ class State:
             group=None if group is None else GroupDraft.from_json(group),
             suggestions={k: Answer(a["value"], a.get("extra")) for k, a in (data.get("suggestions") or {}).items()},
             staff_items=frozenset(data.get("staff_items") or ()),
+            origin=dict(data.get("origin") or {}),
         )
 
 

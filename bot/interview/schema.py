@@ -425,6 +425,11 @@ class Form(_Model):
     #: section of the form's document; a paragraph may name answers as {{ item_id }} (their display text)
     next_steps: tuple[str, ...] = ()
     scoring: Scoring | None = None
+    #: (issue 15) the form of a submitted session this interview is started from, never on its own: a service
+    #: contract is drafted from a filing, for one of its providers.  Such a form is not on the list of interviews.
+    starts_from: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    #: the document layouts made at submission (bot/rendering/<name>.py); empty: the scoring rule's report
+    documents: tuple[str, ...] = ()
 
     def item(self, item_id: str) -> Item:
         return self.index[item_id]

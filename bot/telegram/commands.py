@@ -11,6 +11,7 @@ from aiogram.types import BotCommand, CallbackQuery, Message
 
 from bot.i18n import LANGUAGES, Translator, normalise_lang
 from bot.interview.errors import AnswerError
+from bot.interview.schema import Form
 from bot.interviews import Interviews
 from bot.present import error_text
 from bot.telegram import keyboards, screens, texts
@@ -31,6 +32,7 @@ def menu(tr: Translator) -> list[BotCommand]:
         BotCommand(command="help", description=tr.ui("How this works")),
         BotCommand(command="cancel", description=tr.ui("Leave the interview (answers are kept)")),
         BotCommand(command="report", description=tr.ui("Report files of your latest submitted interview")),
+        BotCommand(command="contract", description=tr.ui("Draft the service contract with a provider of your filing")),
         BotCommand(command="code", description=tr.ui("A code to continue on another phone or with the helpdesk")),
         BotCommand(command="forget", description=tr.ui("Erase all my data")),
     ]
@@ -50,14 +52,19 @@ def commands_router() -> Router:
     return router
 
 
+def listed(interviews: Interviews) -> list[Form]:
+    """The interviews on the /start list: not those started from another's submission (a contract)."""
+    return [f for f in interviews.forms.values() if f.starts_from is None]
+
+
 async def on_start(message: Message, bot: Bot, interviews: Interviews, tr: Translator) -> None:
-    forms = list(interviews.forms.values())
+    forms = listed(interviews)
     await send(bot, message.chat.id, screens.Outgoing(texts.form_list(forms, tr), keyboards.form_list(forms, tr)))
 
 
 async def on_form_choice(cb: CallbackQuery, callback_data: FormChoice, bot: Bot, interviews: Interviews,
                          tr: Translator) -> None:
-    forms = list(interviews.forms.values())
+    forms = listed(interviews)
     if not 0 <= callback_data.n < len(forms):
         await cb.answer(error_text(AnswerError("stale_button"), tr))
         return

@@ -102,11 +102,17 @@ async def after_submission(bot: Bot, chat_id: int, interviews: Interviews, sessi
                            state: State, tr: Translator) -> None:
     """The report files, then — when the interview ended well and names what comes next (an eligible check) —
     buttons to start those interviews, whose answers carry over for confirmation."""
+    from bot.telegram.contract import after_filing, before_files  # (issue 15 hooks) service contracts
+
+    await before_files(bot, chat_id, interviews, form, session_id, tr)
     await send_reports(bot, chat_id, interviews, session_id, tr)
+    await after_filing(bot, chat_id, interviews, form, session_id, tr)
     evaluation = evaluate(form, state.answers)
     if not form.next or (isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible):
         return
-    everything = list(interviews.forms.values())
+    from bot.telegram.commands import listed  # the /start list: the buttons' numbers must match it
+
+    everything = listed(interviews)
     buttons = [[InlineKeyboardButton(text=tr.form(f.title), callback_data=FormChoice(n=n).pack())]
                for n, f in enumerate(everything) if f.id in form.next]
     text = tr.ui("Next: the self-assessment and the filing. What you answered here is offered there for you to "

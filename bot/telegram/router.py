@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.telegram.commands import commands_router
+from bot.telegram.contract import contract_router
 from bot.telegram.flow import flow_router
 from bot.telegram.guard import fallback_router
 from bot.telegram.reports import reports_router
@@ -14,5 +15,6 @@ from bot.telegram.staff import staff_router
 def root_router() -> Router:
     """A fresh router tree (a router can belong to one dispatcher only, so none is built at import time)."""
     root = Router(name="root")
-    root.include_routers(staff_router(), commands_router(), reports_router(), flow_router(), fallback_router())
+    root.include_routers(staff_router(), commands_router(), contract_router(), reports_router(), flow_router(),
+                         fallback_router())
     return root

@@ -134,7 +134,7 @@ async def test_whole_interview_with_a_restart(api: FakeBotAPI, tmp_path: Path) -
         commands = {c.get("language_code") or "" for c in api.calls_of("setMyCommands")}
         assert commands == {"", "en"}
         assert {c["command"] for c in api.commands[""]} == {"start", "resume", "lang", "help", "cancel", "report",
-                                                            "code", "forget"}
+                                                            "contract", "code", "forget"}
         assert {c["command"] for c in api.commands["en"]} == {c["command"] for c in api.commands[""]}
         assert api.commands["en"][0]["description"] == Translator("en").ui("Choose an interview")
 

@@ -1,0 +1,92 @@
+"""Contract sessions started from a filing, on SQLite and PostgreSQL: one session per provider, kept across a
+restart (its origin stored with its state); what the first contract said of the enterprise (address, bank) is
+offered in the next one; only a submitted filing starts a contract."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.contracts import Filing, NoSuchFiling, NoSuchProvider, comparison, contract_files, load_filing, open_contract
+from bot.db import repo
+from bot.db.models import AnswerRow, InterviewSession
+from bot.interview import engine
+from bot.interview.answer import Answer
+from bot.interviews import Interviews
+from tests.rendering.fixtures import COMPANY_CODE, PROVIDER_CODE, filing_answers
+
+OWNER = "tg:31"
+
+
+async def seed_filing(service: Interviews, *, submitted: bool = True) -> int:
+    form = service.forms["hangzhou-filing"]
+    answers = filing_answers(form)
+    async with service.sessionmaker.begin() as s:
+        user = await repo.get_or_create_user(s, OWNER)
+        row = await repo.create_session(s, user, form.id, form.version,
+                                        engine.State(answers=answers, cursor=None, submitted=submitted))
+        if submitted:
+            row.status, row.submitted_at = "submitted", datetime.now(UTC)
+        for item_id, answer in answers.items():
+            s.add(AnswerRow(session_id=row.id, item_id=item_id, value=answer.value, extra=answer.extra))
+        return row.id
+
+
+async def answer(service: Interviews, session_id: int, *texts: str) -> None:
+    for text in texts:
+        step = await service.apply(session_id, engine.Text(text), actor=OWNER)
+        assert step.error is None, (text, step.error)
+
+
+async def test_one_contract_per_provider_kept_across_a_restart(service: Interviews) -> None:
+    filing = await load_filing(service.sessionmaker, await seed_filing(service))
+    first = await open_contract(service, filing, 0)
+    assert not first.resumed and first.state.cursor == "party_a_agreement_no"
+    assert first.state.suggestions["party_a_agreement_no"].value == "SZ-2024-031"
+    assert first.state.suggestions["party_b_agreement_no"].value == "SZ-2024-031"
+    assert first.state.suggestions["party_a_address"].value == "浙江省杭州市滨江区长河街道江南大道1088号"
+    assert first.state.suggestions["period_end"].value == "2025-03"
+    await service.apply(first.session_id, engine.UseSuggestion(), actor=OWNER)
+    await answer(service, first.session_id, "浙江省杭州市滨江区江南大道3850号", "1202 0211 0900 1234 567",
+                 "工行高新支行")
+
+    second = await open_contract(service, filing, 1)
+    assert second.session_id != first.session_id
+    assert second.state.suggestions["party_b_agreement_no"].value == "YQ2024-007"
+    # the enterprise's legal address and bank, given in the first contract, are offered (to confirm)
+    assert second.state.suggestions["party_a_address"].value == "浙江省杭州市滨江区江南大道3850号"
+    assert second.state.suggestions["party_a_bank_account"].value == "1202 0211 0900 1234 567"
+    assert second.state.suggestions["party_a_bank"].value == "工行高新支行"
+    async with service.sessionmaker() as s:
+        profile = await s.run_sync(lambda sync: repo.profile(sync, 1, COMPANY_CODE))
+        assert profile is not None and profile.data["bank_name"]["value"] == "工行高新支行"
+
+    service.forget()  # a restart: everything read again from the database
+    again = await open_contract(service, filing, 0)
+    assert again.session_id == first.session_id and again.resumed
+    assert again.state.origin == {"filing": filing.session_id, "provider": 0, "credit_code": COMPANY_CODE}
+    assert again.state.cursor == "party_b_agreement_no"
+    assert again.state.answers["party_a_agreement_no"].value == "SZ-2024-031"
+    assert await comparison(service.sessionmaker, again.session_id) is None  # no product list yet
+
+    # staff reopen the filing to correct it: its contracts still render from it, and are still found
+    async with service.sessionmaker.begin() as s:
+        row = await s.get(InterviewSession, filing.session_id)
+        assert row is not None
+        row.status = "active"
+    files = await contract_files(service.sessionmaker, first.session_id, lang="zh")
+    assert [f.name for f in files] == [f"服务合同-杭州数智工业软件有限公司-{first.session_id}.pdf",
+                                       f"服务合同-杭州数智工业软件有限公司-{first.session_id}.docx"]
+    with pytest.raises(NoSuchFiling):  # but no new contract is drafted from it until it is submitted again
+        await load_filing(service.sessionmaker, filing.session_id)
+    changed = Filing(filing.session_id, OWNER, {**filing.answers, "credit_code": Answer(PROVIDER_CODE)})
+    assert (await open_contract(service, changed, 0)).session_id == first.session_id
+
+
+async def test_only_a_submitted_filing_and_a_listed_provider(service: Interviews) -> None:
+    with pytest.raises(NoSuchFiling):
+        await load_filing(service.sessionmaker, await seed_filing(service, submitted=False))
+    filing = await load_filing(service.sessionmaker, await seed_filing(service))
+    with pytest.raises(NoSuchProvider):
+        await open_contract(service, filing, 2)
