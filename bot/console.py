@@ -21,6 +21,7 @@ from bot.i18n import Translator, normalise_lang
 from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
+from bot.interview.numbering import looks_like_label, numbering
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice
 from bot.interviews import Interviews
 from bot.present import (
@@ -30,10 +31,13 @@ from bot.present import (
     error_text,
     explanation,
     format_hint,
-    kind_hint,
+    item_flags,
+    item_label,
     progress_line,
     result_lines,
+    review_warnings,
     score_line,
+    shorten,
     staff_mark,
     step_warnings,
 )
@@ -41,6 +45,8 @@ from bot.scoring import evaluate, running, scored_items
 from bot.scoring.eligibility import EligibilityEvaluation
 
 _EDIT = re.compile(r"^(?:edit|修改|改)\s*(\d+)$", re.IGNORECASE)
+#: on the review screen: "修改 16.2", "edit 22a", "修改 A3" (the numbers the paper prints)
+_EDIT_LABEL = re.compile(r"^(?:edit|修改|改)\s*(\S+)$", re.IGNORECASE)
 _LANG = re.compile(r"^(?:lang|语言)\s+(\S+)$", re.IGNORECASE)
 _REMOVE = re.compile(r"^(?:remove|删除)\s*(\d+)$", re.IGNORECASE)
 _FILE = re.compile(r"^(?:file|文件)\s+(.+)$", re.IGNORECASE)
@@ -73,7 +79,7 @@ class Console:
             self.say(tr.ui("Welcome back: your {count} earlier answers are kept; continuing where you left off.",
                            count=len(state.answers)))
         else:
-            self.say(tr.ui("{count} questions, about {minutes} minutes.", count=len(form.items),
+            self.say(tr.ui("{count} questions, about {minutes} minutes.", count=numbering(form).total,
                            minutes=form.minutes or "?"))
         self.say(tr.ui("Type the option number(s). Commands: back, skip, review, help, quit "
                        "(返回 跳过 检查 帮助 退出)."))
@@ -133,7 +139,8 @@ class Console:
         """A typed line as an engine input, a channel command ("quit", "help"), or a message to print."""
         command = command_of(text)
         simple: dict[str, Input] = {"back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(),
-                                    "submit": engine.Submit(), "continue": engine.Continue(),
+                                    "submit": engine.Submit(confirmed=state.confirming),
+                                    "continue": engine.Continue(), "discard": engine.Discard(),
                                     "keep": engine.UseSuggestion(), "add": engine.GroupAdd(), "done": engine.Done()}
         if command in simple:
             return simple[command]
@@ -155,13 +162,12 @@ class Console:
         if m := _LANG.match(text):
             self.tr = Translator(normalise_lang(m.group(1)))
             return self.tr.ui("Language: English") if self.tr.lang == "en" else "语言：中文"
-        if m := _EDIT.match(text):
-            rows = engine.visible_items(form, state.answers)
-            n = int(m.group(1))
-            if 1 <= n <= len(rows):
-                return engine.Edit(rows[n - 1].id)
-            return self.tr.ui("There is no item {n} on the review list.", n=n)
-        if state.cursor is None and text.isdigit():
+        if m := _EDIT_LABEL.match(text):
+            item_id = numbering(form).item_of(m.group(1))
+            if item_id is not None:
+                return engine.Edit(item_id)
+            return self.tr.ui("There is no item {n} on the review list.", n=m.group(1))
+        if state.cursor is None and looks_like_label(text):
             return self.parse(form, state, f"edit {text}")
         return engine.Text(text)
 
@@ -174,6 +180,9 @@ class Console:
                 self.say(tr.ui("Several numbers separated by spaces, e.g. 1 3 4."))
         self.say(tr.ui("Commands: back (返回), skip (跳过, optional questions), review (检查), "
                        "quit (退出; answers are kept), lang en / lang zh."))
+        if state.group is not None:
+            self.say(tr.ui("In a list: back (返回) goes to the previous field, discard (放弃) drops the entry being "
+                           "typed."))
         self.say(tr.ui("report (报告): write the report files (PDF, Word) into the --out folder."))
 
     def show_options(self, item: Item) -> None:
@@ -191,12 +200,12 @@ class Console:
     def hints(self, item: Item) -> str:
         """"（单选，选填）" / " (single choice, optional)": only the hints there are, or nothing."""
         tr = self.tr
-        parts = [h for h in (kind_hint(item, tr), "" if item.required else tr.ui("optional")) if h]
+        parts = item_flags(item, tr)
         if not parts:
             return ""
         return " (" + ", ".join(parts) + ")" if tr.lang == "en" else "（" + "，".join(parts) + "）"
 
-    def show_question(self, scr: Question, answers: Mapping[str, Answer] | None = None) -> None:
+    def show_question(self, form: Form, scr: Question, answers: Mapping[str, Answer] | None = None) -> None:
         tr = self.tr
         item = scr.item
         self.say()
@@ -206,7 +215,8 @@ class Console:
         if not again:
             if scr.new_section and item.section:
                 self.say(f"【{tr.form(item.section)}】")
-            self.say(f"[{progress_line(scr.progress, tr)}] {tr.form(item.text)}{self.hints(item)}")
+            self.say(f"[{progress_line(scr.progress, tr)}] {item_label(form, item)}. {tr.form(item.text)}"
+                     f"{self.hints(item)}")
         if scr.asking_other:
             self.say(tr.ui("Please say what “other” is:"))
             return
@@ -231,6 +241,8 @@ class Console:
                 current = Answer(group.current[field.id])
                 self.say(tr.ui("  current answer: {answer}", answer=answer_text(field, current, tr))
                          + tr.ui(" (keep: 沿用)"))
+            if group is not None and (group.field or group.current):
+                self.say(tr.ui("  back (返回): the previous field · discard (放弃): drop this entry"))
             return
         self.show_options(item)
         if line := format_hint(item, tr, answers):
@@ -244,21 +256,28 @@ class Console:
     def show(self, form: Form, state: State, scr: Screen) -> None:
         tr = self.tr
         if isinstance(scr, Question):
-            self.show_question(scr, state.answers)
+            self.show_question(form, scr, state.answers)
             return
         self._last_item = None
         if isinstance(scr, ReviewScreen):
             self.say()
             self.say(tr.ui("== Review: {answered}/{total} answered ==", answered=scr.progress.answered,
                            total=scr.progress.total))
-            for n, row in enumerate(scr.rows, 1):
-                self.say(f"{n:>2}. {tr.form(row.item.text)[:40]} — {answer_text(row.item, row.answer, tr)}"
-                         + staff_mark(row.by_staff, tr))
+            for row in scr.rows:
+                label = item_label(form, row.item)
+                self.say(f"{label:>4}. {shorten(tr.form(row.item.text), 40 if tr.lang == 'zh' else 60)} — "
+                         f"{answer_text(row.item, row.answer, tr)}" + staff_mark(row.by_staff, tr))
             evaluation = evaluate(form, state.answers)
-            if evaluation is not None:
-                self.say(score_line(evaluation, tr))
+            if evaluation is not None and (line := score_line(evaluation, tr)):
+                self.say(line)
+            for warning in review_warnings(form, state, tr):
+                self.say("⚠ " + warning)
             if scr.missing:
                 self.say(tr.ui("{count} unanswered. Type “continue” to answer them.", count=len(scr.missing)))
+            if scr.confirming:
+                self.say(tr.ui("Submit now? Once submitted, answers can only be changed through the helpdesk. "
+                               "Type “submit” (提交) again to confirm, or “edit N” to change an answer."))
+                return
             self.say(tr.ui("Type “edit N” to change item N, or “submit” to finish."))
             return
         # finished

@@ -8,14 +8,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
+from bot.interview import derived
 from bot.interview.answer import Answer
 from bot.interview.conditions import render_message
-from bot.interview.engine import Notice, Progress, Step
+from bot.interview.engine import Notice, Progress, State, Step, missing_items, visible_answers
 from bot.interview.errors import AnswerError
+from bot.interview.numbering import numbering
 from bot.interview.schema import (
     ChoiceItem,
     DateItem,
@@ -28,7 +31,7 @@ from bot.interview.schema import (
     WeightedTreeScoring,
     YesNo,
 )
-from bot.scoring import Evaluation, lost_groups
+from bot.scoring import Evaluation, evaluate, lost_groups
 from bot.scoring.eligibility import EligibilityEvaluation
 from bot.scoring.levels import rounded
 from bot.scoring.points import RubricEvaluation
@@ -42,8 +45,76 @@ def error_text(error: AnswerError, tr: Translator) -> str:
     template = ERRORS.get(error.code)
     if template is None:
         return tr.ui("That answer was not accepted. Please check it and try again.")
-    params = {k: (tr.form(v) if k == "option" else v) for k, v in error.params.items()}
+    params = {k: (tr.form(v) if k in ("option", "entry") else v) for k, v in error.params.items()}
     return tr.ui(template, **params)
+
+
+#: the size classes of 工信部联企业〔2011〕300号 as the scoring names them, in the interface's words
+SIZE_CLASSES: dict[str, str] = {"大型": N_("large"), "中型": N_("medium-sized"), "小型": N_("small"),
+                                "微型": N_("micro")}
+
+
+def size_class_name(value: str, tr: Translator) -> str:
+    return tr.ui(SIZE_CLASSES[value]) if value in SIZE_CLASSES else tr.form(value)
+
+
+def list_sep(tr: Translator) -> str:
+    """Between the labels of several picks: "；" in Chinese, "; " in English."""
+    return "；" if tr.lang == "zh" else "; "
+
+
+def colon(tr: Translator) -> str:
+    return "：" if tr.lang == "zh" else ": "
+
+
+def shorten(text: str, limit: int) -> str:
+    """A label cut to `limit` characters, never in the middle of an English word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1].isascii() and text[limit - 1].isalnum() and " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def item_label(form: Form, item: Item) -> str:
+    """The item's number as the paper prints it ("7", "16.2", "22a", "A3")."""
+    return numbering(form).labels[item.id]
+
+
+def has_marker(text: str, *markers: str) -> bool:
+    lowered = text.lower()
+    return any(m in lowered for m in markers)
+
+
+def item_flags(item: Item, tr: Translator) -> list[str]:
+    """"single choice", "optional"… — only those the item's own text does not already say."""
+    text = tr.form(item.text)
+    flags = []
+    hint = kind_hint(item, tr)
+    if hint and not (item.type == "multi" and has_marker(text, "多选", "multiple", "several", "tick all")):
+        flags.append(hint)
+    if not item.required and not has_marker(text, "选填", "optional"):
+        flags.append(tr.ui("optional"))
+    return flags
+
+
+def review_warnings(form: Form, state: State, tr: Translator) -> list[str]:
+    """What is still wrong, repeated on the review screen before submitting: the cross-field warnings accepted
+    on the way, a gate that fails, an eligibility that does not hold."""
+    answers = visible_answers(form, state.answers)
+    lines = [render_message(tr.form(f.check.message), derived.values(form, answers))
+             for f in derived.failed_checks(form, answers) if f.check.severity == "warning"]
+    evaluation = evaluate(form, answers)
+    if isinstance(evaluation, RubricEvaluation):
+        lost = evaluation.lost if missing_items(form, state.answers) else evaluation.failing
+        if lost:
+            lines.append(tr.ui("These indicators score 0, so the application cannot go on to review: {names}",
+                               names=list_sep(tr).join(tr.form(n) for n in lost)))
+    elif isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible and evaluation.reasons:
+        lines.append(tr.ui("Not eligible for filing:") + " "
+                     + list_sep(tr).join(tr.form(r.message) for r in evaluation.reasons))
+    return lines
 
 
 def notice_text(notice: Notice, tr: Translator) -> str:
@@ -73,25 +144,37 @@ def answer_text(item: Item, answer: Answer | None, tr: Translator) -> str:
         return tr.ui("(skipped)")
     if isinstance(item, ChoiceItem):
         ids = answer.value if isinstance(answer.value, list) else [answer.value]
-        labels = "；".join(tr.form(item.option(i).short or item.option(i).label) for i in ids)
+        labels = list_sep(tr).join(tr.form(item.option(i).short or item.option(i).label) for i in ids)
         if answer.extra:
             other = any(item.option(i).other for i in ids)
             typed = answer.extra + ("%" if getattr(item, "accepts_number", None) == "percent" else "")
-            labels += f"：{answer.extra}" if other else tr.ui(" (typed: {value})", value=typed)
+            labels += f"{colon(tr)}{answer.extra}" if other else tr.ui(" (typed: {value})", value=typed)
         return labels
     if isinstance(item, GroupItem):
         return tr.ui("{count} × {entry}", count=len(answer.value), entry=tr.form(item.entry))
     if isinstance(item, TextItem) and answer.extra:
-        names = "、".join(f["name"] for f in json.loads(answer.extra))
+        names = ("、" if tr.lang == "zh" else ", ").join(f["name"] for f in json.loads(answer.extra))
         return tr.ui("{text} (files: {names})", text=answer.value, names=names)
     if isinstance(item, YesNo):
         return tr.ui("Yes") if answer.value else tr.ui("No")
     if isinstance(item, NumberItem):
+        if item.type == "money" and item.unit in (None, "万元") and tr.lang != "zh":
+            return yuan(answer.value, tr)
         suffix = "%" if item.type == "percent" else (" " + tr.form(item.unit) if item.unit else "")
         if item.type == "money" and not item.unit:
             suffix = " " + tr.ui("10k yuan")
         return f"{answer.value}{suffix}"
     return str(answer.value)
+
+
+def yuan(value: Any, tr: Translator) -> str:
+    """An amount in 万元 written out in yuan for English readers ("500,000,000 yuan"), exactly."""
+    try:
+        amount = Decimal(str(value)) * 10000
+    except ArithmeticError:
+        return str(value)
+    text = f"{amount:,.2f}".rstrip("0").rstrip(".") if amount != amount.to_integral() else f"{amount:,.0f}"
+    return tr.ui("{amount} yuan", amount=text)
 
 
 def entry_text(item: GroupItem, entry: Mapping[str, Any], tr: Translator) -> str:
@@ -161,7 +244,7 @@ def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator) -> l
         if evaluation.gate_passed:
             lines.append(Line(tr.ui("Every second-level indicator scores: the application can go on to review.")))
         else:
-            names = "、".join(tr.form(n) for n in evaluation.failing)
+            names = list_sep(tr).join(tr.form(n) for n in evaluation.failing)
             lines.append(Line(tr.ui("These indicators score 0, so the application cannot go on to review: "
                                     "{names}", names=names), True))
     elif isinstance(evaluation, EligibilityEvaluation):
@@ -171,7 +254,7 @@ def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator) -> l
             lines.append(Line(tr.ui("Not eligible for filing:"), True))
             lines.extend(Line(f"• {tr.form(r.message)}") for r in evaluation.reasons)
         if evaluation.size_class:
-            lines.append(Line(tr.ui("Size class: {size}", size=tr.form(evaluation.size_class))))
+            lines.append(Line(tr.ui("Size class: {size}", size=size_class_name(evaluation.size_class, tr))))
         lines.extend(Line(f"ℹ️ {tr.form(n.message)}") for n in evaluation.notes)
     rule = form.scoring
     if isinstance(rule, WeightedTreeScoring) and rule.estimate:
@@ -194,6 +277,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "keep": ("keep", "沿用"),
     "add": ("add", "新增", "添加"),
     "done": ("done", "完成"),
+    "discard": ("discard", "放弃"),
 }
 
 def format_hint(item: Item, tr: Translator, answers: Mapping[str, Answer] | None = None) -> str:

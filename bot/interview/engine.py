@@ -22,6 +22,7 @@ from bot.interview import validators as v
 from bot.interview.answer import Answer
 from bot.interview.conditions import is_true, names_in, value_of
 from bot.interview.errors import AnswerError
+from bot.interview.numbering import answered_questions, numbering
 from bot.interview.parsing import answer_from_value, checked_multi, parse_answer
 from bot.interview.schema import (
     ChoiceItem,
@@ -56,6 +57,8 @@ class State:
     suggestions: Mapping[str, Answer] = field(default_factory=dict)
     #: items whose current answer was given by helpdesk staff on the owner's behalf (kept by the service)
     staff_items: frozenset[str] = frozenset()
+    #: "submit" was asked once on the review screen; the next "submit" (confirmed) submits
+    confirming: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """Everything but the answers (those live in their own table)."""
@@ -69,6 +72,7 @@ class State:
             "group": None if self.group is None else self.group.to_json(),
             "suggestions": {k: {"value": a.value, "extra": a.extra} for k, a in self.suggestions.items()},
             "staff_items": sorted(self.staff_items),
+            "confirming": self.confirming,
         }
 
     @classmethod
@@ -86,6 +90,7 @@ class State:
             group=None if group is None else GroupDraft.from_json(group),
             suggestions={k: Answer(a["value"], a.get("extra")) for k, a in (data.get("suggestions") or {}).items()},
             staff_items=frozenset(data.get("staff_items") or ()),
+            confirming=bool(data.get("confirming", False)),
         )
 
 
@@ -168,7 +173,16 @@ class Edit:
 
 @dataclass(frozen=True)
 class Submit:
-    pass
+    """On the review screen: the first asks for confirmation (the screen then lists what is still wrong); a
+    confirmed one, after that, submits."""
+
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class Discard:
+    """Inside a repeatable group: drop the entry being typed (or the changes to the entry being edited) and go
+    to the group's menu.  The only way a half-entered entry is ever dropped."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +216,7 @@ class GroupRemove:
 
 Input: TypeAlias = (
     Text | Pick | Toggle | Done | Back | Skip | Review | Continue | Edit | Submit | Attach | UseSuggestion
-    | GroupAdd | GroupEdit | GroupRemove
+    | GroupAdd | GroupEdit | GroupRemove | Discard
 )
 
 
@@ -272,6 +286,8 @@ class ReviewScreen:
     rows: tuple[ReviewRow, ...]
     missing: tuple[str, ...]
     progress: Progress
+    #: "submit" was pressed once: the channel asks to confirm it
+    confirming: bool = False
 
 
 @dataclass(frozen=True)
@@ -355,8 +371,10 @@ def missing_items(form: Form, answers: Mapping[str, Answer]) -> tuple[str, ...]:
 
 
 def progress(form: Form, answers: Mapping[str, Answer]) -> Progress:
+    """Questions answered of the questions the paper numbers (follow-ups and sub-questions never change the
+    total; a question with sub-questions counts once all of them are answered)."""
     shown = visible_items(form, answers)
-    return Progress(sum(1 for i in shown if i.id in answers), len(shown))
+    return Progress(answered_questions(form, shown, answers), numbering(form).total)
 
 
 def first_open(form: Form, answers: Mapping[str, Answer], after: str | None = None) -> str | None:
@@ -385,7 +403,7 @@ def screen(form: Form, state: State) -> Screen:
     if state.cursor is None:
         rows = tuple(ReviewRow(i, state.answers.get(i.id), i.id in state.staff_items)
                      for i in visible_items(form, state.answers))
-        return ReviewScreen(rows, missing_items(form, state.answers), prog)
+        return ReviewScreen(rows, missing_items(form, state.answers), prog, state.confirming)
     item = form.item(state.cursor)
     shown = visible_items(form, state.answers)
     before = [i for i in shown if form.position(i.id) < form.position(item.id)]
@@ -467,11 +485,21 @@ def apply(form: Form, state: State, event: Input, today: date | None = None) -> 
     """Apply one input.  Never raises for bad input: a refusal comes back as `Step.error`."""
     if state.submitted:
         return _refuse(state, "already_submitted")
-    if isinstance(event, Review | Continue | Edit | Back) and state.group is not None and state.group.entries:
-        # leaving a repeatable group: the entries already completed are kept as its answer, never dropped
-        kept = _keep_group_entries(form, state)
-        step = apply(form, kept.state, event, today)
-        return replace(step, changes=kept.changes + step.changes) if step.error is None else kept
+    if state.confirming and not isinstance(event, Submit):
+        state = replace(state, confirming=False)
+    if isinstance(event, Discard):
+        return _discard(form, state)
+    if state.group is not None and isinstance(event, Back) and state.group.field is not None:
+        return _group_back(form, state)
+    if isinstance(event, Review | Continue | Edit | Back) and state.group is not None:
+        if _unfinished(state.group):
+            # a half-entered entry is never dropped without the person saying so (Discard)
+            return _refuse_unfinished(form, state)
+        if state.group.entries:
+            # leaving a repeatable group: the entries already completed are kept as its answer, never dropped
+            kept = _keep_group_entries(form, state)
+            step = apply(form, kept.state, event, today)
+            return replace(step, changes=kept.changes + step.changes) if step.error is None else kept
     if isinstance(event, Review):
         return Step(replace(state, cursor=None, draft=None, returning=False, asking_other=False, group=None))
     if isinstance(event, Continue):
@@ -487,8 +515,13 @@ def apply(form: Form, state: State, event: Input, today: date | None = None) -> 
     if isinstance(event, Submit):
         missing = missing_items(form, state.answers)
         if missing:
-            return _refuse(replace(state, cursor=None), "missing_answers", count=len(missing))
-        return Step(replace(state, cursor=None, submitted=True, draft=None))
+            return _refuse(replace(state, cursor=None, confirming=False), "missing_answers", count=len(missing))
+        if state.cursor is not None and state.group is not None:
+            return _refuse_unfinished(form, state) if _unfinished(state.group) else _refuse(state, "group_use_menu")
+        if not (event.confirmed and state.confirming):
+            return Step(replace(state, cursor=None, confirming=True, draft=None, asking_other=False, group=None,
+                                returning=False))
+        return Step(replace(state, cursor=None, submitted=True, draft=None, confirming=False))
 
     if state.cursor is None:
         # on the review screen only the commands above mean something
@@ -552,6 +585,45 @@ def _keep_group_entries(form: Form, state: State) -> Step:
     old = state.answers.get(item_id)
     kept = replace(state, answers={**state.answers, item_id: answer}, group=None)
     return Step(kept, changes=() if old == answer else (Change(item_id, old, answer),))
+
+
+def _unfinished(draft: GroupDraft) -> bool:
+    """Something typed into the entry being filled in would be lost by leaving it now."""
+    if draft.field is None:
+        return False
+    if draft.editing is None:
+        return any(v is not None for v in draft.current.values())
+    return dict(draft.current) != dict(draft.entries[draft.editing])
+
+
+def _refuse_unfinished(form: Form, state: State) -> Step:
+    assert state.cursor is not None and state.group is not None
+    item = form.item(state.cursor)
+    assert isinstance(item, GroupItem)
+    draft = state.group
+    number = draft.editing + 1 if draft.editing is not None else len(draft.entries) + 1
+    return _refuse(state, "entry_unfinished", entry=item.entry, number=number)
+
+
+def _group_back(form: Form, state: State) -> Step:
+    """Back inside an entry: the previous field, its value kept; from the first field, the group's menu (or
+    the item before the group when nothing is entered at all)."""
+    draft = state.group
+    assert draft is not None and draft.field is not None
+    if draft.field > 0:
+        return Step(replace(state, group=replace(draft, field=draft.field - 1)))
+    if _unfinished(draft):
+        return _refuse_unfinished(form, state)
+    if draft.entries or draft.editing is not None:
+        return Step(replace(state, group=replace(draft, current={}, field=None, editing=None)))
+    return _back(form, replace(state, group=None))
+
+
+def _discard(form: Form, state: State) -> Step:
+    draft = state.group
+    if state.cursor is None or draft is None or draft.field is None:
+        return _refuse(state, "nothing_to_discard")
+    return Step(replace(state, group=replace(draft, current={}, field=None, editing=None)))
 
 
 def _other_text(form: Form, state: State, item: Item, event: Input) -> Step:
@@ -646,5 +718,6 @@ def _back(form: Form, state: State) -> Step:
     while history:
         target = history.pop()
         if target != state.cursor and is_visible(form, form.item(target), state.answers):
-            return Step(replace(state, cursor=target, history=tuple(history), returning=False, draft=None))
+            return Step(replace(state, cursor=target, history=tuple(history), returning=False, draft=None,
+                                group=None))
     return _refuse(state, "at_start")
