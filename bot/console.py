@@ -268,8 +268,8 @@ class Console:
                 self.say(f"{label:>4}. {shorten(tr.form(row.item.text), 40 if tr.lang == 'zh' else 60)} — "
                          f"{answer_text(row.item, row.answer, tr)}" + staff_mark(row.by_staff, tr))
             evaluation = evaluate(form, state.answers)
-            if evaluation is not None and (line := score_line(evaluation, tr)):
-                self.say(line)
+            if evaluation is not None and (score := score_line(evaluation, tr)):
+                self.say(score)
             for warning in review_warnings(form, state, tr):
                 self.say("⚠ " + warning)
             if scr.missing:

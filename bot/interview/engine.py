@@ -515,7 +515,9 @@ def apply(form: Form, state: State, event: Input, today: date | None = None) -> 
     if isinstance(event, Submit):
         missing = missing_items(form, state.answers)
         if missing:
-            return _refuse(replace(state, cursor=None, confirming=False), "missing_answers", count=len(missing))
+            questions = numbering(form).question_of
+            return _refuse(replace(state, cursor=None, confirming=False), "missing_answers",
+                           count=len({questions.get(i, i) for i in missing}))
         if state.cursor is not None and state.group is not None:
             return _refuse_unfinished(form, state) if _unfinished(state.group) else _refuse(state, "group_use_menu")
         if not (event.confirmed and state.confirming):

@@ -17,6 +17,7 @@ from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Question, ReviewScreen, State, Step
+from bot.interview.numbering import numbering
 from bot.interview.schema import (
     ChoiceItem,
     FieldItem,
@@ -29,13 +30,17 @@ from bot.interview.schema import (
 )
 from bot.present import (
     answer_text,
+    colon,
     entry_text,
     explanation,
     format_hint,
-    kind_hint,
+    item_flags,
+    item_label,
     progress_line,
     result_lines,
+    review_warnings,
     score_line,
+    shorten,
     staff_mark,
     step_warnings,
 )
@@ -86,11 +91,10 @@ def _heading(scr: Question, tr: Translator) -> list[str]:
 
 
 def _flags(item: Item, tr: Translator) -> str:
-    hint = kind_hint(item, tr)
-    flags = [hint] if hint else []
-    if not item.required:
-        flags.append(tr.ui("optional"))
-    return f" ({escape(', '.join(flags))})" if flags else ""
+    flags = item_flags(item, tr)
+    if not flags:
+        return ""
+    return f"（{escape('，'.join(flags))}）" if tr.lang == "zh" else f" ({escape(', '.join(flags))})"
 
 
 def _prompt(item: Item, tr: Translator, answers: Mapping[str, Answer] | None = None) -> str | None:
@@ -111,7 +115,7 @@ def question(form: Form, state: State, scr: Question, tr: Translator) -> str:
     if isinstance(item, GroupItem):
         return group_question(form, state, scr, item, tr)
     parts = _heading(scr, tr)
-    parts.append(f"<b>{escape(tr.form(item.text))}</b>" + _flags(item, tr))
+    parts.append(f"<b>{escape(item_label(form, item))}. {escape(tr.form(item.text))}</b>" + _flags(item, tr))
     if isinstance(item, ChoiceItem) and numbered_options(item, tr):
         parts.append("\n".join(f"{n}. {escape(label)}" for n, label in enumerate(option_labels(item, tr), 1)))
     if scr.asking_other:
@@ -177,7 +181,7 @@ def group_question(form: Form, state: State, scr: Question, item: GroupItem, tr:
     view = group_view(item, state)
     parts = _heading(scr, tr)
     if not (parts and item.section == item.text):
-        parts.append(f"<b>{escape(tr.form(item.text))}</b>")
+        parts.append(f"<b>{escape(item_label(form, item))}. {escape(tr.form(item.text))}</b>")
     if view.field is None:
         if view.entries:
             parts.append("\n".join(f"{n}. {escape(entry_text(item, entry, tr))}"
@@ -221,7 +225,7 @@ def group_saved(item: GroupItem, before: GroupView, after: GroupView, tr: Transl
     else:
         return None
     shown = answer_text(asked, Answer(values.get(asked.id)), tr)
-    return "✓ " + escape(tr.ui("Saved: {answer}", answer=f"{tr.form(asked.text)}：{shown}"))
+    return "✓ " + escape(tr.ui("Saved: {answer}", answer=f"{tr.form(asked.text)}{colon(tr)}{shown}"))
 
 
 def remove_question(item: GroupItem, number: int, entry: Mapping[str, Any], tr: Translator) -> str:
@@ -250,20 +254,25 @@ def number_prompt(item: NumberItem, tr: Translator) -> str:
 def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
     title = tr.ui("Review: {answered}/{total} answered", answered=scr.progress.answered, total=scr.progress.total)
     lines = [f"<b>{escape(title)}</b>", ""]
-    for n, row in enumerate(scr.rows, 1):
-        text = tr.form(row.item.text)
-        short = text if len(text) <= 30 else text[:29] + "…"
+    for row in scr.rows:
+        short = shorten(tr.form(row.item.text), 30 if tr.lang == "zh" else 50)
         mark = escape(staff_mark(row.by_staff, tr))
-        lines.append(f"{n}. {escape(short)} — <b>{escape(answer_text(row.item, row.answer, tr))}</b>{mark}")
+        lines.append(f"{escape(item_label(form, row.item))}. {escape(short)} — "
+                     f"<b>{escape(answer_text(row.item, row.answer, tr))}</b>{mark}")
     lines.append("")
     evaluation = evaluate(form, state.answers)
     line = score_line(evaluation, tr) if evaluation is not None else ""
     if line:
         lines.append(f"<i>{escape(line)}</i>")
+    warnings = [f"⚠️ {escape(w)}" for w in review_warnings(form, state, tr)]
     if scr.missing:
         lines.append(escape(tr.ui("{count} unanswered. Press “Continue” to answer them.", count=len(scr.missing))))
+    if scr.confirming:
+        ask = escape(tr.ui("Submit now? Once submitted, answers can only be changed through the helpdesk."))
+        # the warnings and the question are kept whole: the list above them is what gets clipped
+        return clip_head("\n".join(lines), "\n".join([*warnings, f"<b>{ask}</b>"]))
     lines.append(escape(tr.ui("Press a number to change that answer, or “Submit” to finish.")))
-    return clip("\n".join(lines))
+    return clip_head("\n".join(lines), "\n".join(warnings))
 
 
 def result(form: Form, state: State, tr: Translator) -> str:
@@ -303,7 +312,8 @@ def opened(form: Form, state: State, resumed: bool, tr: Translator) -> str:
         return escape(tr.ui("Welcome back: your {count} earlier answers are kept; continuing where you left off.",
                             count=len(state.answers)))
     return f"<b>{escape(tr.form(form.title))}</b>\n" + escape(
-        tr.ui("{count} questions, about {minutes} minutes.", count=len(form.items), minutes=form.minutes or "?"))
+        tr.ui("{count} questions, about {minutes} minutes.", count=numbering(form).total,
+              minutes=form.minutes or "?"))
 
 
 def no_interview(tr: Translator) -> str:
@@ -330,6 +340,17 @@ def help_text(tr: Translator) -> str:
         tr.ui("/code – a code to continue on another phone, or to give the helpdesk"),
         tr.ui("/forget – erase all your data (cannot be undone)"),
     ))
+
+
+def clip_head(head: str, tail: str) -> str:
+    """`head` then `tail`, cutting `head` (never `tail`) to keep within Telegram's limit."""
+    if not tail:
+        return clip(head)
+    room = MAX_MESSAGE - len(tail) - 2
+    if len(head) > room:
+        cut = head.rfind("\n", 0, max(room - 2, 0))
+        head = head[:cut] + "\n…" if cut > 0 else ""
+    return head + "\n\n" + tail if head else tail
 
 
 def clip(text: str) -> str:

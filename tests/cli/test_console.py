@@ -75,7 +75,7 @@ def test_scripted_run_killed_half_way_then_resumed(miit: Form, tmp_path: Path) -
 
     # second sitting: it resumes at the first unanswered item and finishes
     second = console(db)
-    out, err = second.communicate("\n".join([*script[12:], "检查", "提交"]) + "\n", timeout=60)
+    out, err = second.communicate("\n".join([*script[12:], "检查", "提交", "提交"]) + "\n", timeout=60)
     assert second.returncode == 0, err
     assert "12" in out.splitlines()[1]  # "welcome back: your 12 earlier answers are kept"
     first_prompt = next(line for line in out.splitlines() if line.startswith("["))

@@ -21,6 +21,7 @@ import pytest
 from bot.console import format_hint
 from bot.i18n import Translator
 from bot.interview.errors import AnswerError
+from bot.interview.numbering import numbering
 from bot.interview.schema import Form
 from bot.interview.validators import credit_code_check_char
 from bot.present import error_text
@@ -71,7 +72,7 @@ def stored(db: Path, form_id: str) -> dict[str, Any]:
 
 def prompt(form: Form, item_id: str) -> str:
     """The start of the line that asks `item_id` (progress aside)."""
-    return "] " + form.item(item_id).text
+    return f"] {numbering(form).labels[item_id]}. " + form.item(item_id).text
 
 
 # --- the scripts: one line per answer, each naming the item it answers -------------------------------------
@@ -89,6 +90,7 @@ ELIGIBILITY = [
     "3",            # central_funding: 以上均无
     "2",            # policy_restriction: 否
     "提交",          # review screen: submit
+    "提交",          # and confirm
 ]
 
 
@@ -150,6 +152,7 @@ FILING = [
     "张三",                   # signatory
     "2024-03-25",            # signed_on
     "提交",                   # review screen: submit
+    "提交",                   # and confirm
 ]
 
 
@@ -210,6 +213,7 @@ def benchmark(evidence_file: Path) -> list[str]:
         "1",                       # bonus_innovative: 是 (+5)
         "2",                       # bonus_specialized: 否
         "提交",                     # review screen: submit
+        "提交",                     # and confirm
     ]
 
 

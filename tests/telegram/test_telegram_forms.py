@@ -356,7 +356,8 @@ async def test_submission_sends_the_report_then_report_sends_it_again(world: Wor
         await person.send(ELIGIBLE[item])
     calls = await person.press(TR.ui("No"))
     assert TR.ui("Submit") in labels(sent(calls)[0])
-    calls = await person.press(TR.ui("Submit"))
+    await person.press(TR.ui("Submit"))
+    calls = await person.press(TR.ui("Yes, submit"))
     kinds = [type(c).__name__ for c in calls if isinstance(c, SendChatAction | SendDocument)]
     assert kinds[0] == "SendChatAction" and kinds[-1] == "SendDocument"
     result = sent(calls)[0]
@@ -382,7 +383,8 @@ async def test_a_report_that_fails_to_render_keeps_the_submission(world: World, 
     person = await open_form(world, ELIGIBILITY)
     await answer_until(world, person, "policy_restriction", {**ELIGIBLE, "industry": "1", "central_funding": "3"})
     await person.press(TR.ui("No"))
-    calls = await person.press(TR.ui("Submit"))
+    await person.press(TR.ui("Submit"))
+    calls = await person.press(TR.ui("Yes, submit"))
     assert not [c for c in calls if isinstance(c, SendDocument)]
     assert any("/report" in m.text for m in sent(calls))  # then the next interviews are offered
     async with world.db() as s:
@@ -407,7 +409,8 @@ async def test_an_eligible_check_offers_the_next_interviews(world: World) -> Non
     await person.press(TR.form(check.title))
     for text in ("是", "杭州示例精密机械有限公司", "1", "120", "3000", "3", "否"):
         await person.send(text)
-    calls = await person.send("提交")
+    await person.send("提交")
+    calls = await person.send("提交")  # typed again: the confirmation
     offers = [m for m in sent(calls) if m.reply_markup is not None
               and any(FormChoice.unpack(b.callback_data).n >= 0  # type: ignore[arg-type]
                       for row in m.reply_markup.inline_keyboard for b in row  # type: ignore[union-attr]
