@@ -342,6 +342,21 @@ def help_text(tr: Translator) -> str:
     ))
 
 
+def staff_help_text(tr: Translator) -> str:
+    """The helpdesk's commands, shown to staff under /help."""
+    return "\n".join(escape(line) for line in (
+        tr.ui("Helpdesk commands (staff only):"),
+        tr.ui("/find TEXT – sessions by company name, credit code, phone or resume code"),
+        tr.ui("/take N – take session N over (or the Take button under /find); the owner is told"),
+        tr.ui("/handback – give the session you hold back to its owner"),
+        tr.ui("/reopen N REASON – unlock submitted session N for correction (audited, the owner is told)"),
+        tr.ui("/audit N – every change of session N"),
+        tr.ui("/report N – the staff copy of session N's reports"),
+        tr.ui("/export [district] – the annex-5 workbook of submitted filings"),
+        tr.ui("/staff add ID – make a Telegram user helpdesk staff"),
+    ))
+
+
 def clip_head(head: str, tail: str) -> str:
     """`head` then `tail`, cutting `head` (never `tail`) to keep within Telegram's limit."""
     if not tail:
