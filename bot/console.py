@@ -54,6 +54,41 @@ _FILE = re.compile(r"^(?:file|文件)\s+(.+)$", re.IGNORECASE)
 _REPORT = ("report", "报告")
 
 
+def form_menu(forms: Mapping[str, Form], tr: Translator) -> list[str]:
+    """The interviews as /start lists them, with the --form id that starts each one."""
+    lines = [tr.ui("Choose an interview:")]
+    for n, form in enumerate(forms.values(), 1):
+        lines.append(f"  {n}. {tr.form(form.title)}  (--form {form.id})")
+        if form.summary:
+            lines.append(f"     {tr.form(form.summary)}")
+    lines.append(tr.ui("Type its number to start it here, or start one directly with: python -m bot run --form ID "
+                       "(or python -m bot console --form ID). quit (退出) leaves."))
+    return lines
+
+
+def pick_form(forms: Mapping[str, Form], lang: str, read_line: Callable[[], str | None],
+              out: TextIO = sys.stdout) -> str | None:
+    """Show the menu of interviews and read the person's choice (a number or an id); None: they left."""
+    tr = Translator(lang)
+    out.write("\n".join(form_menu(forms, tr)) + "\n")
+    ids = list(forms)
+    while True:
+        out.flush()
+        line = read_line()
+        if line is None:
+            return None
+        text = line.strip()
+        if not text:
+            continue
+        if command_of(text) == "quit":
+            return None
+        if text.isdigit() and 1 <= int(text) <= len(ids):
+            return ids[int(text) - 1]
+        if text in forms:
+            return text
+        out.write(tr.ui("Please type a number from 1 to {max}, or quit (退出).", max=len(ids)) + "\n")
+
+
 class Console:
     def __init__(self, interviews: Interviews, *, user: str, lang: str, out: TextIO = sys.stdout,
                  out_dir: Path | None = None) -> None:

@@ -119,3 +119,30 @@ def test_forms_show_json_lists_items_and_printed_option_numbers() -> None:
     q1 = next(i for i in data["items"] if i["id"] == "q1")
     assert [o["number"] for o in q1["options"]] == [1, 2, 3, 4, 5]
     assert q1["options"][4] == {"number": 5, "id": "none", "label": "以上均无", "exclusive": True}
+
+
+def test_run_without_a_token_shows_the_interviews_and_starts_the_one_picked(tmp_path: Path) -> None:
+    from bot.i18n import Translator
+    from bot.interview.loader import load_forms
+
+    forms = load_forms()
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DEFAULT_LANG")}
+    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}", PYTHONUNBUFFERED="1")
+    # a wrong choice is answered, then the eligibility check (number 1) starts; the input ends at its first question
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, input="9\n1\n",
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    zh = Translator("zh")
+    out = done.stdout
+    assert zh.ui("Choose an interview:") in out
+    for form in forms.values():
+        assert f"{zh.form(form.title)}  (--form {form.id})" in out  # every interview, and how to pick it
+    assert "python -m bot run --form ID" in out
+    assert zh.ui("Please type a number from 1 to {max}, or quit (退出).", max=len(forms)) in out
+    first = next(iter(forms.values()))
+    assert f"== {first.title} ==" in out and "miit-2022 ==" not in out
+    assert first.items[0].text in out.split(f"== {first.title} ==", 1)[1]
+    # quitting at the menu starts nothing
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, input="退出\n",
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "==" not in done.stdout
