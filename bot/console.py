@@ -37,6 +37,7 @@ from bot.present import (
     result_lines,
     review_warnings,
     score_line,
+    section_heading,
     shorten,
     staff_mark,
     step_warnings,
@@ -249,7 +250,7 @@ class Console:
         self._last_item = item.id
         if not again:
             if scr.new_section and item.section:
-                self.say(f"【{tr.form(item.section)}】")
+                self.say(section_heading(item.section, tr))
             self.say(f"[{progress_line(scr.progress, tr)}] {item_label(form, item)}. {tr.form(item.text)}"
                      f"{self.hints(item)}")
         if scr.asking_other:
@@ -318,7 +319,7 @@ class Console:
         # finished
         self.say()
         self.say(tr.ui("Submitted. Thank you!"))
-        for line in result_lines(form, evaluate(form, state.answers), tr):
+        for line in result_lines(form, evaluate(form, state.answers), tr, state.answers):
             self.say(line.text)
 
     # --- report files --------------------------------------------------------------------------------------

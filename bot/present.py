@@ -22,6 +22,7 @@ from bot.interview.numbering import numbering
 from bot.interview.schema import (
     ChoiceItem,
     DateItem,
+    EligibilityRule,
     Form,
     FormattedItem,
     GroupItem,
@@ -61,6 +62,11 @@ def size_class_name(value: str, tr: Translator) -> str:
 def list_sep(tr: Translator) -> str:
     """Between the labels of several picks: "；" in Chinese, "; " in English."""
     return "；" if tr.lang == "zh" else "; "
+
+
+def section_heading(section: str, tr: Translator) -> str:
+    """"【数字化基础 / 设备系统】" in Chinese, "[Digital foundation / Equipment]" in English."""
+    return f"【{tr.form(section)}】" if tr.lang == "zh" else f"[{tr.form(section)}]"
 
 
 def colon(tr: Translator) -> str:
@@ -113,7 +119,8 @@ def review_warnings(form: Form, state: State, tr: Translator) -> list[str]:
                                names=list_sep(tr).join(tr.form(n) for n in lost)))
     elif isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible and evaluation.reasons:
         lines.append(tr.ui("Not eligible for filing:") + " "
-                     + list_sep(tr).join(tr.form(r.message) for r in evaluation.reasons))
+                     + list_sep(tr).join(outcome_text(form, r.code, r.message, state.answers, tr)
+                                         for r in evaluation.reasons))
     return lines
 
 
@@ -229,8 +236,21 @@ class Line:
     note: bool = False
 
 
-def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator) -> list[Line]:
-    """The result of a finished interview in plain text lines (each channel adds its own markup)."""
+def outcome_text(form: Form, code: str, message: str, answers: Mapping[str, Answer] | None, tr: Translator) -> str:
+    """An eligibility reason or note in the person's language: its template translated, then filled in (a
+    message already filled in with Chinese values would match no catalog entry)."""
+    rule = form.scoring
+    if isinstance(rule, EligibilityRule) and answers is not None:
+        condition = next((c for c in (*rule.reasons, *rule.notes) if c.code == code), None)
+        if condition is not None:
+            return render_message(tr.form(condition.message), derived.values(form, visible_answers(form, answers)))
+    return tr.form(message)
+
+
+def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator,
+                 answers: Mapping[str, Answer] | None = None) -> list[Line]:
+    """The result of a finished interview in plain text lines (each channel adds its own markup); `answers`
+    fill in the eligibility reasons and notes in the person's language."""
     lines: list[Line] = []
     if isinstance(evaluation, TreeEvaluation):
         lines.append(Line(tr.ui("Total {total} / {maximum} · level {level}", total=points(evaluation.total),
@@ -252,10 +272,10 @@ def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator) -> l
             lines.append(Line(tr.ui("Eligible for filing."), True))
         else:
             lines.append(Line(tr.ui("Not eligible for filing:"), True))
-            lines.extend(Line(f"• {tr.form(r.message)}") for r in evaluation.reasons)
+            lines.extend(Line(f"• {outcome_text(form, r.code, r.message, answers, tr)}") for r in evaluation.reasons)
         if evaluation.size_class:
             lines.append(Line(tr.ui("Size class: {size}", size=size_class_name(evaluation.size_class, tr))))
-        lines.extend(Line(f"ℹ️ {tr.form(n.message)}") for n in evaluation.notes)
+        lines.extend(Line(f"ℹ️ {outcome_text(form, n.code, n.message, answers, tr)}") for n in evaluation.notes)
     rule = form.scoring
     if isinstance(rule, WeightedTreeScoring) and rule.estimate:
         lines.append(Line(tr.ui("This is an estimate; the authoritative result comes from {authority}.",

@@ -40,6 +40,7 @@ from bot.present import (
     result_lines,
     review_warnings,
     score_line,
+    section_heading,
     shorten,
     staff_mark,
     step_warnings,
@@ -86,7 +87,7 @@ def _score_lines(form: Form, state: State, item: Item | None, tr: Translator) ->
 def _heading(scr: Question, tr: Translator) -> list[str]:
     item = scr.item
     if scr.new_section and item.section:
-        return [f"<b>【{escape(tr.form(item.section))}】</b>"]
+        return [f"<b>{escape(section_heading(item.section, tr))}</b>"]
     return []
 
 
@@ -278,7 +279,7 @@ def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
 def result(form: Form, state: State, tr: Translator) -> str:
     thanks = tr.ui("Submitted. Thank you!")
     lines = [f"<b>{escape(thanks)}</b>", escape(tr.form(form.title)), ""]
-    for line in result_lines(form, evaluate(form, state.answers), tr):
+    for line in result_lines(form, evaluate(form, state.answers), tr, state.answers):
         text = escape(line.text)
         lines.append(f"<b>{text}</b>" if line.strong else f"<i>{text}</i>" if line.note else text)
     return "\n".join(lines)
