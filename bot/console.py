@@ -63,7 +63,7 @@ def form_menu(forms: Mapping[str, Form], tr: Translator) -> list[str]:
         if form.summary:
             lines.append(f"     {tr.form(form.summary)}")
     lines.append(tr.ui("Type its number to start it here, or start one directly with: python -m bot run --form ID "
-                       "(or python -m bot console --form ID). quit (退出) leaves."))
+                       "(or python -m bot console --form ID). quit leaves."))
     return lines
 
 
@@ -87,7 +87,7 @@ def pick_form(forms: Mapping[str, Form], lang: str, read_line: Callable[[], str 
             return ids[int(text) - 1]
         if text in forms:
             return text
-        out.write(tr.ui("Please type a number from 1 to {max}, or quit (退出).", max=len(ids)) + "\n")
+        out.write(tr.ui("Please type a number from 1 to {max}, or quit.", max=len(ids)) + "\n")
 
 
 class Console:
@@ -117,8 +117,7 @@ class Console:
         else:
             self.say(tr.ui("{count} questions, about {minutes} minutes.", count=numbering(form).total,
                            minutes=form.minutes or "?"))
-        self.say(tr.ui("Type the option number(s). Commands: back, skip, review, help, quit "
-                       "(返回 跳过 检查 帮助 退出)."))
+        self.say(tr.ui("Type the option number(s). Commands: back, skip, review, help, quit."))
         self.show(form, state, engine.screen(form, state))
         while True:
             line = read_line()
@@ -214,12 +213,12 @@ class Console:
             self.say(explanation(item, tr))
             if isinstance(item, MultiChoice):
                 self.say(tr.ui("Several numbers separated by spaces, e.g. 1 3 4."))
-        self.say(tr.ui("Commands: back (返回), skip (跳过, optional questions), review (检查), "
-                       "quit (退出; answers are kept), lang en / lang zh."))
+        self.say(tr.ui("Commands: back, skip (optional questions), review, quit (answers are kept), "
+                       "lang en / lang zh."))
         if state.group is not None:
-            self.say(tr.ui("In a list: back (返回) goes to the previous field, discard (放弃) drops the entry being "
+            self.say(tr.ui("In a list: back goes to the previous field, discard drops the entry being "
                            "typed."))
-        self.say(tr.ui("report (报告): write the report files (PDF, Word) into the --out folder."))
+        self.say(tr.ui("report: write the report files (PDF, Word) into the --out folder."))
 
     def show_options(self, item: Item) -> None:
         tr = self.tr
@@ -266,7 +265,7 @@ class Console:
             if field is None:
                 for n, entry in enumerate(entries, 1):
                     self.say(f"  {n}. {entry_text(item, entry, tr)}")
-                self.say(tr.ui("Type add (新增), edit N (修改 N), remove N (删除 N), or done (完成)."))
+                self.say(tr.ui("Type add, edit N, remove N, or done."))
                 return
             number = (group.editing + 1) if group is not None and group.editing is not None else len(entries) + 1
             self.say(f"  {tr.form(item.entry)} {number} · {tr.form(field.text)}{self.hints(field)}")
@@ -276,9 +275,9 @@ class Console:
             if group is not None and field.id in group.current:
                 current = Answer(group.current[field.id])
                 self.say(tr.ui("  current answer: {answer}", answer=answer_text(field, current, tr))
-                         + tr.ui(" (keep: 沿用)"))
+                         + tr.ui(" (type keep to keep it)"))
             if group is not None and (group.field or group.current):
-                self.say(tr.ui("  back (返回): the previous field · discard (放弃): drop this entry"))
+                self.say(tr.ui("  back: the previous field · discard: drop this entry"))
             return
         self.show_options(item)
         if line := format_hint(item, tr, answers):
@@ -286,7 +285,7 @@ class Console:
         if scr.answer is not None:
             self.say(tr.ui("  current answer: {answer}", answer=answer_text(item, scr.answer, tr)))
         elif scr.suggestion is not None:
-            self.say(tr.ui("  given before: {answer} — type keep (沿用) to use it, or a new answer",
+            self.say(tr.ui("  given before: {answer} — type keep to use it, or a new answer",
                            answer=answer_text(item, scr.suggestion, tr)))
 
     def show(self, form: Form, state: State, scr: Screen) -> None:
@@ -312,7 +311,7 @@ class Console:
                 self.say(tr.ui("{count} unanswered. Type “continue” to answer them.", count=len(scr.missing)))
             if scr.confirming:
                 self.say(tr.ui("Submit now? Once submitted, answers can only be changed through the helpdesk. "
-                               "Type “submit” (提交) again to confirm, or “edit N” to change an answer."))
+                               "Type “submit” again to confirm, or “edit N” to change an answer."))
                 return
             self.say(tr.ui("Type “edit N” to change item N, or “submit” to finish."))
             return
@@ -331,7 +330,7 @@ class Console:
         tr = self.tr
         if self.out_dir is None:
             self.say(tr.ui("Report files (PDF, Word) are written only with --out DIR: run the same command "
-                           "with e.g. --out ./reports and type report (报告)."))
+                           "with e.g. --out ./reports and type report."))
             return
         try:
             target = session_id if state.answers else await self._latest_submitted(form.id)

@@ -40,9 +40,19 @@ from bot.scoring.weighted_tree import RunningScore, TreeEvaluation
 from bot.texts import ERRORS
 
 
+def form_message(template: str, values: Mapping[str, Any], tr: Translator) -> str:
+    """A form's message (a check, a reason) in the person's language: the template translated, then filled in;
+    a size class it names ("中型", a computed value) in the person's words."""
+    text = render_message(tr.form(template), values)
+    if tr.lang != "zh":
+        for name, words in SIZE_CLASSES.items():
+            text = text.replace(name, tr.ui(words))
+    return text
+
+
 def error_text(error: AnswerError, tr: Translator) -> str:
     if error.code == "check_failed":
-        return render_message(tr.form(error.params["template"]), error.params["values"])
+        return form_message(error.params["template"], error.params["values"], tr)
     template = ERRORS.get(error.code)
     if template is None:
         return tr.ui("That answer was not accepted. Please check it and try again.")
@@ -109,7 +119,7 @@ def review_warnings(form: Form, state: State, tr: Translator) -> list[str]:
     """What is still wrong, repeated on the review screen before submitting: the cross-field warnings accepted
     on the way, a gate that fails, an eligibility that does not hold."""
     answers = visible_answers(form, state.answers)
-    lines = [render_message(tr.form(f.check.message), derived.values(form, answers))
+    lines = [form_message(f.check.message, derived.values(form, answers), tr)
              for f in derived.failed_checks(form, answers) if f.check.severity == "warning"]
     evaluation = evaluate(form, answers)
     if isinstance(evaluation, RubricEvaluation):
@@ -126,7 +136,7 @@ def review_warnings(form: Form, state: State, tr: Translator) -> list[str]:
 
 def notice_text(notice: Notice, tr: Translator) -> str:
     """A cross-field warning in the person's language."""
-    return render_message(tr.form(notice.template), notice.values)
+    return form_message(notice.template, notice.values, tr)
 
 
 def explanation(item: Item | None, tr: Translator) -> str:
@@ -243,7 +253,7 @@ def outcome_text(form: Form, code: str, message: str, answers: Mapping[str, Answ
     if isinstance(rule, EligibilityRule) and answers is not None:
         condition = next((c for c in (*rule.reasons, *rule.notes) if c.code == code), None)
         if condition is not None:
-            return render_message(tr.form(condition.message), derived.values(form, visible_answers(form, answers)))
+            return form_message(condition.message, derived.values(form, visible_answers(form, answers)), tr)
     return tr.form(message)
 
 

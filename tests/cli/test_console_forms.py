@@ -246,7 +246,7 @@ def test_eligibility_then_filing_with_reports_and_district_export(forms: dict[st
 
     # the filing, as the same person: the company name is offered and confirmed
     out = run(db, "hangzhou-filing", FILING, "--out", str(out_dir))
-    assert ZH.ui("  given before: {answer} — type keep (沿用) to use it, or a new answer", answer=COMPANY) in out
+    assert ZH.ui("  given before: {answer} — type keep to use it, or a new answer", answer=COMPANY) in out
     expected = CODE[-1]
     refused_then_asked(out, refusal("credit_code_bad_checksum", expected=expected), prompt(filing, "legal_rep"))
     assert "  " + format_hint(filing.item("credit_code"), ZH) in out
