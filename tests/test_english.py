@@ -83,8 +83,8 @@ def screens_of(form: Form, answers: dict[str, Answer]) -> list[tuple[str, engine
             entries = tuple(answers[item.id].value) if item.id in answers else ()
             for n in range(len(item.fields)):
                 current = dict(entries[0]) if entries else {}
-                states.append((f"{item.id}.{n}", replace(base, cursor=item.id,
-                                                         group=GroupDraft(entries, current, n, 0 if entries else None))))
+                draft = GroupDraft(entries, current, n, 0 if entries else None)
+                states.append((f"{item.id}.{n}", replace(base, cursor=item.id, group=draft)))
     states.append(("review", replace(base, cursor=None)))
     states.append(("confirm", replace(base, cursor=None, confirming=True)))
     states.append(("result", replace(base, cursor=None, submitted=True)))

@@ -160,6 +160,9 @@ async def test_whole_interview_with_a_restart(api: FakeBotAPI, tmp_path: Path) -
         # the review screen, then submit
         assert TR.ui("Submit") in labels(entry), visible(entry)
         await person.press(TR.ui("Submit"))
+        await person.next_screen(contains=TR.ui("Submit now? Once submitted, answers can only be changed through "
+                                                "the helpdesk."))
+        await person.press(TR.ui("Yes, submit"))
         result = await person.user.wait_message(contains=TR.ui("Submitted. Thank you!"), timeout=STEP_TIMEOUT)
 
         evaluation = evaluate(FORM, answers_from_json(FORM, EXPECTED_JSON))

@@ -58,6 +58,10 @@ async def start_form(person: Person, form: Form) -> dict[str, Any]:
 async def submit(person: Person, review: dict[str, Any]) -> dict[str, Any]:
     assert TR.ui("Submit") in labels(review), visible(review)
     await person.press(TR.ui("Submit"))
+    confirm = await person.next_screen(contains=TR.ui("Submit now? Once submitted, answers can only be changed "
+                                                      "through the helpdesk."))
+    assert TR.ui("Yes, submit") in labels(confirm), visible(confirm)
+    await person.press(TR.ui("Yes, submit"))
     return await person.user.wait_message(contains=TR.ui("Submitted. Thank you!"), timeout=15.0)
 
 
