@@ -20,6 +20,7 @@ from fake_bot_api import FakeBotAPI
 from bot.i18n import Translator
 from bot.interview.dump import answers_from_json
 from bot.interview.loader import load_forms
+from bot.interview.numbering import numbering
 from bot.interview.schema import ChoiceItem, Form, Item
 from bot.present import points
 from bot.scoring import evaluate
@@ -80,7 +81,8 @@ EXPECTED_JSON: dict[str, Any] = {
 def item_on(entry: dict[str, Any]) -> Item | None:
     """The question a message asks (its bold heading), or None for another screen (review, result)."""
     text = entry.get("text") or ""
-    return next((i for i in FORM.items if f"<b>{html.escape(i.text)}</b>" in text), None)
+    labels = numbering(FORM).labels  # the heading is the item's number on the paper, then its text
+    return next((i for i in FORM.items if f"<b>{labels[i.id]}. {html.escape(i.text)}</b>" in text), None)
 
 
 def option_button(entry: dict[str, Any], item: ChoiceItem, option_id: str) -> str:
