@@ -33,6 +33,7 @@ from bot.present import (
     format_hint,
     item_flags,
     item_label,
+    open_count,
     progress_line,
     result_lines,
     review_warnings,
@@ -308,7 +309,8 @@ class Console:
             for warning in review_warnings(form, state, tr):
                 self.say("⚠ " + warning)
             if scr.missing:
-                self.say(tr.ui("{count} unanswered. Type “continue” to answer them.", count=len(scr.missing)))
+                self.say(tr.ui("{count} unanswered. Type “continue” to answer them.",
+                               count=open_count(form, scr.missing)))
             if scr.confirming:
                 self.say(tr.ui("Submit now? Once submitted, answers can only be changed through the helpdesk. "
                                "Type “submit” again to confirm, or “edit N” to change an answer."))

@@ -93,6 +93,12 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
+def open_count(form: Form, missing: tuple[str, ...]) -> int:
+    """Unanswered questions as the paper counts them (a question's parts once; a follow-up with its question)."""
+    questions = numbering(form).question_of
+    return len({questions.get(i, i) for i in missing})
+
+
 def item_label(form: Form, item: Item) -> str:
     """The item's number as the paper prints it ("7", "16.2", "22a", "A3")."""
     return numbering(form).labels[item.id]

@@ -36,6 +36,7 @@ from bot.present import (
     format_hint,
     item_flags,
     item_label,
+    open_count,
     progress_line,
     result_lines,
     review_warnings,
@@ -267,7 +268,8 @@ def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
         lines.append(f"<i>{escape(line)}</i>")
     warnings = [f"⚠️ {escape(w)}" for w in review_warnings(form, state, tr)]
     if scr.missing:
-        lines.append(escape(tr.ui("{count} unanswered. Press “Continue” to answer them.", count=len(scr.missing))))
+        lines.append(escape(tr.ui("{count} unanswered. Press “Continue” to answer them.",
+                                  count=open_count(form, scr.missing))))
     if scr.confirming:
         ask = escape(tr.ui("Submit now? Once submitted, answers can only be changed through the helpdesk."))
         # the warnings and the question are kept whole: the list above them is what gets clipped
