@@ -115,9 +115,15 @@ async def on_start_code(message: Message, command: CommandObject, bot: Bot, help
     except LookupError:
         await say(bot, message.chat.id, escape(tr.ui("This code is not valid (wrong, expired or revoked).")))
         return
+    if how == "taken" and (await interviews.load(session_id))[1].submitted:
+        # a submitted session is not held as it is: released at once, the owner not told, staff told why
+        await helpdesk.handback(session_id, who)
+        await say(bot, message.chat.id, submitted_refusal(session_id, tr))
+        return
     interviews.focus(who, session_id)
     opened = await interviews.current(who)
     if opened is None:
+        await say(bot, message.chat.id, escape(tr.ui("Session {id} could not be opened.", id=session_id)))
         return
     owner, _ = await interviews.holder(session_id)
     if how == "taken":
@@ -179,6 +185,12 @@ async def on_find(message: Message, command: CommandObject, bot: Bot, helpdesk: 
     await send(bot, message.chat.id, screens.Outgoing("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)))
 
 
+def submitted_refusal(session_id: int, tr: Translator) -> str:
+    return escape(tr.ui("Session {id} is submitted, so it cannot be taken over as it is. To correct it, reopen it "
+                        "with a reason first: /reopen {id} REASON (the owner is told, and the reason is kept in the "
+                        "audit trail); then take it.", id=session_id))
+
+
 async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Helpdesk, interviews: Interviews,
                 tr: Translator) -> None:
     """Take a session over: only an active one (a submitted one is reopened first, with a reason, by /reopen);
@@ -192,10 +204,7 @@ async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Hel
         await say(bot, chat_id, escape(tr.ui("There is no session {id}.", id=session_id)))
         return
     if state.submitted:
-        await say(bot, chat_id, escape(tr.ui(
-            "Session {id} is submitted, so it cannot be taken over as it is. To correct it, reopen it with a reason "
-            "first: /reopen {id} REASON (the owner is told, and the reason is kept in the audit trail); then take "
-            "it.", id=session_id)))
+        await say(bot, chat_id, submitted_refusal(session_id, tr))
         return
     _, held_by = await interviews.holder(session_id)
     if held_by is not None and held_by != who:
@@ -283,6 +292,14 @@ async def on_audit(message: Message, command: CommandObject, bot: Bot, helpdesk:
         await say(bot, message.chat.id, escape(tr.ui("Usage: /audit SESSION_NUMBER")))
         return
     events = await helpdesk.audit(session_id, who)
+    if not events:
+        try:
+            await interviews.load(session_id)
+        except LookupError:
+            await say(bot, message.chat.id, escape(tr.ui("There is no session {id}.", id=session_id)))
+            return
+        await say(bot, message.chat.id, escape(tr.ui("No changes recorded for session {id} yet.", id=session_id)))
+        return
     lines = [escape(tr.ui("Audit trail of session {id}:", id=session_id))]
     for e in events[-40:]:
         change = f"{e.item_id}: {_short(e.old)} → {_short(e.new)}" if e.item_id else _short(e.new)

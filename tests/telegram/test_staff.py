@@ -151,3 +151,17 @@ async def test_staff_help_lists_the_staff_commands(world: World) -> None:
         assert command in staff_help
     person_help = sent(await world.person(1005).send("/help"))[-1].text
     assert "/handback" not in person_help and "/take" not in person_help
+
+
+async def test_a_staff_code_for_a_submitted_session_is_released_with_the_reason(world: World) -> None:
+    await _submitted_eligibility(world, 1001)
+    # a resume code of the submitted session (the owner may have read it to the helpdesk)
+    code = await world.dp["helpdesk"].issue_code(1, "tg:1001")
+    staff = world.person(STAFF_ID)
+    calls = await staff.send(f"/start {code}")
+    replies = sent(calls)
+    assert [int(m.chat_id) for m in replies] == [STAFF_ID]  # the owner is not told of a take that did not happen
+    assert "/reopen 1" in replies[0].text
+    assert (await world.interviews.holder(1))[1] is None
+    assert [m.text for m in sent(await staff.send("/audit 999"))] == [escape(TR.ui("There is no session {id}.",
+                                                                                   id=999))]
