@@ -111,7 +111,11 @@ def group(form: Form, item: GroupItem, view: GroupView, session_id: int, tr: Tra
     nav.append(_button(tr.ui("Back"), data(GroupAction.BACK)))
     nav.append(_button("❓", data(GroupAction.HELP)))
     rows.append(nav)
-    if any(v is not None for v in view.current.values()):
+    if view.editing is not None and 0 <= view.editing < len(view.entries):
+        if dict(view.current) != dict(view.entries[view.editing]):
+            rows.append([_button("🗑 " + tr.ui("Discard the changes to {entry} {number}", entry=tr.form(item.entry),
+                                               number=view.number), data(GroupAction.DISCARD))])
+    elif any(v is not None for v in view.current.values()):
         rows.append([_button("🗑 " + tr.ui("Discard {entry} {number}", entry=tr.form(item.entry), number=view.number),
                              data(GroupAction.DISCARD))])
     return InlineKeyboardMarkup(inline_keyboard=rows)

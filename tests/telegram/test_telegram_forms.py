@@ -479,3 +479,22 @@ async def test_an_eligible_check_offers_the_next_interviews(world: World) -> Non
     assert offers, "an eligible result offers the next interviews"
     titles = [b.text for row in offers[-1].reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
     assert titles == [TR.form(f.title) for f in forms if f.id in check.next]
+
+
+async def test_discard_while_editing_an_entry_names_the_changes(world: World) -> None:
+    from bot.telegram import keyboards, texts
+
+    form = world.interviews.forms["hangzhou-filing"]
+    item = form.item("providers")
+    entry = dict(zip([f.id for f in item.fields], PROVIDER_A, strict=True))  # type: ignore[union-attr]
+    unchanged = texts.GroupView((entry,), 0, 0, dict(entry))
+    changed = texts.GroupView((entry,), 0, 0, {**entry, "name": "杭州丙服务商有限公司"})
+    new = texts.GroupView((entry,), 0, None, {"name": "杭州乙服务商有限公司"})
+
+    def shown(view: texts.GroupView) -> list[str]:
+        markup = keyboards.group(form, item, view, 1, TR)  # type: ignore[arg-type]
+        return [b.text for row in markup.inline_keyboard for b in row]
+
+    assert not [t for t in shown(unchanged) if t.startswith("🗑")]  # nothing would be lost: no discard offered
+    assert "🗑 " + TR.ui("Discard the changes to {entry} {number}", entry="服务商", number=1) in shown(changed)
+    assert "🗑 " + TR.ui("Discard {entry} {number}", entry="服务商", number=2) in shown(new)
