@@ -40,6 +40,7 @@ from bot.present import (
     score_line,
     section_heading,
     shorten,
+    size_line,
     staff_mark,
     step_warnings,
 )
@@ -116,8 +117,7 @@ class Console:
             self.say(tr.ui("Welcome back: your {count} earlier answers are kept; continuing where you left off.",
                            count=len(state.answers)))
         else:
-            self.say(tr.ui("{count} questions, about {minutes} minutes.", count=numbering(form).total,
-                           minutes=form.minutes or "?"))
+            self.say(size_line(form, tr))
         self.say(tr.ui("Type the option number(s). Commands: back, skip, review, help, quit."))
         self.show(form, state, engine.screen(form, state))
         while True:

@@ -28,6 +28,7 @@ from bot.interview.schema import (
     GroupItem,
     Item,
     NumberItem,
+    PointsRubric,
     TextItem,
     WeightedTreeScoring,
     YesNo,
@@ -91,6 +92,19 @@ def shorten(text: str, limit: int) -> str:
     if text[limit - 1].isascii() and text[limit - 1].isalnum() and " " in cut:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,;:") + "…"
+
+
+def size_line(form: Form, tr: Translator) -> str:
+    """"24 questions, about 10 minutes" — counted as the paper counts (a rubric form: its details, indicators and
+    bonus items apart)."""
+    questions = numbering(form).questions
+    minutes = form.minutes or "?"
+    indicators = sum(1 for q in questions if q.isdigit())
+    if isinstance(form.scoring, PointsRubric) and indicators:
+        return tr.ui("{details} enterprise details, {indicators} indicators and {bonus} bonus items, about {minutes} "
+                     "minutes.", details=sum(1 for q in questions if q.startswith("A")), indicators=indicators,
+                     bonus=sum(1 for q in questions if q.startswith("B")), minutes=minutes)
+    return tr.ui("{count} questions, about {minutes} minutes.", count=len(questions), minutes=minutes)
 
 
 def open_count(form: Form, missing: tuple[str, ...]) -> int:

@@ -17,7 +17,6 @@ from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Question, ReviewScreen, State, Step
-from bot.interview.numbering import numbering
 from bot.interview.schema import (
     ChoiceItem,
     FieldItem,
@@ -43,6 +42,7 @@ from bot.present import (
     score_line,
     section_heading,
     shorten,
+    size_line,
     staff_mark,
     step_warnings,
 )
@@ -314,9 +314,7 @@ def opened(form: Form, state: State, resumed: bool, tr: Translator) -> str:
     if resumed and state.answers:
         return escape(tr.ui("Welcome back: your {count} earlier answers are kept; continuing where you left off.",
                             count=len(state.answers)))
-    return f"<b>{escape(tr.form(form.title))}</b>\n" + escape(
-        tr.ui("{count} questions, about {minutes} minutes.", count=numbering(form).total,
-              minutes=form.minutes or "?"))
+    return f"<b>{escape(tr.form(form.title))}</b>\n" + escape(size_line(form, tr))
 
 
 def no_interview(tr: Translator) -> str:

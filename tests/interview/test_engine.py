@@ -261,3 +261,23 @@ def test_progress_counts_the_questions_of_the_paper(forms: dict[str, Form]) -> N
     assert engine.progress(miit, answers) == engine.Progress(2, 24)
     heilongjiang = forms["heilongjiang-benchmark"]
     assert engine.progress(heilongjiang, answers_from_json(heilongjiang, {"i1": True})).total == 61
+
+
+def test_the_start_screen_counts_what_the_paper_prints(forms: dict[str, Form]) -> None:
+    from bot.i18n import Translator
+    from bot.interview.numbering import numbering
+    from bot.present import size_line
+
+    en = Translator("en")
+    assert size_line(forms["miit-2022"], en) == en.ui("{count} questions, about {minutes} minutes.", count=24,
+                                                      minutes=10)
+    assert size_line(forms["heilongjiang-benchmark"], en) == en.ui(
+        "{details} enterprise details, {indicators} indicators and {bonus} bonus items, about {minutes} minutes.",
+        details=29, indicators=30, bonus=2, minutes=25)
+    labels = numbering(forms["miit-2022"]).labels
+    assert [labels[i] for i in ("q1", "q16_1", "q16_3", "q17", "q22", "q22_value", "q24")] == [
+        "1", "16.1", "16.3", "17", "22", "22a", "24"]
+    hlj = numbering(forms["heilongjiang-benchmark"])
+    assert (hlj.labels["applicant"], hlj.labels["i26"], hlj.labels["i26_evidence"], hlj.labels["bonus_innovative"]) \
+        == ("A1", "26", "26a", "B1")
+    assert hlj.item_of("26") == "i26" and hlj.item_of("a3") == "fill_date" and hlj.item_of("31") is None
