@@ -482,11 +482,21 @@ def _record(form: Form, state: State, item_id: str, answer: Answer, typed: str |
 
 
 def apply(form: Form, state: State, event: Input, today: date | None = None) -> Step:
-    """Apply one input.  Never raises for bad input: a refusal comes back as `Step.error`."""
+    """Apply one input.  Never raises for bad input: a refusal comes back as `Step.error`.
+
+    A pending "submit" question (`confirming`) ends with anything accepted but a confirmed submit; a refused
+    input leaves it pending, so the screen shown again is the same question."""
+    step = _apply(form, state, event, today)
+    if state.confirming and step.error is None and not isinstance(event, Submit) and step.state.confirming:
+        return replace(step, state=replace(step.state, confirming=False))
+    if step.error is not None and step.state.confirming != state.confirming and not isinstance(event, Submit):
+        return replace(step, state=replace(step.state, confirming=state.confirming))
+    return step
+
+
+def _apply(form: Form, state: State, event: Input, today: date | None = None) -> Step:
     if state.submitted:
         return _refuse(state, "already_submitted")
-    if state.confirming and not isinstance(event, Submit):
-        state = replace(state, confirming=False)
     if isinstance(event, Discard):
         return _discard(form, state)
     if state.group is not None and isinstance(event, Back) and state.group.field is not None:

@@ -134,6 +134,10 @@ def test_review_edit_returns_to_review_and_submit(miit: Form) -> None:
     assert isinstance(scr, ReviewScreen) and scr.confirming
     again = engine.apply(miit, step.state, Submit())  # an unconfirmed submit asks again, never submits
     assert not again.state.submitted and again.state.confirming
+    typed = engine.apply(miit, step.state, Text("hello"))  # refused: the question stays, as shown again
+    assert typed.error is not None and typed.state.confirming
+    back = engine.apply(miit, step.state, Review())  # "not yet": the plain review again
+    assert back.error is None and not back.state.confirming and not back.state.submitted
     step = engine.apply(miit, step.state, Submit(confirmed=True))
     assert step.error is None and step.state.submitted
     after = engine.apply(miit, step.state, Text("1"))
