@@ -176,10 +176,12 @@ class Console:
         command = command_of(text)
         simple: dict[str, Input] = {"back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(),
                                     "submit": engine.Submit(confirmed=state.confirming),
-                                    "continue": engine.Continue(), "discard": engine.Discard(),
+                                    "continue": engine.Continue(),
                                     "keep": engine.UseSuggestion(), "add": engine.GroupAdd(), "done": engine.Done()}
         if command in simple:
             return simple[command]
+        if command == "discard" and state.group is not None:  # elsewhere "放弃" may well be an answer
+            return engine.Discard()
         at_group_menu = (state.cursor is not None and isinstance(form.item(state.cursor), GroupItem)
                          and (state.group is None or state.group.field is None))
         if at_group_menu and (m := _EDIT.match(text)):

@@ -277,8 +277,9 @@ def typed_input(form: Form, state: State, text: str) -> Input | str | tuple[str,
     """What a typed line means: an engine input, "help", or ("remove", N) (to confirm first)."""
     command = command_of(text)
     simple: dict[str, Input] = {"back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(),
-                                "submit": engine.Submit(confirmed=state.confirming), "continue": engine.Continue(),
-                                "discard": engine.Discard()}
+                                "submit": engine.Submit(confirmed=state.confirming), "continue": engine.Continue()}
+    if command == "discard" and state.group is not None:  # elsewhere "放弃" may well be an answer
+        return engine.Discard()
     item = form.item(state.cursor) if state.cursor is not None else None
     if isinstance(item, GroupItem):
         view = texts.group_view(item, state)
