@@ -205,6 +205,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         args.user, args.lang, args.database_url, args.out = getpass.getuser(), None, None, None
+        if args.form is None:
+            from bot.console import pick_form
+
+            chosen = pick_form(load_forms(), settings.default_lang, _read_line)
+            if chosen is None:
+                return 0
+            args.form = chosen
         return cmd_console(args)
     from bot.telegram import run_bot  # imports aiogram
 
@@ -216,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="start the Telegram bot (the terminal channel when no BOT_TOKEN is set)")
-    run.add_argument("--form", default="miit-2022", help="form for the terminal fallback")
+    run.add_argument("--form", default=None,
+                     help="interview for the terminal fallback (without it, the list of interviews is shown)")
     run.set_defaults(func=cmd_run)
 
     con = sub.add_parser("console", help="answer an interview in the terminal")

@@ -21,6 +21,7 @@ from bot.i18n import Translator, normalise_lang
 from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
+from bot.interview.numbering import looks_like_label, numbering
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice
 from bot.interview.typed import MAX_READ, clean, typed_int
 from bot.interviews import Interviews, Opened
@@ -31,10 +32,16 @@ from bot.present import (
     error_text,
     explanation,
     format_hint,
-    kind_hint,
+    item_flags,
+    item_label,
+    open_count,
     progress_line,
     result_lines,
+    review_warnings,
     score_line,
+    section_heading,
+    shorten,
+    size_line,
     staff_mark,
     step_warnings,
 )
@@ -42,11 +49,48 @@ from bot.scoring import evaluate, running, scored_items
 from bot.scoring.eligibility import EligibilityEvaluation
 
 _EDIT = re.compile(r"^(?:edit|修改|改)\s*(\S+)$", re.IGNORECASE)
+#: on the review screen: "修改 16.2", "edit 22a", "修改 A3" (the numbers the paper prints)
+_EDIT_LABEL = _EDIT
 _LANG = re.compile(r"^(?:lang|语言)\s+(\S+)$", re.IGNORECASE)
 _REMOVE = re.compile(r"^(?:remove|删除)\s*(\S+)$", re.IGNORECASE)
 _FILE = re.compile(r"^(?:file|文件)\s+(.+)$", re.IGNORECASE)
 #: console-only commands (not in COMMANDS, which the Telegram channel shares)
 _REPORT = ("report", "报告")
+
+
+def form_menu(forms: Mapping[str, Form], tr: Translator) -> list[str]:
+    """The interviews as /start lists them, with the --form id that starts each one."""
+    lines = [tr.ui("Choose an interview:")]
+    for n, form in enumerate(forms.values(), 1):
+        lines.append(f"  {n}. {tr.form(form.title)}  (--form {form.id})")
+        if form.summary:
+            lines.append(f"     {tr.form(form.summary)}")
+    lines.append(tr.ui("Type its number to start it here, or start one directly with: python -m bot run --form ID "
+                       "(or python -m bot console --form ID). quit leaves."))
+    return lines
+
+
+def pick_form(forms: Mapping[str, Form], lang: str, read_line: Callable[[], str | None],
+              out: TextIO = sys.stdout) -> str | None:
+    """Show the menu of interviews and read the person's choice (a number or an id); None: they left."""
+    tr = Translator(lang)
+    out.write("\n".join(form_menu(forms, tr)) + "\n")
+    ids = list(forms)
+    while True:
+        out.flush()
+        line = read_line()
+        if line is None:
+            return None
+        text = line.strip()
+        if not text:
+            continue
+        if command_of(text) == "quit":
+            return None
+        if text.isdigit() and 1 <= int(text) <= len(ids):
+            return ids[int(text) - 1]
+        if text in forms:
+            return text
+        out.write(tr.ui("Please type a number from 1 to {max}, or quit.", max=len(ids)) + "\n")
 
 
 class Console:
@@ -76,10 +120,8 @@ class Console:
             self.say(tr.ui("Welcome back: your {count} earlier answers are kept; continuing where you left off.",
                            count=len(state.answers)))
         else:
-            self.say(tr.ui("{count} questions, about {minutes} minutes.", count=len(form.items),
-                           minutes=form.minutes or "?"))
-        self.say(tr.ui("Type the option number(s). Commands: back, skip, review, help, quit "
-                       "(返回 跳过 检查 帮助 退出)."))
+            self.say(size_line(form, tr))
+        self.say(tr.ui("Type the option number(s). Commands: back, skip, review, help, quit."))
         self.show(form, state, engine.screen(form, state))
         while True:
             line = read_line()
@@ -199,10 +241,13 @@ class Console:
         """A typed line as an engine input, a channel command ("quit", "help"), or a message to print."""
         command = command_of(text)
         simple: dict[str, Input] = {"back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(),
-                                    "submit": engine.Submit(), "continue": engine.Continue(),
+                                    "submit": engine.Submit(confirmed=state.confirming),
+                                    "continue": engine.Continue(),
                                     "keep": engine.UseSuggestion(), "add": engine.GroupAdd(), "done": engine.Done()}
         if command in simple:
             return simple[command]
+        if command == "discard" and state.group is not None:  # elsewhere "放弃" may well be an answer
+            return engine.Discard()
         at_group_menu = (state.cursor is not None and isinstance(form.item(state.cursor), GroupItem)
                          and (state.group is None or state.group.field is None))
         if at_group_menu and (m := _EDIT.match(text)) and (n := typed_int(m.group(1))) is not None:
@@ -221,12 +266,14 @@ class Console:
         if m := _LANG.match(text):
             self.tr = Translator(normalise_lang(m.group(1)))
             return self.tr.ui("Language: English") if self.tr.lang == "en" else "语言：中文"
-        if (m := _EDIT.match(text)) and (n := typed_int(m.group(1))) is not None:
-            rows = engine.visible_items(form, state.answers)
-            if 1 <= n <= len(rows):
-                return engine.Edit(rows[n - 1].id)
-            return self.tr.ui("There is no item {n} on the review list.", n=n)
-        if state.cursor is None and typed_int(text) is not None:
+        if m := _EDIT_LABEL.match(text):
+            label = m.group(1)
+            n = typed_int(label)
+            item_id = numbering(form).item_of(str(n) if n is not None else label)
+            if item_id is not None:
+                return engine.Edit(item_id)
+            return self.tr.ui("There is no item {n} on the review list.", n=label)
+        if state.cursor is None and (looks_like_label(text) or typed_int(text) is not None):
             return self.parse(form, state, f"edit {text}")
         return engine.Text(text)
 
@@ -237,9 +284,12 @@ class Console:
             self.say(explanation(item, tr))
             if isinstance(item, MultiChoice):
                 self.say(tr.ui("Several numbers separated by spaces, e.g. 1 3 4."))
-        self.say(tr.ui("Commands: back (返回), skip (跳过, optional questions), review (检查), "
-                       "quit (退出; answers are kept), lang en / lang zh."))
-        self.say(tr.ui("report (报告): write the report files (PDF, Word) into the --out folder."))
+        self.say(tr.ui("Commands: back, skip (optional questions), review, quit (answers are kept), "
+                       "lang en / lang zh."))
+        if state.group is not None:
+            self.say(tr.ui("In a list: back goes to the previous field, discard drops the entry being "
+                           "typed."))
+        self.say(tr.ui("report: write the report files (PDF, Word) into the --out folder."))
 
     def show_options(self, item: Item) -> None:
         tr = self.tr
@@ -256,12 +306,12 @@ class Console:
     def hints(self, item: Item) -> str:
         """"（单选，选填）" / " (single choice, optional)": only the hints there are, or nothing."""
         tr = self.tr
-        parts = [h for h in (kind_hint(item, tr), "" if item.required else tr.ui("optional")) if h]
+        parts = item_flags(item, tr)
         if not parts:
             return ""
         return " (" + ", ".join(parts) + ")" if tr.lang == "en" else "（" + "，".join(parts) + "）"
 
-    def show_question(self, scr: Question, answers: Mapping[str, Answer] | None = None) -> None:
+    def show_question(self, form: Form, scr: Question, answers: Mapping[str, Answer] | None = None) -> None:
         tr = self.tr
         item = scr.item
         self.say()
@@ -270,8 +320,9 @@ class Console:
         self._last_item = item.id
         if not again:
             if scr.new_section and item.section:
-                self.say(f"【{tr.form(item.section)}】")
-            self.say(f"[{progress_line(scr.progress, tr)}] {tr.form(item.text)}{self.hints(item)}")
+                self.say(section_heading(item.section, tr))
+            self.say(f"[{progress_line(scr.progress, tr)}] {item_label(form, item)}. {tr.form(item.text)}"
+                     f"{self.hints(item)}")
             if item.note:
                 self.say(tr.form(item.note))
         if scr.asking_other:
@@ -287,7 +338,7 @@ class Console:
             if field is None:
                 for n, entry in enumerate(entries, 1):
                     self.say(f"  {n}. {entry_text(item, entry, tr)}")
-                self.say(tr.ui("Type add (新增), edit N (修改 N), remove N (删除 N), or done (完成)."))
+                self.say(tr.ui("Type add, edit N, remove N, or done."))
                 return
             number = (group.editing + 1) if group is not None and group.editing is not None else len(entries) + 1
             self.say(f"  {tr.form(item.entry)} {number} · {tr.form(field.text)}{self.hints(field)}")
@@ -299,7 +350,9 @@ class Console:
             if group is not None and field.id in group.current:
                 current = Answer(group.current[field.id])
                 self.say(tr.ui("  current answer: {answer}", answer=answer_text(field, current, tr))
-                         + tr.ui(" (keep: 沿用)"))
+                         + tr.ui(" (type keep to keep it)"))
+            if group is not None and (group.field or group.current):
+                self.say(tr.ui("  back: the previous field · discard: drop this entry"))
             return
         self.show_options(item)
         if line := format_hint(item, tr, answers):
@@ -307,27 +360,35 @@ class Console:
         if scr.answer is not None:
             self.say(tr.ui("  current answer: {answer}", answer=answer_text(item, scr.answer, tr)))
         elif scr.suggestion is not None:
-            self.say(tr.ui("  given before: {answer} — type keep (沿用) to use it, or a new answer",
+            self.say(tr.ui("  given before: {answer} — type keep to use it, or a new answer",
                            answer=answer_text(item, scr.suggestion, tr)))
 
     def show(self, form: Form, state: State, scr: Screen) -> None:
         tr = self.tr
         if isinstance(scr, Question):
-            self.show_question(scr, state.answers)
+            self.show_question(form, scr, state.answers)
             return
         self._last_item = None
         if isinstance(scr, ReviewScreen):
             self.say()
             self.say(tr.ui("== Review: {answered}/{total} answered ==", answered=scr.progress.answered,
                            total=scr.progress.total))
-            for n, row in enumerate(scr.rows, 1):
-                self.say(f"{n:>2}. {tr.form(row.item.text)[:40]} — {answer_text(row.item, row.answer, tr)}"
-                         + staff_mark(row.by_staff, tr))
+            for row in scr.rows:
+                label = item_label(form, row.item)
+                self.say(f"{label:>4}. {shorten(tr.form(row.item.text), 40 if tr.lang == 'zh' else 60)} — "
+                         f"{answer_text(row.item, row.answer, tr)}" + staff_mark(row.by_staff, tr))
             evaluation = evaluate(form, state.answers)
-            if evaluation is not None:
-                self.say(score_line(evaluation, tr))
+            if evaluation is not None and (score := score_line(evaluation, tr)):
+                self.say(score)
+            for warning in review_warnings(form, state, tr):
+                self.say("⚠ " + warning)
             if scr.missing:
-                self.say(tr.ui("{count} unanswered. Type “continue” to answer them.", count=len(scr.missing)))
+                self.say(tr.ui("{count} unanswered. Type “continue” to answer them.",
+                               count=open_count(form, scr.missing)))
+            if scr.confirming:
+                self.say(tr.ui("Submit now? Once submitted, answers can only be changed through the helpdesk. "
+                               "Type “submit” again to confirm, or “edit N” to change an answer."))
+                return
             self.say(tr.ui("Type “edit N” to change item N, or “submit” to finish."))
             return
         # finished
@@ -345,7 +406,7 @@ class Console:
         tr = self.tr
         if self.out_dir is None:
             self.say(tr.ui("Report files (PDF, Word) are written only with --out DIR: run the same command "
-                           "with e.g. --out ./reports and type report (报告)."))
+                           "with e.g. --out ./reports and type report."))
             return
         try:
             target = session_id if state.answers else await self._latest_submitted(form.id)

@@ -8,28 +8,33 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
+from bot.interview import derived
 from bot.interview.answer import Answer
 from bot.interview.conditions import render_message
-from bot.interview.engine import Notice, Progress, Step
+from bot.interview.engine import Notice, Progress, State, Step, missing_items, visible_answers
 from bot.interview.errors import AnswerError
+from bot.interview.numbering import numbering
 from bot.interview.schema import (
     ChoiceItem,
     DateItem,
+    EligibilityRule,
     Form,
     FormattedItem,
     GroupItem,
     Item,
     Miit2024Scoring,
     NumberItem,
+    PointsRubric,
     TextItem,
     WeightedTreeScoring,
     YesNo,
 )
-from bot.scoring import Evaluation, lost_groups, miit2024
+from bot.scoring import Evaluation, evaluate, lost_groups, miit2024
 from bot.scoring.eligibility import EligibilityEvaluation
 from bot.scoring.levels import rounded
 from bot.scoring.points import RubricEvaluation
@@ -37,19 +42,122 @@ from bot.scoring.weighted_tree import RunningScore, TreeEvaluation
 from bot.texts import ERRORS
 
 
+def form_message(template: str, values: Mapping[str, Any], tr: Translator) -> str:
+    """A form's message (a check, a reason) in the person's language: the template translated, then filled in;
+    a size class it names ("中型", a computed value) in the person's words."""
+    text = render_message(tr.form(template), values)
+    if tr.lang != "zh":
+        for name, words in SIZE_CLASSES.items():
+            text = text.replace(name, tr.ui(words))
+    return text
+
+
 def error_text(error: AnswerError, tr: Translator) -> str:
     if error.code == "check_failed":
-        return render_message(tr.form(error.params["template"]), error.params["values"])
+        return form_message(error.params["template"], error.params["values"], tr)
     template = ERRORS.get(error.code)
     if template is None:
         return tr.ui("That answer was not accepted. Please check it and try again.")
-    params = {k: (tr.form(v) if k == "option" else v) for k, v in error.params.items()}
+    params = {k: (tr.form(v) if k in ("option", "entry") else v) for k, v in error.params.items()}
     return tr.ui(template, **params)
+
+
+#: the size classes of 工信部联企业〔2011〕300号 as the scoring names them, in the interface's words
+SIZE_CLASSES: dict[str, str] = {"大型": N_("large"), "中型": N_("medium-sized"), "小型": N_("small"),
+                                "微型": N_("micro")}
+
+
+def size_class_name(value: str, tr: Translator) -> str:
+    return tr.ui(SIZE_CLASSES[value]) if value in SIZE_CLASSES else tr.form(value)
+
+
+def list_sep(tr: Translator) -> str:
+    """Between the labels of several picks: "；" in Chinese, "; " in English."""
+    return "；" if tr.lang == "zh" else "; "
+
+
+def section_heading(section: str, tr: Translator) -> str:
+    """"【数字化基础 / 设备系统】" in Chinese, "[Digital foundation / Equipment]" in English."""
+    return f"【{tr.form(section)}】" if tr.lang == "zh" else f"[{tr.form(section)}]"
+
+
+def colon(tr: Translator) -> str:
+    return "：" if tr.lang == "zh" else ": "
+
+
+def shorten(text: str, limit: int) -> str:
+    """A label cut to `limit` characters, never in the middle of an English word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1].isascii() and text[limit - 1].isalnum() and " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def size_line(form: Form, tr: Translator) -> str:
+    """"24 questions, about 10 minutes" — counted as the paper counts (a rubric form: its details, indicators and
+    bonus items apart)."""
+    questions = numbering(form).questions
+    minutes = form.minutes or "?"
+    indicators = sum(1 for q in questions if q.isdigit())
+    if isinstance(form.scoring, PointsRubric) and indicators:
+        return tr.ui("{details} enterprise details, {indicators} indicators and {bonus} bonus items, about {minutes} "
+                     "minutes.", details=sum(1 for q in questions if q.startswith("A")), indicators=indicators,
+                     bonus=sum(1 for q in questions if q.startswith("B")), minutes=minutes)
+    return tr.ui("{count} questions, about {minutes} minutes.", count=len(questions), minutes=minutes)
+
+
+def open_count(form: Form, missing: tuple[str, ...]) -> int:
+    """Unanswered questions as the paper counts them (a question's parts once; a follow-up with its question)."""
+    questions = numbering(form).question_of
+    return len({questions.get(i, i) for i in missing})
+
+
+def item_label(form: Form, item: Item) -> str:
+    """The item's number as the paper prints it ("7", "16.2", "22a", "A3")."""
+    return numbering(form).labels[item.id]
+
+
+def has_marker(text: str, *markers: str) -> bool:
+    lowered = text.lower()
+    return any(m in lowered for m in markers)
+
+
+def item_flags(item: Item, tr: Translator) -> list[str]:
+    """"single choice", "optional"… — only those the item's own text does not already say."""
+    text = tr.form(item.text)
+    flags = []
+    hint = kind_hint(item, tr)
+    if hint and not (item.type == "multi" and has_marker(text, "多选", "multiple", "several", "tick all")):
+        flags.append(hint)
+    if not item.required and not has_marker(text, "选填", "optional"):
+        flags.append(tr.ui("optional"))
+    return flags
+
+
+def review_warnings(form: Form, state: State, tr: Translator) -> list[str]:
+    """What is still wrong, repeated on the review screen before submitting: the cross-field warnings accepted
+    on the way, a gate that fails, an eligibility that does not hold."""
+    answers = visible_answers(form, state.answers)
+    lines = [form_message(f.check.message, derived.values(form, answers), tr)
+             for f in derived.failed_checks(form, answers) if f.check.severity == "warning"]
+    evaluation = evaluate(form, answers)
+    if isinstance(evaluation, RubricEvaluation):
+        lost = evaluation.lost if missing_items(form, state.answers) else evaluation.failing
+        if lost:
+            lines.append(tr.ui("These indicators score 0, so the application cannot go on to review: {names}",
+                               names=list_sep(tr).join(tr.form(n) for n in lost)))
+    elif isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible and evaluation.reasons:
+        lines.append(tr.ui("Not eligible for filing:") + " "
+                     + list_sep(tr).join(outcome_text(form, r.code, r.message, state.answers, tr)
+                                         for r in evaluation.reasons))
+    return lines
 
 
 def notice_text(notice: Notice, tr: Translator) -> str:
     """A cross-field warning in the person's language."""
-    return render_message(tr.form(notice.template), notice.values)
+    return form_message(notice.template, notice.values, tr)
 
 
 def explanation(item: Item | None, tr: Translator) -> str:
@@ -74,25 +182,37 @@ def answer_text(item: Item, answer: Answer | None, tr: Translator) -> str:
         return tr.ui("(skipped)")
     if isinstance(item, ChoiceItem):
         ids = answer.value if isinstance(answer.value, list) else [answer.value]
-        labels = "；".join(tr.form(item.option(i).short or item.option(i).label) for i in ids)
+        labels = list_sep(tr).join(tr.form(item.option(i).short or item.option(i).label) for i in ids)
         if answer.extra:
             other = any(item.option(i).other for i in ids)
             typed = answer.extra + ("%" if getattr(item, "accepts_number", None) == "percent" else "")
-            labels += f"：{answer.extra}" if other else tr.ui(" (typed: {value})", value=typed)
+            labels += f"{colon(tr)}{answer.extra}" if other else tr.ui(" (typed: {value})", value=typed)
         return labels
     if isinstance(item, GroupItem):
         return tr.ui("{count} × {entry}", count=len(answer.value), entry=tr.form(item.entry))
     if isinstance(item, TextItem) and answer.extra:
-        names = "、".join(f["name"] for f in json.loads(answer.extra))
+        names = ("、" if tr.lang == "zh" else ", ").join(f["name"] for f in json.loads(answer.extra))
         return tr.ui("{text} (files: {names})", text=answer.value, names=names)
     if isinstance(item, YesNo):
         return tr.ui("Yes") if answer.value else tr.ui("No")
     if isinstance(item, NumberItem):
+        if item.type == "money" and item.unit in (None, "万元") and tr.lang != "zh":
+            return yuan(answer.value, tr)
         suffix = "%" if item.type == "percent" else (" " + tr.form(item.unit) if item.unit else "")
         if item.type == "money" and not item.unit:
             suffix = " " + tr.ui("10k yuan")
         return f"{answer.value}{suffix}"
     return str(answer.value)
+
+
+def yuan(value: Any, tr: Translator) -> str:
+    """An amount in 万元 written out in yuan for English readers ("500,000,000 yuan"), exactly."""
+    try:
+        amount = Decimal(str(value)) * 10000
+    except ArithmeticError:
+        return str(value)
+    text = f"{amount:,.2f}".rstrip("0").rstrip(".") if amount != amount.to_integral() else f"{amount:,.0f}"
+    return tr.ui("{amount} yuan", amount=text)
 
 
 def entry_text(item: GroupItem, entry: Mapping[str, Any], tr: Translator) -> str:
@@ -158,10 +278,21 @@ def next_steps(form: Form, answers: Mapping[str, Answer], tr: Translator) -> lis
     return [render_message(tr.form(paragraph), shown).strip() for paragraph in form.next_steps]
 
 
+def outcome_text(form: Form, code: str, message: str, answers: Mapping[str, Answer] | None, tr: Translator) -> str:
+    """An eligibility reason or note in the person's language: its template translated, then filled in (a
+    message already filled in with Chinese values would match no catalog entry)."""
+    rule = form.scoring
+    if isinstance(rule, EligibilityRule) and answers is not None:
+        condition = next((c for c in (*rule.reasons, *rule.notes) if c.code == code), None)
+        if condition is not None:
+            return form_message(condition.message, derived.values(form, visible_answers(form, answers)), tr)
+    return tr.form(message)
+
+
 def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator,
                  answers: Mapping[str, Answer] | None = None) -> list[Line]:
-    """The result of a finished interview in plain text lines (each channel adds its own markup); with the
-    answers, the form's next steps follow."""
+    """The result of a finished interview in plain text lines (each channel adds its own markup); `answers`
+    fill in the eligibility reasons and notes in the person's language, and the form's next steps follow."""
     lines: list[Line] = []
     if isinstance(evaluation, TreeEvaluation):
         lines.append(Line(tr.ui("Total {total} / {maximum} · level {level}", total=points(evaluation.total),
@@ -175,7 +306,7 @@ def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator,
         if evaluation.gate_passed:
             lines.append(Line(tr.ui("Every second-level indicator scores: the application can go on to review.")))
         else:
-            names = "、".join(tr.form(n) for n in evaluation.failing)
+            names = list_sep(tr).join(tr.form(n) for n in evaluation.failing)
             lines.append(Line(tr.ui("These indicators score 0, so the application cannot go on to review: "
                                     "{names}", names=names), True))
     elif isinstance(evaluation, EligibilityEvaluation):
@@ -183,10 +314,10 @@ def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator,
             lines.append(Line(tr.ui("Eligible for filing."), True))
         else:
             lines.append(Line(tr.ui("Not eligible for filing:"), True))
-            lines.extend(Line(f"• {tr.form(r.message)}") for r in evaluation.reasons)
+            lines.extend(Line(f"• {outcome_text(form, r.code, r.message, answers, tr)}") for r in evaluation.reasons)
         if evaluation.size_class:
-            lines.append(Line(tr.ui("Size class: {size}", size=tr.form(evaluation.size_class))))
-        lines.extend(Line(f"ℹ️ {tr.form(n.message)}") for n in evaluation.notes)
+            lines.append(Line(tr.ui("Size class: {size}", size=size_class_name(evaluation.size_class, tr))))
+        lines.extend(Line(f"ℹ️ {outcome_text(form, n.code, n.message, answers, tr)}") for n in evaluation.notes)
     elif isinstance(evaluation, miit2024.Miit2024Evaluation):  # hook
         lines.extend(Line(text, strong) for text, strong in miit2024.result_texts(form, evaluation, tr))
     rule = form.scoring
@@ -214,6 +345,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "keep": ("keep", "沿用"),
     "add": ("add", "新增", "添加"),
     "done": ("done", "完成"),
+    "discard": ("discard", "放弃"),
 }
 
 def format_hint(item: Item, tr: Translator, answers: Mapping[str, Answer] | None = None) -> str:

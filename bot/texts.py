@@ -32,6 +32,9 @@ ERRORS: dict[str, str] = {
     "group_full": N_("At most {max} entries can be added."),
     "group_too_few": N_("Please add at least {min} entry/entries."),
     "no_such_entry": N_("Please give an entry number from 1 to {max}."),
+    "entry_unfinished": N_("{entry} {number} is not finished: what you typed would be lost. Finish it, or "
+                           "discard it first (the “Discard” button, or type discard)."),
+    "nothing_to_discard": N_("There is no unfinished entry to discard."),
     # numbers
     "not_an_integer": N_("Please enter a whole number."),
     "not_a_number": N_("Please enter a number."),

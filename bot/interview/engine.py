@@ -22,6 +22,7 @@ from bot.interview import validators as v
 from bot.interview.answer import Answer
 from bot.interview.conditions import is_true, names_in, value_of
 from bot.interview.errors import AnswerError
+from bot.interview.numbering import answered_questions, numbering
 from bot.interview.parsing import answer_from_value, checked_multi, parse_answer
 from bot.interview.schema import (
     ChoiceItem,
@@ -59,6 +60,8 @@ class State:
     #: (issue 15 hook) what a session was started from, set by the service and never changed by the engine: a
     #: contract's {"filing": session id, "provider": 0-based provider index}; empty for an interview started alone
     origin: Mapping[str, Any] = field(default_factory=dict)
+    #: "submit" was asked once on the review screen; the next "submit" (confirmed) submits
+    confirming: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """Everything but the answers (those live in their own table)."""
@@ -73,6 +76,7 @@ class State:
             "suggestions": {k: {"value": a.value, "extra": a.extra} for k, a in self.suggestions.items()},
             "staff_items": sorted(self.staff_items),
             **({"origin": dict(self.origin)} if self.origin else {}),
+            "confirming": self.confirming,
         }
 
     @classmethod
@@ -91,6 +95,7 @@ class State:
             suggestions={k: Answer(a["value"], a.get("extra")) for k, a in (data.get("suggestions") or {}).items()},
             staff_items=frozenset(data.get("staff_items") or ()),
             origin=dict(data.get("origin") or {}),
+            confirming=bool(data.get("confirming", False)),
         )
 
 
@@ -173,7 +178,16 @@ class Edit:
 
 @dataclass(frozen=True)
 class Submit:
-    pass
+    """On the review screen: the first asks for confirmation (the screen then lists what is still wrong); a
+    confirmed one, after that, submits."""
+
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class Discard:
+    """Inside a repeatable group: drop the entry being typed (or the changes to the entry being edited) and go
+    to the group's menu.  The only way a half-entered entry is ever dropped."""
 
 
 @dataclass(frozen=True)
@@ -207,7 +221,7 @@ class GroupRemove:
 
 Input: TypeAlias = (
     Text | Pick | Toggle | Done | Back | Skip | Review | Continue | Edit | Submit | Attach | UseSuggestion
-    | GroupAdd | GroupEdit | GroupRemove
+    | GroupAdd | GroupEdit | GroupRemove | Discard
 )
 
 
@@ -277,6 +291,8 @@ class ReviewScreen:
     rows: tuple[ReviewRow, ...]
     missing: tuple[str, ...]
     progress: Progress
+    #: "submit" was pressed once: the channel asks to confirm it
+    confirming: bool = False
 
 
 @dataclass(frozen=True)
@@ -360,8 +376,10 @@ def missing_items(form: Form, answers: Mapping[str, Answer]) -> tuple[str, ...]:
 
 
 def progress(form: Form, answers: Mapping[str, Answer]) -> Progress:
+    """Questions answered of the questions the paper numbers (follow-ups and sub-questions never change the
+    total; a question with sub-questions counts once all of them are answered)."""
     shown = visible_items(form, answers)
-    return Progress(sum(1 for i in shown if i.id in answers), len(shown))
+    return Progress(answered_questions(form, shown, answers), numbering(form).total)
 
 
 def first_open(form: Form, answers: Mapping[str, Answer], after: str | None = None) -> str | None:
@@ -390,7 +408,7 @@ def screen(form: Form, state: State) -> Screen:
     if state.cursor is None:
         rows = tuple(ReviewRow(i, state.answers.get(i.id), i.id in state.staff_items)
                      for i in visible_items(form, state.answers))
-        return ReviewScreen(rows, missing_items(form, state.answers), prog)
+        return ReviewScreen(rows, missing_items(form, state.answers), prog, state.confirming)
     item = form.item(state.cursor)
     shown = visible_items(form, state.answers)
     before = [i for i in shown if form.position(i.id) < form.position(item.id)]
@@ -469,14 +487,34 @@ def _record(form: Form, state: State, item_id: str, answer: Answer, typed: str |
 
 
 def apply(form: Form, state: State, event: Input, today: date | None = None) -> Step:
-    """Apply one input.  Never raises for bad input: a refusal comes back as `Step.error`."""
+    """Apply one input.  Never raises for bad input: a refusal comes back as `Step.error`.
+
+    A pending "submit" question (`confirming`) ends with anything accepted but a confirmed submit; a refused
+    input leaves it pending, so the screen shown again is the same question."""
+    step = _apply(form, state, event, today)
+    if state.confirming and step.error is None and not isinstance(event, Submit) and step.state.confirming:
+        return replace(step, state=replace(step.state, confirming=False))
+    if step.error is not None and step.state.confirming != state.confirming and not isinstance(event, Submit):
+        return replace(step, state=replace(step.state, confirming=state.confirming))
+    return step
+
+
+def _apply(form: Form, state: State, event: Input, today: date | None = None) -> Step:
     if state.submitted:
         return _refuse(state, "already_submitted")
-    if isinstance(event, Review | Continue | Edit | Back) and state.group is not None and state.group.entries:
-        # leaving a repeatable group: the entries already completed are kept as its answer, never dropped
-        kept = _keep_group_entries(form, state)
-        step = apply(form, kept.state, event, today)
-        return replace(step, changes=kept.changes + step.changes) if step.error is None else kept
+    if isinstance(event, Discard):
+        return _discard(form, state)
+    if state.group is not None and isinstance(event, Back) and state.group.field is not None:
+        return _group_back(form, state)
+    if isinstance(event, Review | Continue | Edit | Back) and state.group is not None:
+        if _unfinished(state.group):
+            # a half-entered entry is never dropped without the person saying so (Discard)
+            return _refuse_unfinished(form, state)
+        if state.group.entries:
+            # leaving a repeatable group: the entries already completed are kept as its answer, never dropped
+            kept = _keep_group_entries(form, state)
+            step = apply(form, kept.state, event, today)
+            return replace(step, changes=kept.changes + step.changes) if step.error is None else kept
     if isinstance(event, Review):
         return Step(replace(state, cursor=None, draft=None, returning=False, asking_other=False, group=None))
     if isinstance(event, Continue):
@@ -492,8 +530,15 @@ def apply(form: Form, state: State, event: Input, today: date | None = None) -> 
     if isinstance(event, Submit):
         missing = missing_items(form, state.answers)
         if missing:
-            return _refuse(replace(state, cursor=None), "missing_answers", count=len(missing))
-        return Step(replace(state, cursor=None, submitted=True, draft=None))
+            questions = numbering(form).question_of
+            return _refuse(replace(state, cursor=None, confirming=False), "missing_answers",
+                           count=len({questions.get(i, i) for i in missing}))
+        if state.cursor is not None and state.group is not None:
+            return _refuse_unfinished(form, state) if _unfinished(state.group) else _refuse(state, "group_use_menu")
+        if not (event.confirmed and state.confirming):
+            return Step(replace(state, cursor=None, confirming=True, draft=None, asking_other=False, group=None,
+                                returning=False))
+        return Step(replace(state, cursor=None, submitted=True, draft=None, confirming=False))
 
     if state.cursor is None:
         # on the review screen only the commands above mean something
@@ -557,6 +602,45 @@ def _keep_group_entries(form: Form, state: State) -> Step:
     old = state.answers.get(item_id)
     kept = replace(state, answers={**state.answers, item_id: answer}, group=None)
     return Step(kept, changes=() if old == answer else (Change(item_id, old, answer),))
+
+
+def _unfinished(draft: GroupDraft) -> bool:
+    """Something typed into the entry being filled in would be lost by leaving it now."""
+    if draft.field is None:
+        return False
+    if draft.editing is None:
+        return any(v is not None for v in draft.current.values())
+    return dict(draft.current) != dict(draft.entries[draft.editing])
+
+
+def _refuse_unfinished(form: Form, state: State) -> Step:
+    assert state.cursor is not None and state.group is not None
+    item = form.item(state.cursor)
+    assert isinstance(item, GroupItem)
+    draft = state.group
+    number = draft.editing + 1 if draft.editing is not None else len(draft.entries) + 1
+    return _refuse(state, "entry_unfinished", entry=item.entry, number=number)
+
+
+def _group_back(form: Form, state: State) -> Step:
+    """Back inside an entry: the previous field, its value kept; from the first field, the group's menu (or
+    the item before the group when nothing is entered at all)."""
+    draft = state.group
+    assert draft is not None and draft.field is not None
+    if draft.field > 0:
+        return Step(replace(state, group=replace(draft, field=draft.field - 1)))
+    if _unfinished(draft):
+        return _refuse_unfinished(form, state)
+    if draft.entries or draft.editing is not None:
+        return Step(replace(state, group=replace(draft, current={}, field=None, editing=None)))
+    return _back(form, replace(state, group=None))
+
+
+def _discard(form: Form, state: State) -> Step:
+    draft = state.group
+    if state.cursor is None or draft is None or draft.field is None:
+        return _refuse(state, "nothing_to_discard")
+    return Step(replace(state, group=replace(draft, current={}, field=None, editing=None)))
 
 
 def _other_text(form: Form, state: State, item: Item, event: Input) -> Step:
@@ -651,5 +735,6 @@ def _back(form: Form, state: State) -> Step:
     while history:
         target = history.pop()
         if target != state.cursor and is_visible(form, form.item(target), state.answers):
-            return Step(replace(state, cursor=target, history=tuple(history), returning=False, draft=None))
+            return Step(replace(state, cursor=target, history=tuple(history), returning=False, draft=None,
+                                group=None))
     return _refuse(state, "at_start")

@@ -39,7 +39,7 @@ from bot.interview.schema import (
     SingleChoice,
     WeightedTreeScoring,
 )
-from bot.present import answer_text, next_steps
+from bot.present import answer_text, list_sep, next_steps, size_class_name
 from bot.scoring import Evaluation, evaluate, miit2024
 from bot.scoring.eligibility import EligibilityEvaluation, Outcome
 from bot.scoring.levels import rounded
@@ -59,6 +59,7 @@ ADVICE_LIMIT = 5
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
+        "colon": "：", "lparen": "（", "rparen": "）",
         "report": "评测报告",
         "company": "企业名称",
         "credit_code": "统一社会信用代码",
@@ -117,6 +118,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no": "否",
     },
     "en": {
+        "colon": ": ", "lparen": " (", "rparen": ")",
         "report": "Assessment report",
         "company": "Enterprise",
         "credit_code": "Unified social credit code",
@@ -167,8 +169,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "Notes",
         "size_class": "Size class",
         "designated": "Above / below designated size",
-        "above": "above designated size (规上)",
-        "below": "below designated size (规下)",
+        "above": "above designated size",
+        "below": "below designated size",
         "unknown": "unknown",
         "chart_title": "Share of the maximum by dimension",
         "yes": "Yes",
@@ -495,12 +497,14 @@ def _display(value: Any, unit: str | None, tr: Translator) -> str:
     return str(value)
 
 
-def _question_number(item_id: str, position: int) -> str:
-    """q7 → 7, q16_1 → 16（1）; other ids → the position in the form."""
+def _question_number(item_id: str, position: int, tr: Translator | None = None) -> str:
+    """q7 → 7, q16_1 → 16（1） (16(1) in English); other ids → the position in the form."""
     m = re.fullmatch(r"[a-z]+(\d+)(?:_(\d+))?", item_id)
     if m is None:
         return str(position)
-    return m.group(1) + (f"（{m.group(2)}）" if m.group(2) else "")
+    if not m.group(2):
+        return m.group(1)
+    return m.group(1) + (f"（{m.group(2)}）" if tr is None or tr.lang == "zh" else f"({m.group(2)})")
 
 
 def _section_of(item: Item) -> str:
@@ -547,7 +551,7 @@ def _node_view(node: NodeScore, form: Form, answers: Mapping[str, Answer], tr: T
         return NodeView(
             id=node.id, name=tr.form(item.text), depth=node.depth, points=pts(node.points),
             maximum=pts(node.maximum), ratio=ratio, item=node.item,
-            number=_question_number(node.item, form.position(node.item) + 1),
+            number=_question_number(node.item, form.position(node.item) + 1, tr),
             answer=answer_text(item, answers.get(node.item), tr), note=tr.form(item.note) if item.note else "",
         )
     return NodeView(
@@ -563,7 +567,7 @@ def _best_answer(item: Item, answer: Answer | None, tr: Translator) -> str:
         return tr.form(top.short or top.label)
     if isinstance(item, MultiChoice):
         ticked = set(answer.value) if answer is not None and isinstance(answer.value, list) else set()
-        return "；".join(tr.form(o.short or o.label) for o in item.substantive if o.id not in ticked)
+        return list_sep(tr).join(tr.form(o.short or o.label) for o in item.substantive if o.id not in ticked)
     return ""
 
 
@@ -691,7 +695,7 @@ def _eligibility_view(rule: EligibilityRule, ev: EligibilityEvaluation, values: 
         outcome=labels["eligible" if ev.eligible else "not_eligible"],
         reasons=tuple(said(r) for r in ev.reasons),
         notes=tuple(said(n) for n in ev.notes),
-        size_class=ev.size_class or "",
+        size_class=size_class_name(ev.size_class, tr) if ev.size_class else "",
         designated=designated,
         above_designated_size=ev.above_designated_size,
     )

@@ -37,12 +37,20 @@ class GroupAction(StrEnum):
     REMOVE_YES = "y"
     REMOVE_NO = "n"
     DONE = "d"
+    #: the previous field of the entry (or, from the menu, the item before the group)
+    BACK = "b"
+    #: drop the half-entered entry (the only way it is ever dropped)
+    DISCARD = "x"
 
 
 class ReviewAction(StrEnum):
     EDIT = "e"
     CONTINUE = "c"
     SUBMIT = "s"
+    #: "Yes, submit" after the first Submit
+    CONFIRM = "y"
+    #: "Not yet": back to the review list
+    REVIEW = "r"
 
 
 class FormChoice(CallbackData, prefix="f"):

@@ -9,6 +9,7 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import BotCommand, CallbackQuery, Message
 
+from bot.helpdesk import Helpdesk
 from bot.i18n import LANGUAGES, Translator, normalise_lang
 from bot.interview.errors import AnswerError
 from bot.interview.schema import Form
@@ -86,8 +87,12 @@ async def on_resume(message: Message, bot: Bot, interviews: Interviews, tr: Tran
     await send(bot, message.chat.id, screens.current(opened.form, opened.state, opened.session_id, tr, before=intro))
 
 
-async def on_help(message: Message, bot: Bot, tr: Translator) -> None:
-    await say(bot, message.chat.id, texts.help_text(tr))
+async def on_help(message: Message, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> None:
+    """How this works; for helpdesk staff, their commands too."""
+    text = texts.help_text(tr)
+    if message.from_user is not None and await helpdesk.is_staff(external_id(message.from_user)):
+        text += "\n\n" + texts.staff_help_text(tr)
+    await say(bot, message.chat.id, text)
 
 
 async def _switch(bot: Bot, chat_id: int, cb_or_message: Message | CallbackQuery, lang: str,

@@ -14,6 +14,7 @@ from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.engine import Input, Question, State, Step
 from bot.interview.errors import AnswerError
+from bot.interview.numbering import looks_like_label, numbering
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice, SingleChoice, TextItem, YesNo
 from bot.interview.typed import MAX_READ, clean, typed_int
 from bot.interviews import DUPLICATE, Interviews, Opened
@@ -31,6 +32,7 @@ _RECORDING = (ItemAction.PICK, ItemAction.DONE, ItemAction.SKIP, ItemAction.USE)
 NO_FILES = AnswerError("no_files_here")
 _EDIT = re.compile(r"^(?:edit|修改|改)\s*(\S+)$", re.IGNORECASE)
 _REMOVE = re.compile(r"^(?:remove|删除)\s*(\S+)$", re.IGNORECASE)
+_EDIT_LABEL = _EDIT
 
 
 def flow_router() -> Router:
@@ -94,6 +96,12 @@ async def _apply_button(cb: CallbackQuery, opened: Opened, event: Input, item: I
             await stale(cb, opened, bot, tr)
             return None
         await cb.answer(error_text(step.error, tr), show_alert=True)
+        if step.error.code == "entry_unfinished":
+            # the refusal stays readable, with the Discard button, under the entry it is about
+            await replace_keyboard(cb, None)
+            refusal = texts.refusal(error_text(step.error, tr), None, tr)
+            await send(bot, chat_of(cb), screens.current(opened.form, step.state, opened.session_id, tr,
+                                                         before=refusal))
         return None
     await cb.answer()
     return step
@@ -161,7 +169,8 @@ def _group_input(item: GroupItem, view: texts.GroupView, data: GroupButton) -> I
     if data.a is GroupAction.REMOVE_YES:
         return engine.GroupRemove(data.o)
     simple: dict[GroupAction, Input] = {GroupAction.KEEP: engine.UseSuggestion(), GroupAction.SKIP: engine.Skip(),
-                                        GroupAction.ADD: engine.GroupAdd(), GroupAction.DONE: engine.Done()}
+                                        GroupAction.ADD: engine.GroupAdd(), GroupAction.DONE: engine.Done(),
+                                        GroupAction.BACK: engine.Back(), GroupAction.DISCARD: engine.Discard()}
     return simple.get(data.a)
 
 
@@ -211,7 +220,9 @@ async def on_group_button(cb: CallbackQuery, callback_data: GroupButton, bot: Bo
     step = await _apply_button(cb, opened, event, item, interviews, bot, tr, event_update.update_id)
     if step is None:
         return None
-    if view.field is not None:
+    if isinstance(event, engine.Back | engine.Discard):
+        await replace_keyboard(cb, None)
+    elif view.field is not None:
         asked = item.fields[view.field]
         await replace_text(cb, texts.group_answered(item, asked, view.number, _picked_value(item, view, event), tr))
     elif isinstance(event, engine.GroupRemove):
@@ -241,8 +252,10 @@ async def on_review_button(cb: CallbackQuery, callback_data: ReviewButton, bot: 
         event = engine.Edit(form.items[callback_data.p].id)
     elif callback_data.a is ReviewAction.CONTINUE:
         event = engine.Continue()
+    elif callback_data.a is ReviewAction.REVIEW:
+        event = engine.Review()
     else:
-        event = engine.Submit()
+        event = engine.Submit(confirmed=callback_data.a is ReviewAction.CONFIRM)
     step = await interviews.apply(opened.session_id, event, actor=external_id(cb.from_user), chat_id=chat_of(cb),
                                   update_id=event_update.update_id)
     if step.error is DUPLICATE:
@@ -265,7 +278,9 @@ def typed_input(form: Form, state: State, text: str) -> Input | str | tuple[str,
     """What a typed line means: an engine input, "help", or ("remove", N) (to confirm first)."""
     command = command_of(text)
     simple: dict[str, Input] = {"back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(),
-                                "submit": engine.Submit(), "continue": engine.Continue()}
+                                "submit": engine.Submit(confirmed=state.confirming), "continue": engine.Continue()}
+    if command == "discard" and state.group is not None:  # elsewhere "放弃" may well be an answer
+        return engine.Discard()
     item = form.item(state.cursor) if state.cursor is not None else None
     if isinstance(item, GroupItem):
         view = texts.group_view(item, state)
@@ -287,10 +302,14 @@ def typed_input(form: Form, state: State, text: str) -> Input | str | tuple[str,
         return simple[command]
     if command == "help":
         return "help"
-    if state.cursor is None and (n := typed_int(text)) is not None:
-        rows = engine.visible_items(form, state.answers)
-        if 1 <= n <= len(rows):
-            return engine.Edit(rows[n - 1].id)
+    if state.cursor is None:
+        # on the review screen: "16.2", "修改 22a" — the numbers the review list (and the paper) print
+        m = _EDIT_LABEL.match(text.strip())
+        label = m.group(1) if m else text.strip() if looks_like_label(text) or typed_int(text) is not None else None
+        if label is not None and (n := typed_int(label)) is not None:
+            label = str(n)
+        if label is not None and (item_id := numbering(form).item_of(label)) is not None:
+            return engine.Edit(item_id)
     return engine.Text(text)
 
 

@@ -6,6 +6,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
 from bot.interview.engine import Question, ReviewScreen, State
+from bot.interview.numbering import numbering
 from bot.interview.schema import ChoiceItem, Form, GroupItem, MultiChoice, SingleChoice, YesNo
 from bot.telegram.callbacks import (
     FormChoice,
@@ -90,7 +91,8 @@ def group(form: Form, item: GroupItem, view: GroupView, session_id: int, tr: Tra
         rows.append([_button("➕ " + tr.ui("Add"), data(GroupAction.ADD))])
         for n in range(1, len(view.entries) + 1):
             rows.append([_button(f"✏️ {n}", data(GroupAction.EDIT, n)), _button(f"🗑 {n}", data(GroupAction.REMOVE, n))])
-        rows.append([_button(tr.ui("Done"), data(GroupAction.DONE)), _button("❓", data(GroupAction.HELP))])
+        rows.append([_button(tr.ui("Done"), data(GroupAction.DONE)), _button(tr.ui("Back"), data(GroupAction.BACK)),
+                     _button("❓", data(GroupAction.HELP))])
         return InlineKeyboardMarkup(inline_keyboard=rows)
     asked = item.fields[view.field]
     if isinstance(asked, SingleChoice):
@@ -106,8 +108,16 @@ def group(form: Form, item: GroupItem, view: GroupView, session_id: int, tr: Tra
         nav.append(_button(tr.ui("Keep"), data(GroupAction.KEEP)))
     if not asked.required:
         nav.append(_button(tr.ui("Skip"), data(GroupAction.SKIP)))
+    nav.append(_button(tr.ui("Back"), data(GroupAction.BACK)))
     nav.append(_button("❓", data(GroupAction.HELP)))
     rows.append(nav)
+    if view.editing is not None and 0 <= view.editing < len(view.entries):
+        if dict(view.current) != dict(view.entries[view.editing]):
+            rows.append([_button("🗑 " + tr.ui("Discard the changes to {entry} {number}", entry=tr.form(item.entry),
+                                               number=view.number), data(GroupAction.DISCARD))])
+    elif any(v is not None for v in view.current.values()):
+        rows.append([_button("🗑 " + tr.ui("Discard {entry} {number}", entry=tr.form(item.entry), number=view.number),
+                             data(GroupAction.DISCARD))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -125,11 +135,17 @@ def confirm_remove(form: Form, item: GroupItem, view: GroupView, number: int, se
 
 
 def review(form: Form, scr: ReviewScreen, session_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    labels = numbering(form).labels
     edits = [
-        _button(str(n), ReviewButton(s=session_id, a=ReviewAction.EDIT, p=form.position(row.item.id)).pack())
-        for n, row in enumerate(scr.rows, 1)
+        _button(labels[row.item.id], ReviewButton(s=session_id, a=ReviewAction.EDIT,
+                                                  p=form.position(row.item.id)).pack())
+        for row in scr.rows
     ]
     rows = _rows(edits, 6)
+    if scr.confirming:
+        rows.append([_button(tr.ui("Yes, submit"), ReviewButton(s=session_id, a=ReviewAction.CONFIRM).pack()),
+                     _button(tr.ui("Not yet"), ReviewButton(s=session_id, a=ReviewAction.REVIEW).pack())])
+        return InlineKeyboardMarkup(inline_keyboard=rows)
     last: list[InlineKeyboardButton] = []
     if scr.missing:
         last.append(_button(tr.ui("Continue"), ReviewButton(s=session_id, a=ReviewAction.CONTINUE).pack()))

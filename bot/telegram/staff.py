@@ -20,7 +20,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.helpdesk import SESSION_ID_MAX, Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.interview.typed import clean, typed_int
 from bot.interviews import Interviews
 from bot.telegram import screens
@@ -84,6 +84,21 @@ async def _tell(bot: Bot, who: str, text: str) -> None:
             log.info("could not tell %s", who)
 
 
+#: a session's status in /find, in the staff member's words
+STATUSES: dict[str, str] = {"active": N_("in progress"), "submitted": N_("submitted")}
+
+
+async def owner_tr(interviews: Interviews, owner: str, default_lang: str = "zh") -> Translator:
+    """The owner's language for a notice about their interview (the one they chose; else the default)."""
+    return Translator(await interviews.lang_of(owner) or default_lang)
+
+
+async def tell_owner(bot: Bot, interviews: Interviews, owner: str, message: str, **params: object) -> None:
+    """A notice to a session's owner, in the owner's language."""
+    tr = await owner_tr(interviews, owner)
+    await _tell(bot, owner, escape(tr.ui(message, **params)))
+
+
 async def staff_or_refuse(message: Message, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> str | None:
     """Who wrote, when they are staff; anyone else gets the one refusal and None comes back."""
     if message.from_user is None:
@@ -111,14 +126,20 @@ async def on_start_code(message: Message, command: CommandObject, bot: Bot, help
     except LookupError:
         await say(bot, message.chat.id, escape(tr.ui("This code is not valid (wrong, expired or revoked).")))
         return
+    if how == "taken" and (await interviews.load(session_id))[1].submitted:
+        # a submitted session is not held as it is: released at once, the owner not told, staff told why
+        await helpdesk.handback(session_id, who)
+        await say(bot, message.chat.id, submitted_refusal(session_id, tr))
+        return
     interviews.focus(who, session_id)
     opened = await interviews.current(who)
     if opened is None:
+        await say(bot, message.chat.id, escape(tr.ui("Session {id} could not be opened.", id=session_id)))
         return
     owner, _ = await interviews.holder(session_id)
     if how == "taken":
-        await _tell(bot, owner, escape(Translator("zh").ui("A helpdesk colleague has taken over your interview; "
-                                                           "you will be told when it is handed back.")))
+        await tell_owner(bot, interviews, owner, N_("A helpdesk colleague has taken over your interview; you will "
+                                                    "be told when it is handed back."))
         intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
     else:
         if owner_before and owner_before != who:
@@ -193,7 +214,8 @@ async def on_code(message: Message, command: CommandObject, bot: Bot, helpdesk: 
     await say(bot, message.chat.id, "\n".join(lines))
 
 
-async def on_find(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> None:
+async def on_find(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
+                  tr: Translator) -> None:
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
@@ -210,28 +232,55 @@ async def on_find(message: Message, command: CommandObject, bot: Bot, helpdesk: 
     for f in found[:20]:
         phone = f.phone if f.held_by == who else mask_phone(f.phone) if f.phone else ""
         held = tr.ui(" · held by {who}", who=f.held_by) if f.held_by else ""
+        form = interviews.forms.get(f.form_id)
+        status = tr.ui(STATUSES[f.status]) if f.status in STATUSES else f.status
         lines.append(escape(tr.ui("#{id} {form} · {status} · {answered}/{total} · {company} {phone}{held}",
-                                  id=f.session_id, form=f.form_id, status=f.status, answered=f.answered,
-                                  total=f.total, company=f.company, phone=phone, held=held)))
+                                  id=f.session_id, form=tr.form(form.title) if form else f.form_id, status=status,
+                                  answered=f.answered, total=f.total, company=f.company, phone=phone, held=held)))
         buttons.append([InlineKeyboardButton(text=tr.ui("Take #{id}", id=f.session_id),
                                              callback_data=StaffButton(a="t", s=f.session_id).pack())])
     await send(bot, message.chat.id, screens.Outgoing("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)))
 
 
+def submitted_refusal(session_id: int, tr: Translator) -> str:
+    return escape(tr.ui("Session {id} is submitted, so it cannot be taken over as it is. To correct it, reopen it "
+                        "with a reason first: /reopen {id} REASON (the owner is told, and the reason is kept in the "
+                        "audit trail); then take it.", id=session_id))
+
+
 async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Helpdesk, interviews: Interviews,
                 tr: Translator) -> None:
+    """Take a session over: only an active one (a submitted one is reopened first, with a reason, by /reopen);
+    the owner is told only once it is really held."""
+    if not await helpdesk.is_staff(who):
+        await say(bot, chat_id, refusal(tr))
+        return
+    try:
+        _, state = await interviews.load(session_id)
+    except LookupError:
+        await say(bot, chat_id, escape(tr.ui("There is no session {id}.", id=session_id)))
+        return
+    if state.submitted:
+        await say(bot, chat_id, submitted_refusal(session_id, tr))
+        return
+    _, held_by = await interviews.holder(session_id)
+    if held_by is not None and held_by != who:
+        await say(bot, chat_id, escape(tr.ui("Session {id} is already held by {who}.", id=session_id, who=held_by)))
+        return
     try:
         owner = await helpdesk.take(session_id, who)
     except NotAllowed:
-        await say(bot, chat_id, refusal(tr))
+        await say(bot, chat_id, escape(tr.ui("There is no session {id}.", id=session_id)))
         return
     interviews.focus(who, session_id)
-    await _tell(bot, owner, escape(Translator("zh").ui("A helpdesk colleague has taken over your interview; you "
-                                                       "will be told when it is handed back.")))
     opened = await interviews.current(who)
-    if opened is not None:
-        intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
-        await send(bot, chat_id, screens.current(opened.form, opened.state, opened.session_id, tr, before=intro))
+    if opened is None or opened.session_id != session_id:
+        await say(bot, chat_id, escape(tr.ui("Session {id} could not be opened.", id=session_id)))
+        return
+    await tell_owner(bot, interviews, owner, N_("A helpdesk colleague has taken over your interview; you will be "
+                                                "told when it is handed back."))
+    intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
+    await send(bot, chat_id, screens.current(opened.form, opened.state, opened.session_id, tr, before=intro))
 
 
 async def on_take(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
@@ -253,20 +302,24 @@ async def on_handback(message: Message, bot: Bot, helpdesk: Helpdesk, interviews
         return
     opened = await interviews.current(who)
     if opened is None:
-        await say(bot, message.chat.id, refusal(tr))
+        await say(bot, message.chat.id, escape(tr.ui("You hold no session, so there is nothing to hand back. "
+                                                     "/take N takes one over.")))
         return
     try:
         owner = await helpdesk.handback(opened.session_id, who)
     except NotAllowed:
-        await say(bot, message.chat.id, refusal(tr))
+        await say(bot, message.chat.id, escape(tr.ui("You do not hold session {id} (it is not taken over by you), "
+                                                     "so there is nothing to hand back. /take N takes one over.",
+                                                     id=opened.session_id)))
         return
     interviews.focus(who, None)
-    await _tell(bot, owner, escape(Translator("zh").ui("Your interview has been handed back to you: send /resume "
-                                                       "to continue.")))
-    await say(bot, message.chat.id, escape(tr.ui("Session {id} handed back.", id=opened.session_id)))
+    await tell_owner(bot, interviews, owner, N_("Your interview has been handed back to you: send /resume to "
+                                                "continue."))
+    await say(bot, message.chat.id, escape(tr.ui("Session {id} handed back; its owner has been told.",
+                                                 id=opened.session_id)))
 
 
-async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk,
+async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
                     tr: Translator) -> None:
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
@@ -281,9 +334,10 @@ async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk
     except NotAllowed:
         await say(bot, message.chat.id, escape(tr.ui("Only a submitted session can be reopened.")))
         return
-    await _tell(bot, owner, escape(Translator("zh").ui("Your submitted interview was reopened for correction: "
-                                                       "{reason}. Send /resume to see it.", reason=parts[1])))
-    await say(bot, message.chat.id, escape(tr.ui("Session {id} reopened.", id=session_id)))
+    await tell_owner(bot, interviews, owner, N_("Your submitted interview was reopened for correction: {reason}. "
+                                                "Send /resume to see it."), reason=parts[1])
+    await say(bot, message.chat.id, escape(tr.ui("Session {id} reopened; its owner has been told. /take {id} takes "
+                                                 "it over.", id=session_id)))
 
 
 async def on_audit(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
@@ -296,6 +350,14 @@ async def on_audit(message: Message, command: CommandObject, bot: Bot, helpdesk:
         await say(bot, message.chat.id, escape(tr.ui("Usage: /audit SESSION_NUMBER")))
         return
     events = await helpdesk.audit(session_id, who)
+    if not events:
+        try:
+            await interviews.load(session_id)
+        except LookupError:
+            await say(bot, message.chat.id, escape(tr.ui("There is no session {id}.", id=session_id)))
+            return
+        await say(bot, message.chat.id, escape(tr.ui("No changes recorded for session {id} yet.", id=session_id)))
+        return
     lines = [escape(tr.ui("Audit trail of session {id}:", id=session_id))]
     for e in events[-40:]:
         change = f"{e.item_id}: {_short(e.old)} → {_short(e.new)}" if e.item_id else _short(e.new)

@@ -30,13 +30,20 @@ from bot.interview.schema import (
 )
 from bot.present import (
     answer_text,
+    colon,
     entry_text,
     explanation,
     format_hint,
-    kind_hint,
+    item_flags,
+    item_label,
+    open_count,
     progress_line,
     result_lines,
+    review_warnings,
     score_line,
+    section_heading,
+    shorten,
+    size_line,
     staff_mark,
     step_warnings,
 )
@@ -82,16 +89,15 @@ def _score_lines(form: Form, state: State, item: Item | None, tr: Translator) ->
 def _heading(scr: Question, tr: Translator) -> list[str]:
     item = scr.item
     if scr.new_section and item.section:
-        return [f"<b>【{escape(tr.form(item.section))}】</b>"]
+        return [f"<b>{escape(section_heading(item.section, tr))}</b>"]
     return []
 
 
 def _flags(item: Item, tr: Translator) -> str:
-    hint = kind_hint(item, tr)
-    flags = [hint] if hint else []
-    if not item.required:
-        flags.append(tr.ui("optional"))
-    return f" ({escape(', '.join(flags))})" if flags else ""
+    flags = item_flags(item, tr)
+    if not flags:
+        return ""
+    return f"（{escape('，'.join(flags))}）" if tr.lang == "zh" else f" ({escape(', '.join(flags))})"
 
 
 def _note(item: Item, tr: Translator) -> str:
@@ -117,7 +123,8 @@ def question(form: Form, state: State, scr: Question, tr: Translator) -> str:
     if isinstance(item, GroupItem):
         return group_question(form, state, scr, item, tr)
     parts = _heading(scr, tr)
-    parts.append(f"<b>{escape(tr.form(item.text))}</b>" + _flags(item, tr) + _note(item, tr))
+    parts.append(f"<b>{escape(item_label(form, item))}. {escape(tr.form(item.text))}</b>" + _flags(item, tr)
+                 + _note(item, tr))
     if isinstance(item, ChoiceItem) and numbered_options(item, tr):
         parts.append("\n".join(f"{n}. {escape(label)}" for n, label in enumerate(option_labels(item, tr), 1)))
     if scr.asking_other:
@@ -183,7 +190,7 @@ def group_question(form: Form, state: State, scr: Question, item: GroupItem, tr:
     view = group_view(item, state)
     parts = _heading(scr, tr)
     if not (parts and item.section == item.text):
-        parts.append(f"<b>{escape(tr.form(item.text))}</b>")
+        parts.append(f"<b>{escape(item_label(form, item))}. {escape(tr.form(item.text))}</b>")
     if view.field is None:
         if view.entries:
             parts.append("\n".join(f"{n}. {escape(entry_text(item, entry, tr))}"
@@ -227,7 +234,7 @@ def group_saved(item: GroupItem, before: GroupView, after: GroupView, tr: Transl
     else:
         return None
     shown = answer_text(asked, Answer(values.get(asked.id)), tr)
-    return "✓ " + escape(tr.ui("Saved: {answer}", answer=f"{tr.form(asked.text)}：{shown}"))
+    return "✓ " + escape(tr.ui("Saved: {answer}", answer=f"{tr.form(asked.text)}{colon(tr)}{shown}"))
 
 
 def remove_question(item: GroupItem, number: int, entry: Mapping[str, Any], tr: Translator) -> str:
@@ -256,20 +263,26 @@ def number_prompt(item: NumberItem, tr: Translator) -> str:
 def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
     title = tr.ui("Review: {answered}/{total} answered", answered=scr.progress.answered, total=scr.progress.total)
     lines = [f"<b>{escape(title)}</b>", ""]
-    for n, row in enumerate(scr.rows, 1):
-        text = tr.form(row.item.text)
-        short = text if len(text) <= 30 else text[:29] + "…"
+    for row in scr.rows:
+        short = shorten(tr.form(row.item.text), 30 if tr.lang == "zh" else 50)
         mark = escape(staff_mark(row.by_staff, tr))
-        lines.append(f"{n}. {escape(short)} — <b>{escape(answer_text(row.item, row.answer, tr))}</b>{mark}")
+        lines.append(f"{escape(item_label(form, row.item))}. {escape(short)} — "
+                     f"<b>{escape(answer_text(row.item, row.answer, tr))}</b>{mark}")
     lines.append("")
     evaluation = evaluate(form, state.answers)
     line = score_line(evaluation, tr) if evaluation is not None else ""
     if line:
         lines.append(f"<i>{escape(line)}</i>")
+    warnings = [f"⚠️ {escape(w)}" for w in review_warnings(form, state, tr)]
     if scr.missing:
-        lines.append(escape(tr.ui("{count} unanswered. Press “Continue” to answer them.", count=len(scr.missing))))
+        lines.append(escape(tr.ui("{count} unanswered. Press “Continue” to answer them.",
+                                  count=open_count(form, scr.missing))))
+    if scr.confirming:
+        ask = escape(tr.ui("Submit now? Once submitted, answers can only be changed through the helpdesk."))
+        # the warnings and the question are kept whole: the list above them is what gets clipped
+        return clip_head("\n".join(lines), "\n".join([*warnings, f"<b>{ask}</b>"]))
     lines.append(escape(tr.ui("Press a number to change that answer, or “Submit” to finish.")))
-    return clip("\n".join(lines))
+    return clip_head("\n".join(lines), "\n".join(warnings))
 
 
 def result(form: Form, state: State, tr: Translator) -> str:
@@ -313,8 +326,7 @@ def opened(form: Form, state: State, resumed: bool, tr: Translator) -> str:
     if resumed and state.answers:
         return escape(tr.ui("Welcome back: your {count} earlier answers are kept; continuing where you left off.",
                             count=len(state.answers)))
-    return f"<b>{escape(tr.form(form.title))}</b>\n" + escape(
-        tr.ui("{count} questions, about {minutes} minutes.", count=len(form.items), minutes=form.minutes or "?"))
+    return f"<b>{escape(tr.form(form.title))}</b>\n" + escape(size_line(form, tr))
 
 
 def no_interview(tr: Translator) -> str:
@@ -341,6 +353,32 @@ def help_text(tr: Translator) -> str:
         tr.ui("/code – a code to continue on another phone, or to give the helpdesk"),
         tr.ui("/forget – erase all your data (cannot be undone)"),
     ))
+
+
+def staff_help_text(tr: Translator) -> str:
+    """The helpdesk's commands, shown to staff under /help."""
+    return "\n".join(escape(line) for line in (
+        tr.ui("Helpdesk commands (staff only):"),
+        tr.ui("/find TEXT – sessions by company name, credit code, phone or resume code"),
+        tr.ui("/take N – take session N over (or the Take button under /find); the owner is told"),
+        tr.ui("/handback – give the session you hold back to its owner"),
+        tr.ui("/reopen N REASON – unlock submitted session N for correction (audited, the owner is told)"),
+        tr.ui("/audit N – every change of session N"),
+        tr.ui("/report N – the staff copy of session N's reports"),
+        tr.ui("/export [district] – the annex-5 workbook of submitted filings"),
+        tr.ui("/staff add ID – make a Telegram user helpdesk staff"),
+    ))
+
+
+def clip_head(head: str, tail: str) -> str:
+    """`head` then `tail`, cutting `head` (never `tail`) to keep within Telegram's limit."""
+    if not tail:
+        return clip(head)
+    room = MAX_MESSAGE - 80 - utf16_len(tail) - 2
+    if utf16_len(head) > room:
+        cut = head.rfind("\n", 0, _utf16_prefix(head, max(room - 2, 0)))
+        head = head[:cut] + "\n…" if cut > 0 else ""
+    return clip(head + "\n\n" + tail if head else tail)
 
 
 def utf16_len(text: str) -> int:

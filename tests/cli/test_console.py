@@ -75,7 +75,7 @@ def test_scripted_run_killed_half_way_then_resumed(miit: Form, tmp_path: Path) -
 
     # second sitting: it resumes at the first unanswered item and finishes
     second = console(db)
-    out, err = second.communicate("\n".join([*script[12:], "检查", "提交"]) + "\n", timeout=60)
+    out, err = second.communicate("\n".join([*script[12:], "检查", "提交", "提交"]) + "\n", timeout=60)
     assert second.returncode == 0, err
     assert "12" in out.splitlines()[1]  # "welcome back: your 12 earlier answers are kept"
     first_prompt = next(line for line in out.splitlines() if line.startswith("["))
@@ -133,3 +133,30 @@ def test_hostile_lines_on_the_terminal_each_get_an_answer(tmp_path: Path) -> Non
     assert "Traceback" not in err, err
     assert out.count("✗") >= 4, out[-2000:]  # the bomb, ², 1 ² and ١ are refused with a reason
     assert answered_rows(db) == 1  # ① answered Q1
+
+
+def test_run_without_a_token_shows_the_interviews_and_starts_the_one_picked(tmp_path: Path) -> None:
+    from bot.i18n import Translator
+    from bot.interview.loader import load_forms
+
+    forms = load_forms()
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DEFAULT_LANG")}
+    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}", PYTHONUNBUFFERED="1")
+    # a wrong choice is answered, then the eligibility check (number 1) starts; the input ends at its first question
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, input="9\n1\n",
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    zh = Translator("zh")
+    out = done.stdout
+    assert zh.ui("Choose an interview:") in out
+    for form in forms.values():
+        assert f"{zh.form(form.title)}  (--form {form.id})" in out  # every interview, and how to pick it
+    assert "python -m bot run --form ID" in out
+    assert zh.ui("Please type a number from 1 to {max}, or quit.", max=len(forms)) in out
+    first = next(iter(forms.values()))
+    assert f"== {first.title} ==" in out and "miit-2022 ==" not in out
+    assert first.items[0].text in out.split(f"== {first.title} ==", 1)[1]
+    # quitting at the menu starts nothing
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, input="退出\n",
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "==" not in done.stdout

@@ -22,6 +22,7 @@ from bot.console import format_hint
 from bot.i18n import Translator
 from bot.interview.answer import Answer
 from bot.interview.errors import AnswerError
+from bot.interview.numbering import numbering
 from bot.interview.schema import Form
 from bot.interview.validators import credit_code_check_char
 from bot.present import error_text, next_steps
@@ -74,7 +75,7 @@ def stored(db: Path, form_id: str) -> dict[str, Any]:
 
 def prompt(form: Form, item_id: str) -> str:
     """The start of the line that asks `item_id` (progress aside)."""
-    return "] " + form.item(item_id).text
+    return f"] {numbering(form).labels[item_id]}. " + form.item(item_id).text
 
 
 # --- the scripts: one line per answer, each naming the item it answers -------------------------------------
@@ -92,6 +93,7 @@ ELIGIBILITY = [
     "3",            # central_funding: 以上均无
     "2",            # policy_restriction: 否
     "提交",          # review screen: submit
+    "提交",          # and confirm
 ]
 
 
@@ -153,6 +155,7 @@ FILING = [
     "张三",                   # signatory
     "2024-03-25",            # signed_on
     "提交",                   # review screen: submit
+    "提交",                   # and confirm
 ]
 
 
@@ -213,6 +216,7 @@ def benchmark(evidence_file: Path) -> list[str]:
         "1",                       # bonus_innovative: 是 (+5)
         "2",                       # bonus_specialized: 否
         "提交",                     # review screen: submit
+        "提交",                     # and confirm
     ]
 
 
@@ -245,7 +249,7 @@ def test_eligibility_then_filing_with_reports_and_district_export(forms: dict[st
 
     # the filing, as the same person: the company name is offered and confirmed
     out = run(db, "hangzhou-filing", FILING, "--out", str(out_dir))
-    assert ZH.ui("  given before: {answer} — type keep (沿用) to use it, or a new answer", answer=COMPANY) in out
+    assert ZH.ui("  given before: {answer} — type keep to use it, or a new answer", answer=COMPANY) in out
     expected = CODE[-1]
     refused_then_asked(out, refusal("credit_code_bad_checksum", expected=expected), prompt(filing, "legal_rep"))
     assert "  " + format_hint(filing.item("credit_code"), ZH) in out

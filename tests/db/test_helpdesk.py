@@ -145,7 +145,9 @@ async def test_reopen_a_submitted_session_with_a_reason(desk: Helpdesk) -> None:
     for text in ("是", "乙公司", "1", "50", "800", "3", "否"):
         step = await desk.interviews.apply(opened.session_id, Text(text), actor="tg:8")
         assert step.error is None, (text, step.error)
-    assert (await desk.interviews.apply(opened.session_id, Submit(), actor="tg:8")).state.submitted
+    asked = await desk.interviews.apply(opened.session_id, Submit(), actor="tg:8")
+    assert asked.state.confirming and not asked.state.submitted  # the first submit asks once more
+    assert (await desk.interviews.apply(opened.session_id, Submit(confirmed=True), actor="tg:8")).state.submitted
     with pytest.raises(NotAllowed):
         await desk.reopen(opened.session_id, "tg:8", "改一下")
     await desk.reopen(opened.session_id, STAFF, "员工数填错")

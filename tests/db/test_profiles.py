@@ -79,7 +79,8 @@ async def finish_miit(service: Interviews, who: str) -> None:
         value = best.get(state.cursor)
         event = Skip() if value is None else Text(" ".join(map(str, value)) if isinstance(value, list) else str(value))
         state = (await service.apply(opened.session_id, event, actor=who)).state
-    assert (await service.apply(opened.session_id, Submit(), actor=who)).state.submitted
+    await service.apply(opened.session_id, Submit(), actor=who)
+    assert (await service.apply(opened.session_id, Submit(confirmed=True), actor=who)).state.submitted
 
 
 async def test_miit_level_fills_the_filing_and_the_profile_follows_the_credit_code(
@@ -104,7 +105,8 @@ async def test_a_known_credit_code_brings_back_that_enterprise(service: Intervie
     for text in ("丙公司", CODE_A, "42"):
         await service.apply(first.session_id, Text(text), actor="tg:5")
     await service.apply(first.session_id, Pick("level1"), actor="tg:5")
-    assert (await service.apply(first.session_id, Submit(), actor="tg:5")).state.submitted
+    await service.apply(first.session_id, Submit(), actor="tg:5")
+    assert (await service.apply(first.session_id, Submit(confirmed=True), actor="tg:5")).state.submitted
     # another enterprise in between becomes the latest profile
     other = await service.open("tg:5", "check")
     await service.apply(other.session_id, Text("丁公司"), actor="tg:5")

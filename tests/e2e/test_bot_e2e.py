@@ -20,6 +20,7 @@ from fake_bot_api import FakeBotAPI
 from bot.i18n import Translator
 from bot.interview.dump import answers_from_json
 from bot.interview.loader import load_forms
+from bot.interview.numbering import numbering
 from bot.interview.schema import ChoiceItem, Form, Item
 from bot.present import points
 from bot.scoring import evaluate
@@ -80,7 +81,8 @@ EXPECTED_JSON: dict[str, Any] = {
 def item_on(entry: dict[str, Any]) -> Item | None:
     """The question a message asks (its bold heading), or None for another screen (review, result)."""
     text = entry.get("text") or ""
-    return next((i for i in FORM.items if f"<b>{html.escape(i.text)}</b>" in text), None)
+    labels = numbering(FORM).labels  # the heading is the item's number on the paper, then its text
+    return next((i for i in FORM.items if f"<b>{labels[i.id]}. {html.escape(i.text)}</b>" in text), None)
 
 
 def option_button(entry: dict[str, Any], item: ChoiceItem, option_id: str) -> str:
@@ -160,6 +162,9 @@ async def test_whole_interview_with_a_restart(api: FakeBotAPI, tmp_path: Path) -
         # the review screen, then submit
         assert TR.ui("Submit") in labels(entry), visible(entry)
         await person.press(TR.ui("Submit"))
+        await person.next_screen(contains=TR.ui("Submit now? Once submitted, answers can only be changed through "
+                                                "the helpdesk."))
+        await person.press(TR.ui("Yes, submit"))
         result = await person.user.wait_message(contains=TR.ui("Submitted. Thank you!"), timeout=STEP_TIMEOUT)
 
         evaluation = evaluate(FORM, answers_from_json(FORM, EXPECTED_JSON))

@@ -22,6 +22,7 @@ from fake_bot_api import FakeBotAPI
 from bot.i18n import Translator
 from bot.interview.answer import Answer
 from bot.interview.loader import load_forms
+from bot.interview.numbering import numbering
 from bot.interview.schema import ChoiceItem, Form, Item
 from bot.present import points
 from bot.scoring import evaluate
@@ -37,7 +38,8 @@ TR = Translator("zh")
 def item_on(form: Form, entry: dict[str, Any]) -> Item | None:
     """The question a message asks (its bold heading), or None for another screen (review, result)."""
     text = entry.get("text") or ""
-    return next((i for i in form.items if f"<b>{html.escape(i.text)}</b>" in text), None)
+    labels = numbering(form).labels  # the heading is the item's number on the paper, then its text
+    return next((i for i in form.items if f"<b>{labels[i.id]}. {html.escape(i.text)}</b>" in text), None)
 
 
 def option_button(entry: dict[str, Any], item: ChoiceItem, label: str) -> str:
@@ -58,6 +60,10 @@ async def start_form(person: Person, form: Form) -> dict[str, Any]:
 async def submit(person: Person, review: dict[str, Any]) -> dict[str, Any]:
     assert TR.ui("Submit") in labels(review), visible(review)
     await person.press(TR.ui("Submit"))
+    confirm = await person.next_screen(contains=TR.ui("Submit now? Once submitted, answers can only be changed "
+                                                      "through the helpdesk."))
+    assert TR.ui("Yes, submit") in labels(confirm), visible(confirm)
+    await person.press(TR.ui("Yes, submit"))
     return await person.user.wait_message(contains=TR.ui("Submitted. Thank you!"), timeout=15.0)
 
 

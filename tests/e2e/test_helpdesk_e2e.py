@@ -80,7 +80,7 @@ async def test_code_take_answer_hand_back_and_finish(api: FakeBotAPI, tmp_path: 
         # staff find the session by the code and take it
         await staff.send(f"/find {code.group(0)}")
         listing = await staff.user.wait_message(contains="#")
-        assert "miit-2022" in visible(listing)
+        assert TR.form(MIIT.title) in visible(listing)
         rows = listing["reply_markup"]["inline_keyboard"]
         take = next(b["callback_data"] for row in rows for b in row if b["callback_data"].startswith("k:t:"))
         await staff.press(take)
@@ -100,7 +100,7 @@ async def test_code_take_answer_hand_back_and_finish(api: FakeBotAPI, tmp_path: 
         await answer_single(staff, "q4")
         await staff.next_screen()
         await staff.send("/handback")
-        await staff.user.wait_message(contains=TR.ui("Session {id} handed back.", id=1))
+        await staff.user.wait_message(contains=TR.ui("Session {id} handed back; its owner has been told.", id=1))
         await owner.user.wait_message(contains="/resume")
 
         # the stranger pressing the staff listing's take button (forged into their chat) is refused too

@@ -128,6 +128,17 @@ def test_review_edit_returns_to_review_and_submit(miit: Form) -> None:
     state = answer(miit, state, "4")
     assert state.cursor is None and state.answers["q7"] == Answer("certified")
     step = engine.apply(miit, state, Submit())
+    # the first submit only asks: the review screen says so, nothing is submitted yet
+    assert step.error is None and not step.state.submitted and step.state.confirming
+    scr = engine.screen(miit, step.state)
+    assert isinstance(scr, ReviewScreen) and scr.confirming
+    again = engine.apply(miit, step.state, Submit())  # an unconfirmed submit asks again, never submits
+    assert not again.state.submitted and again.state.confirming
+    typed = engine.apply(miit, step.state, Text("hello"))  # refused: the question stays, as shown again
+    assert typed.error is not None and typed.state.confirming
+    back = engine.apply(miit, step.state, Review())  # "not yet": the plain review again
+    assert back.error is None and not back.state.confirming and not back.state.submitted
+    step = engine.apply(miit, step.state, Submit(confirmed=True))
     assert step.error is None and step.state.submitted
     after = engine.apply(miit, step.state, Text("1"))
     assert after.error is not None and after.error.code == "already_submitted"
@@ -138,7 +149,7 @@ def test_submit_with_gaps_is_refused_and_continue_finds_them(miit: Form) -> None
     state = engine.apply(miit, state, Review()).state
     step = engine.apply(miit, state, Submit())
     assert step.error is not None and step.error.code == "missing_answers"
-    assert step.error.params["count"] == 25
+    assert step.error.params["count"] == 23  # questions of the paper (Q2–Q24), not items
     state = engine.apply(miit, step.state, Continue()).state
     assert state.cursor == "q2"
 
@@ -174,6 +185,103 @@ def test_leaving_a_group_keeps_its_completed_entries(forms: dict[str, Form]) -> 
     state = engine.apply(filing, state, GroupAdd()).state
     state = engine.apply(filing, state, Text("乙服务商")).state  # a second entry begun, not finished
     step = engine.apply(filing, state, Review())
+    # the half-entered provider 2 is not dropped without the person saying so
+    assert step.error is not None and step.error.code == "entry_unfinished"
+    assert step.error.params == {"entry": "服务商", "number": 2} and step.state == state
+    state = engine.apply(filing, state, engine.Discard()).state
+    assert state.group is not None and state.group.field is None and len(state.group.entries) == 1
+    step = engine.apply(filing, state, Review())
     assert step.error is None and step.state.cursor is None
     assert [e["name"] for e in step.state.answers["providers"].value] == ["甲服务商"]
     assert step.changes and step.changes[0].item_id == "providers"
+
+
+def _filing_in_group(forms: dict[str, Form]) -> tuple[Form, engine.State]:
+    filing = forms["hangzhou-filing"]
+    state = replace(engine.start(filing), cursor="providers", history=("digital_investment",))
+    return filing, state
+
+
+PROVIDER = ["甲服务商", "91330108MA27XK4L4" + credit_code_check_char("91330108MA27XK4L4"), "王五", "赵六",
+            "13812345678", "数字化改造服务合同", "HT-001", "2024-03-01", "实施与培训"]
+
+
+def test_back_inside_a_group_goes_one_field_back_and_keeps_what_was_typed(forms: dict[str, Form]) -> None:
+    filing, state = _filing_in_group(forms)
+    for text in PROVIDER[:5]:
+        state = engine.apply(filing, state, Text(text)).state
+    assert state.group is not None and state.group.field == 5  # 合同名称
+    state = engine.apply(filing, state, Back()).state
+    assert state.cursor == "providers" and state.group is not None and state.group.field == 4
+    assert dict(state.group.current) == dict(zip([f.id for f in filing.item("providers").fields[:5]],  # type: ignore[union-attr]
+                                                 [*PROVIDER[:4], "13812345678"], strict=True))
+    # back to the first field, still nothing lost; one more back would lose it: refused
+    for _ in range(4):
+        state = engine.apply(filing, state, Back()).state
+    assert state.group is not None and state.group.field == 0 and len(state.group.current) == 5
+    step = engine.apply(filing, state, Back())
+    assert step.error is not None and step.error.code == "entry_unfinished" and step.state == state
+    # Keep on each field walks forward again with the values kept
+    for _ in range(5):
+        state = engine.apply(filing, state, engine.UseSuggestion()).state
+    assert state.group is not None and state.group.field == 5
+    for text in PROVIDER[5:]:
+        state = engine.apply(filing, state, Text(text)).state
+    assert state.group is not None and state.group.field is None
+    assert dict(state.group.entries[0])["name"] == "甲服务商" and len(state.group.entries) == 1
+
+
+def test_back_from_an_empty_first_entry_leaves_the_group(forms: dict[str, Form]) -> None:
+    filing, state = _filing_in_group(forms)
+    step = engine.apply(filing, state, Back())
+    assert step.error is None and step.state.cursor == "digital_investment" and step.state.group is None
+
+
+def test_edits_to_an_entry_are_not_dropped_silently(forms: dict[str, Form]) -> None:
+    from bot.interview.engine import GroupEdit
+
+    filing, state = _filing_in_group(forms)
+    for text in PROVIDER:
+        state = engine.apply(filing, state, Text(text)).state
+    state = engine.apply(filing, state, GroupEdit(1)).state
+    # an unchanged entry can be left: nothing would be lost
+    left = engine.apply(filing, state, Back())
+    assert left.error is None and left.state.group is not None and left.state.group.field is None
+    state = engine.apply(filing, state, Text("乙服务商")).state
+    step = engine.apply(filing, state, Edit("company_name"))
+    assert step.error is not None and step.error.code == "entry_unfinished"
+    step = engine.apply(filing, state, Submit())
+    assert step.error is not None and not step.state.submitted
+    state = engine.apply(filing, state, engine.Discard()).state
+    assert state.group is not None and dict(state.group.entries[0])["name"] == "甲服务商"
+
+
+def test_progress_counts_the_questions_of_the_paper(forms: dict[str, Form]) -> None:
+    miit = forms["miit-2022"]
+    assert engine.progress(miit, {}) == engine.Progress(0, 24)
+    answers = answers_from_json(miit, {k: v for k, v in extreme_answers(miit, "none").items()
+                                       if k in ("q1", "q16_1", "q16_2", "q22")})
+    # Q16 counts once all three parts are answered; Q22's optional follow-up never changes the total
+    assert engine.progress(miit, answers) == engine.Progress(2, 24)
+    heilongjiang = forms["heilongjiang-benchmark"]
+    assert engine.progress(heilongjiang, answers_from_json(heilongjiang, {"i1": True})).total == 61
+
+
+def test_the_start_screen_counts_what_the_paper_prints(forms: dict[str, Form]) -> None:
+    from bot.i18n import Translator
+    from bot.interview.numbering import numbering
+    from bot.present import size_line
+
+    en = Translator("en")
+    assert size_line(forms["miit-2022"], en) == en.ui("{count} questions, about {minutes} minutes.", count=24,
+                                                      minutes=10)
+    assert size_line(forms["heilongjiang-benchmark"], en) == en.ui(
+        "{details} enterprise details, {indicators} indicators and {bonus} bonus items, about {minutes} minutes.",
+        details=29, indicators=30, bonus=2, minutes=25)
+    labels = numbering(forms["miit-2022"]).labels
+    assert [labels[i] for i in ("q1", "q16_1", "q16_3", "q17", "q22", "q22_value", "q24")] == [
+        "1", "16.1", "16.3", "17", "22", "22a", "24"]
+    hlj = numbering(forms["heilongjiang-benchmark"])
+    assert (hlj.labels["applicant"], hlj.labels["i26"], hlj.labels["i26_evidence"], hlj.labels["bonus_innovative"]) \
+        == ("A1", "26", "26a", "B1")
+    assert hlj.item_of("26") == "i26" and hlj.item_of("a3") == "fill_date" and hlj.item_of("31") is None

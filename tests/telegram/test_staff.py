@@ -48,7 +48,8 @@ async def test_staff_find_take_answer_and_hand_back(world: World) -> None:
 
     staff = world.person(STAFF_ID)
     listing = sent(await staff.send(f"/find {code}"))[-1]
-    assert "#1 miit-2022" in listing.text
+    miit_title = escape(TR.form(world.interviews.forms["miit-2022"].title))
+    assert f"#1 {miit_title} · {TR.ui('in progress')}" in listing.text  # in the staff member's language
     calls = await staff.press(TR.ui("Take #{id}", id=1))
     texts = [m.text for m in sent(calls)]
     assert any(TR.ui("You hold session {id}. /handback returns it.", id=1) in t for t in texts)
@@ -87,3 +88,80 @@ async def test_staff_copy_of_the_reports_carries_the_audit_trail(world: World) -
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "杭州示例精密机械有限公司" in text
     assert "修改记录" in text  # the audit trail section of the staff copy
+
+
+async def _submitted_eligibility(world: World, owner_id: int, language_code: str = "zh-hans") -> None:
+    owner = world.person(owner_id, language_code)
+    await owner.send("/start")
+    tr = Translator(language_code)
+    await owner.press(tr.form(world.interviews.forms["hangzhou-eligibility"].title))
+    for text in ("是", "杭州示例精密机械有限公司", "1", "120", "3000", "3", "否", "提交", "提交"):
+        await owner.send(text)
+
+
+async def test_taking_a_submitted_session_is_refused_with_the_reason_and_the_owner_is_not_told(
+        world: World) -> None:
+    await _submitted_eligibility(world, 1001)
+    staff = world.person(STAFF_ID)
+    calls = await staff.press_data(StaffButton(a="t", s=1).pack())
+    replies = sent(calls)
+    assert [int(m.chat_id) for m in replies] == [STAFF_ID]  # nothing goes to the owner
+    assert "/reopen 1" in replies[0].text and "#1" not in replies[0].text
+    assert (await world.interviews.holder(1))[1] is None
+    # reopened with a reason (audited, the owner told), it can then be taken and answered
+    calls = await staff.send("/reopen 1 企业名称有误")
+    assert any(int(m.chat_id) == 1001 and "企业名称有误" in m.text for m in sent(calls))
+    assert any(int(m.chat_id) == STAFF_ID for m in sent(calls))
+    calls = await staff.send("/take 1")
+    assert any(TR.ui("You hold session {id}. /handback returns it.", id=1) in m.text for m in sent(calls))
+    assert (await world.interviews.holder(1))[1] == f"tg:{STAFF_ID}"
+    calls = await staff.send("/handback")
+    assert [m.text for m in sent(calls) if int(m.chat_id) == STAFF_ID] == [
+        escape(TR.ui("Session {id} handed back; its owner has been told.", id=1))]
+    assert (await world.interviews.holder(1))[1] is None
+
+
+async def test_handback_with_nothing_held_tells_staff_what_happened(world: World) -> None:
+    staff = world.person(STAFF_ID)
+    replies = sent(await staff.send("/handback"))
+    assert [m.text for m in replies] == [escape(TR.ui("You hold no session, so there is nothing to hand back. "
+                                                      "/take N takes one over."))]
+    assert [m.text for m in sent(await staff.send("/take 999"))] == [escape(TR.ui("There is no session {id}.",
+                                                                                  id=999))]
+
+
+async def test_owner_notices_are_in_the_owners_language(world: World) -> None:
+    en = Translator("en")
+    owner = world.person(1003, "en")
+    await owner.send("/start")
+    await owner.press(en.form(world.interviews.forms["miit-2022"].title))
+    staff = world.person(STAFF_ID)
+    calls = await staff.send("/take 1")
+    [notice] = [m for m in sent(calls) if int(m.chat_id) == 1003]
+    assert notice.text == escape(en.ui("A helpdesk colleague has taken over your interview; you will be told when "
+                                       "it is handed back."))
+    calls = await staff.send("/handback")
+    [notice] = [m for m in sent(calls) if int(m.chat_id) == 1003]
+    assert notice.text == escape(en.ui("Your interview has been handed back to you: send /resume to continue."))
+
+
+async def test_staff_help_lists_the_staff_commands(world: World) -> None:
+    staff_help = sent(await world.person(STAFF_ID).send("/help"))[-1].text
+    for command in ("/find", "/take", "/handback", "/reopen", "/audit", "/export", "/staff"):
+        assert command in staff_help
+    person_help = sent(await world.person(1005).send("/help"))[-1].text
+    assert "/handback" not in person_help and "/take" not in person_help
+
+
+async def test_a_staff_code_for_a_submitted_session_is_released_with_the_reason(world: World) -> None:
+    await _submitted_eligibility(world, 1001)
+    # a resume code of the submitted session (the owner may have read it to the helpdesk)
+    code = await world.dp["helpdesk"].issue_code(1, "tg:1001")
+    staff = world.person(STAFF_ID)
+    calls = await staff.send(f"/start {code}")
+    replies = sent(calls)
+    assert [int(m.chat_id) for m in replies] == [STAFF_ID]  # the owner is not told of a take that did not happen
+    assert "/reopen 1" in replies[0].text
+    assert (await world.interviews.holder(1))[1] is None
+    assert [m.text for m in sent(await staff.send("/audit 999"))] == [escape(TR.ui("There is no session {id}.",
+                                                                                   id=999))]

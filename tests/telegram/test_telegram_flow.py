@@ -81,7 +81,7 @@ async def test_tapping_an_option_commits_it_and_shows_the_next_question(world: W
     assert "关键业务环节" in edit.text and edit.reply_markup is None
     [message] = sent(calls)
     assert "企业的数字化设备联网率" in message.text
-    assert TR.ui("Progress {answered}/{total}", answered=1, total=26) in message.text
+    assert TR.ui("Progress {answered}/{total}", answered=1, total=24) in message.text  # MIIT's 24 questions
     assert callback_answers(calls)
 
 
@@ -169,21 +169,30 @@ async def test_review_edit_and_submit(world: World) -> None:
     await person.press("全覆盖")
     calls = await person.press(TR.ui("Review"))
     review = sent(calls)[0]
-    assert TR.ui("Review: {answered}/{total} answered", answered=1, total=26) in review.text
+    assert TR.ui("Review: {answered}/{total} answered", answered=1, total=24) in review.text
     await person.press("1")  # edit row 1 (q1)
     assert "企业的数字化设备覆盖范围" in person.last_text()
     await person.press("关键业务环节")
     assert (await answers(world))["q1"] == "key"
-    assert TR.ui("Review: {answered}/{total} answered", answered=1, total=26) in person.last_text()
+    assert TR.ui("Review: {answered}/{total} answered", answered=1, total=24) in person.last_text()
     calls = await person.press(TR.ui("Submit"))
     [refusal] = callback_answers(calls)
-    assert refusal.text == error_text(AnswerError("missing_answers", count=25), TR)
+    assert refusal.text == error_text(AnswerError("missing_answers", count=23), TR)
     await person.press(TR.ui("Continue"))
     assert "企业的数字化设备联网率" in person.last_text()
     for text in ["15%", *THROUGH_Q21, "1", "90", "1", "跳过", "1", "50"]:
         await person.send(text)
-    assert TR.ui("Review: {answered}/{total} answered", answered=29, total=29) in person.last_text()
+    assert TR.ui("Review: {answered}/{total} answered", answered=24, total=24) in person.last_text()
     calls = await person.press(TR.ui("Submit"))
+    # the first Submit asks once more, with "Yes, submit" and "Not yet"; nothing is submitted yet
+    [ask] = sent(calls)
+    assert TR.ui("Submit now? Once submitted, answers can only be changed through the helpdesk.") in ask.text
+    assert {TR.ui("Yes, submit"), TR.ui("Not yet")} <= {t for t, _ in buttons(ask)}
+    assert not [c for c in calls if isinstance(c, SendDocument)]
+    await person.press(TR.ui("Not yet"))
+    assert TR.ui("Submit") in {t for t, _ in buttons(person.keyboard_message())}
+    await person.press(TR.ui("Submit"))
+    calls = await person.press(TR.ui("Yes, submit"))
     result, preparing, *_ = sent(calls)
     assert TR.ui("Submitted. Thank you!") in result.text
     assert preparing.text == TR.ui("Preparing your report files…")

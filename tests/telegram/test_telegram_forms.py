@@ -198,6 +198,67 @@ async def test_a_group_with_two_providers_edit_one_remove_one(world: World) -> N
     assert "项目实施方案及内容" in sent(calls)[0].text
 
 
+async def test_back_inside_a_group_keeps_the_typed_fields_and_discard_is_asked_for(world: World) -> None:
+    person = await open_form(world, FILING)
+    await answer_until(world, person, "providers")
+    for value in PROVIDER_A[:5]:  # name, credit code, legal representative, contact, phone
+        await person.send(value)
+    assert "服务商 1 · 合同名称" in person.last_text()
+    await person.press(TR.ui("Back"))  # one field back: the phone, its value kept
+    shown = person.keyboard_message()
+    assert "服务商 1 · 联系电话" in shown.text
+    assert TR.ui("Current answer: {answer}", answer="0571-85257095") in shown.text
+    assert TR.ui("Keep") in labels(shown)
+    discard = "🗑 " + TR.ui("Discard {entry} {number}", entry="服务商", number=1)
+    assert discard in labels(shown)
+    await person.send("返回")  # typed back works the same
+    assert "服务商 1 · 联系人" in person.last_text()
+    # leaving the group with the entry half typed is refused, and says how to drop it
+    calls = await person.send("检查")
+    refusal = sent(calls)[0].text
+    assert error_text(AnswerError("entry_unfinished", entry="服务商", number=1), TR) in refusal.replace("&quot;", '"')
+    assert "服务商 1 · 联系人" in refusal
+    stored = await world.interviews.current(f"tg:{person.user_id}")
+    assert stored is not None and stored.state.group is not None
+    assert stored.state.group.current["name"] == PROVIDER_A[0]  # nothing typed was lost
+    for _ in range(2):  # Keep walks forward with the kept values up to 合同名称
+        await person.press(TR.ui("Keep"))
+    assert "服务商 1 · 合同名称" in person.last_text()
+    for value in PROVIDER_A[5:]:
+        calls = await person.send(value)
+    assert "1. 杭州甲服务商有限公司" in sent(calls)[0].text
+    # a second provider begun, then dropped only with the Discard button
+    await person.press("➕ " + TR.ui("Add"))
+    await person.send(PROVIDER_B[0])
+    await person.press("🗑 " + TR.ui("Discard {entry} {number}", entry="服务商", number=2))
+    menu = person.keyboard_message()
+    assert "1. 杭州甲服务商有限公司" in menu.text and "杭州乙服务商有限公司" not in menu.text
+    await person.press(TR.ui("Done"))
+    stored_answers = await answers(world)
+    assert [p["name"] for p in stored_answers["providers"][0]] == [PROVIDER_A[0]]
+
+
+async def test_the_review_repeats_a_failing_gate_before_submit(world: World) -> None:
+    person = await open_form(world, BENCHMARK)
+    who = f"tg:{person.user_id}"
+    opened = await world.interviews.current(who)
+    assert opened is not None
+    form = opened.form
+    no = {i.id: "2" for i in form.items if i.id in ("i1", "i2", "i3")}  # 研发设计数字化 scores 0: the gate fails
+    await answer_until(world, person, "bonus_specialized", no)
+    await world.interviews.apply(opened.session_id, engine.Text("2"), actor=who)
+    calls = await person.send("检查")
+    review = sent(calls)[0].text
+    gate = TR.ui("These indicators score 0, so the application cannot go on to review: {names}", names="研发设计数字化")
+    assert gate in review
+    calls = await person.press(TR.ui("Submit"))
+    ask = sent(calls)[0].text
+    assert gate in ask and TR.ui("Submit now? Once submitted, answers can only be changed through the helpdesk.") in ask
+    async with world.db() as s:
+        row = await s.scalar(select(InterviewSession))
+        assert row is not None and row.status == "active"  # nothing submitted before "Yes, submit"
+
+
 async def test_a_button_of_an_earlier_group_screen_is_stale(world: World) -> None:
     person = await open_form(world, FILING)
     await answer_until(world, person, "providers")
@@ -356,7 +417,8 @@ async def test_submission_sends_the_report_then_report_sends_it_again(world: Wor
         await person.send(ELIGIBLE[item])
     calls = await person.press(TR.ui("No"))
     assert TR.ui("Submit") in labels(sent(calls)[0])
-    calls = await person.press(TR.ui("Submit"))
+    await person.press(TR.ui("Submit"))
+    calls = await person.press(TR.ui("Yes, submit"))
     kinds = [type(c).__name__ for c in calls if isinstance(c, SendChatAction | SendDocument)]
     assert kinds[0] == "SendChatAction" and kinds[-1] == "SendDocument"
     result = sent(calls)[0]
@@ -382,7 +444,8 @@ async def test_a_report_that_fails_to_render_keeps_the_submission(world: World, 
     person = await open_form(world, ELIGIBILITY)
     await answer_until(world, person, "policy_restriction", {**ELIGIBLE, "industry": "1", "central_funding": "3"})
     await person.press(TR.ui("No"))
-    calls = await person.press(TR.ui("Submit"))
+    await person.press(TR.ui("Submit"))
+    calls = await person.press(TR.ui("Yes, submit"))
     assert not [c for c in calls if isinstance(c, SendDocument)]
     assert any("/report" in m.text for m in sent(calls))  # then the next interviews are offered
     async with world.db() as s:
@@ -407,7 +470,8 @@ async def test_an_eligible_check_offers_the_next_interviews(world: World) -> Non
     await person.press(TR.form(check.title))
     for text in ("是", "杭州示例精密机械有限公司", "1", "120", "3000", "3", "否"):
         await person.send(text)
-    calls = await person.send("提交")
+    await person.send("提交")
+    calls = await person.send("提交")  # typed again: the confirmation
     offers = [m for m in sent(calls) if m.reply_markup is not None
               and any(FormChoice.unpack(b.callback_data).n >= 0  # type: ignore[arg-type]
                       for row in m.reply_markup.inline_keyboard for b in row  # type: ignore[union-attr]
@@ -415,3 +479,22 @@ async def test_an_eligible_check_offers_the_next_interviews(world: World) -> Non
     assert offers, "an eligible result offers the next interviews"
     titles = [b.text for row in offers[-1].reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
     assert titles == [TR.form(f.title) for f in forms if f.id in check.next]
+
+
+async def test_discard_while_editing_an_entry_names_the_changes(world: World) -> None:
+    from bot.telegram import keyboards, texts
+
+    form = world.interviews.forms["hangzhou-filing"]
+    item = form.item("providers")
+    entry = dict(zip([f.id for f in item.fields], PROVIDER_A, strict=True))  # type: ignore[union-attr]
+    unchanged = texts.GroupView((entry,), 0, 0, dict(entry))
+    changed = texts.GroupView((entry,), 0, 0, {**entry, "name": "杭州丙服务商有限公司"})
+    new = texts.GroupView((entry,), 0, None, {"name": "杭州乙服务商有限公司"})
+
+    def shown(view: texts.GroupView) -> list[str]:
+        markup = keyboards.group(form, item, view, 1, TR)  # type: ignore[arg-type]
+        return [b.text for row in markup.inline_keyboard for b in row]
+
+    assert not [t for t in shown(unchanged) if t.startswith("🗑")]  # nothing would be lost: no discard offered
+    assert "🗑 " + TR.ui("Discard the changes to {entry} {number}", entry="服务商", number=1) in shown(changed)
+    assert "🗑 " + TR.ui("Discard {entry} {number}", entry="服务商", number=2) in shown(new)
