@@ -205,10 +205,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         args.user, args.lang, args.database_url, args.out = getpass.getuser(), None, None, None
+        args.provider = args.filing = None
         if args.form is None:
             from bot.console import pick_form
 
-            chosen = pick_form(load_forms(), settings.default_lang, _read_line)
+            startable = {fid: f for fid, f in load_forms().items() if f.starts_from is None}
+            chosen = pick_form(startable, settings.default_lang, _read_line)
             if chosen is None:
                 return 0
             args.form = chosen

@@ -86,8 +86,9 @@ def pick_form(forms: Mapping[str, Form], lang: str, read_line: Callable[[], str 
             continue
         if command_of(text) == "quit":
             return None
-        if text.isdigit() and 1 <= int(text) <= len(ids):
-            return ids[int(text) - 1]
+        n = typed_int(text)
+        if n is not None and 1 <= n <= len(ids):
+            return ids[n - 1]
         if text in forms:
             return text
         out.write(tr.ui("Please type a number from 1 to {max}, or quit.", max=len(ids)) + "\n")

@@ -24,8 +24,9 @@ from bot.db.models import AnswerRow, InterviewSession, User
 from bot.interview.answer import Answer
 from bot.interview.schema import Form
 from bot.interview.typed import clean
-from bot.rendering.context import ELIGIBILITY, FILING, MIIT, MIIT2024, RUBRIC, ReportContext, build_context
+from bot.rendering.context import ReportContext, build_context
 from bot.rendering.docx import render_docx
+from bot.rendering.layouts import layout
 from bot.rendering.pdf import render_pdf
 from bot.rendering.xlsx import write_summary_xlsx
 
@@ -35,16 +36,6 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-#: file name stems by report kind and language
-_NAMES = {
-    MIIT: {"zh": "数字化水平自评报告", "en": "digitalization-self-assessment"},
-    RUBRIC: {"zh": "示范标杆自评得分表", "en": "benchmark-self-scoring"},
-    ELIGIBILITY: {"zh": "备案资格自测结果", "en": "eligibility-check"},
-    FILING: {"zh": "试点改造项目备案申请表", "en": "pilot-project-filing"},
-    MIIT2024: {"zh": "数字化水平自评报告（2024年版）", "en": "digitalization-self-assessment-2024"},  # hook
-}
-#: the forms whose applications also come as Word documents to stamp, sign and send
-_DOCX_KINDS = (FILING, RUBRIC)
 FILING_FORM = "hangzhou-filing"
 #: the item of the filing that names the district (企业所属区、县(市))
 DISTRICT_ITEM = "district"
@@ -129,11 +120,14 @@ async def session_reports(sessionmaker: async_sessionmaker[AsyncSession], forms:
     meta = _Meta(row.id, row.form_version, row.submitted_at)
     ctx = context_for(form, meta, answers, lang=lang, staff_items=staff_items, audit=audit if staff_copy else None,
                       enterprise=enterprise)
-    stem = _NAMES[ctx.kind]["en" if lang == "en" else "zh"]
+    if not ctx.kind:
+        return []  # a form without documents
+    report = layout(ctx.kind)
+    stem = report.stems["en" if lang == "en" else "zh"]
     suffix = f"-{row.id}" + ("-staff" if staff_copy else "")
-    jobs: list[tuple[str, Callable[[str, ReportContext], bytes], str]] = [(f"{stem}{suffix}.pdf", render_pdf, PDF)]
-    if ctx.kind in _DOCX_KINDS:
-        jobs.append((f"{stem}{suffix}.docx", render_docx, DOCX))
+    writers: dict[str, tuple[Callable[[str, ReportContext], bytes], str]] = {"pdf": (render_pdf, PDF),
+                                                                            "docx": (render_docx, DOCX)}
+    jobs = [(f"{stem}{suffix}.{fmt}", *writers[fmt]) for fmt in report.formats if fmt in writers]
     files: list[ReportFile] = []
     failure: Exception | None = None
     for name, render, mime in jobs:

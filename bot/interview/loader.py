@@ -223,4 +223,18 @@ def load_forms(directory: Path = FORMS_DIR) -> dict[str, Form]:
         unknown = [f for f in form.next if f not in forms]
         if unknown:
             raise FormError(f"{directory / form.id}.yaml", f"next names unknown form(s) {', '.join(unknown)}")
+    _check_documents(forms, directory)
     return forms
+
+
+def _check_documents(forms: dict[str, Form], directory: Path) -> None:
+    """Every document a form declares is a layout, and every item id the layout reads is in its form."""
+    # deferred: the layouts are declarations that read the forms; the forms never import them
+    from bot.rendering.layouts import problems
+
+    items = {fid: {i.id: frozenset(f.id for f in getattr(i, "fields", ())) for i in f.items}
+             for fid, f in forms.items()}
+    for form in forms.values():
+        found = problems(items, form.id, form.documents)
+        if found:
+            raise FormError(f"{directory / form.id}.yaml", "; ".join(found))

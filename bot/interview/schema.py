@@ -428,7 +428,8 @@ class Form(_Model):
     #: (issue 15) the form of a submitted session this interview is started from, never on its own: a service
     #: contract is drafted from a filing, for one of its providers.  Such a form is not on the list of interviews.
     starts_from: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    #: the document layouts made at submission (bot/rendering/<name>.py); empty: the scoring rule's report
+    #: the document layouts of this form, by name (bot/rendering/layouts/<name>.py): the first is its report;
+    #: the loader checks that every item id a layout reads is in the form.  Empty: no documents.
     documents: tuple[str, ...] = ()
 
     def item(self, item_id: str) -> Item:

@@ -16,8 +16,8 @@ in the source whatever the language.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -373,6 +373,34 @@ class AuditView:
     new: str
 
 
+class UnknownItem(LookupError):
+    """A document read an item id its form does not have (or its layout did not declare)."""
+
+
+class CheckedAnswers(Mapping[str, Any]):
+    """Stored values by item id, where asking for an id the form does not have raises (a hidden or unanswered
+    item is simply absent: `.get(id, "")` gives the blank to fill by hand)."""
+
+    def __init__(self, data: Mapping[str, Any], check: Callable[[str], str]) -> None:
+        self._data = dict(data)
+        self._check = check
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[self._check(key)]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(self._check(key), default)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._check(key) in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
 @dataclass(frozen=True)
 class ReportContext:
     form: Form
@@ -402,15 +430,40 @@ class ReportContext:
     #: what happens after submission (the form's next_steps, answers filled in), one paragraph each
     next_steps: tuple[str, ...] = ()
 
+    #: the item ids a layout declared (`reading`); None: any id of the form
+    reads: frozenset[str] | None = None
+
     _index: Mapping[str, AnswerView] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {a.item_id: a for a in self.answers})
+        if not isinstance(self.raw, CheckedAnswers):
+            object.__setattr__(self, "raw", CheckedAnswers(self.raw, self._known))
+        if not isinstance(self.values, CheckedAnswers):
+            object.__setattr__(self, "values", CheckedAnswers(self.values, self._known_value))
 
-    # -- lookups for templates and writers -------------------------------------------------------------------
+    def reading(self, declared: frozenset[str]) -> ReportContext:
+        """This context for a layout that declared `declared`: reading any other id raises UnknownItem."""
+        return replace(self, reads=declared, raw=dict(self.raw), values=dict(self.values))
+
+    def _known(self, item_id: str) -> str:
+        if item_id not in self.form.index:
+            raise UnknownItem(f"{self.form_id}: a document reads item {item_id!r}, which the form does not have")
+        if self.reads is not None and item_id not in self.reads:
+            raise UnknownItem(f"{self.form_id}: a document reads item {item_id!r} without declaring it")
+        return item_id
+
+    def _known_value(self, name: str) -> str:
+        if name in self.form.index:
+            return self._known(name)
+        if not any(c.id == name for c in self.form.computed):
+            raise UnknownItem(f"{self.form_id}: a document reads value {name!r}, which the form does not compute")
+        return name
+
+    # -- lookups for templates and writers: an id the form does not have raises, never an empty cell -----------
 
     def answer(self, item_id: str) -> AnswerView | None:
-        return self._index.get(item_id)
+        return self._index.get(self._known(item_id))
 
     def text(self, item_id: str) -> str:
         """The answer as display text; '' when the item is hidden or unanswered (a blank to fill by hand)."""
@@ -419,18 +472,17 @@ class ReportContext:
 
     def label(self, item_id: str) -> str:
         """An item's printed label (in the context's language)."""
-        if item_id not in self.form.index:
-            return item_id
+        self._known(item_id)
         return Translator(self.lang).form(self.form.item(item_id).text)
 
     def note(self, item_id: str) -> str:
         """The note the source prints with an item ("（截至申报日）"), in the context's language; '' when none."""
-        note = self.form.item(item_id).note
+        note = self.form.item(self._known(item_id)).note
         return Translator(self.lang).form(note) if note else ""
 
     def choices(self, item_id: str) -> tuple[OptionView, ...]:
         """A choice item's options with a tick where chosen (the printed □ layout)."""
-        item = self.form.index.get(item_id)
+        item = self.form.index.get(self._known(item_id))
         if not isinstance(item, ChoiceItem):
             return ()
         tr = Translator(self.lang)
@@ -468,17 +520,16 @@ class ReportContext:
 
 
 def report_kind(form: Form) -> str:
-    """The report a form gets: one per scoring rule; an unscored form is a filing to print."""
-    rule = form.scoring
-    if isinstance(rule, WeightedTreeScoring):
-        return MIIT
-    if isinstance(rule, PointsRubric):
-        return RUBRIC
-    if isinstance(rule, EligibilityRule):
-        return ELIGIBILITY
-    if isinstance(rule, Miit2024Scoring):  # hook
-        return MIIT2024
-    return FILING
+    """The layout of a form's report: the first document it declares ('' when it declares none)."""
+    return form.documents[0] if form.documents else ""
+
+
+def for_layout(context: ReportContext, name: str) -> ReportContext:
+    """The context as layout `name` may read it: an id the layout did not declare raises (bot/rendering/layouts)."""
+    from bot.rendering.layouts import layout
+
+    allowed = layout(name).allowed(context.form_id)
+    return context if allowed is None else context.reading(allowed)
 
 
 def pts(value: Fraction | Decimal | int) -> str:

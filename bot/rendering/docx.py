@@ -35,7 +35,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from bot.rendering.context import FILING, RUBRIC, OptionView, ReportContext
+from bot.rendering.context import FILING, RUBRIC, OptionView, ReportContext, for_layout
 from bot.rendering.env import CHECKED, UNCHECKED, year_month, year_month_day
 
 CJK_FONT = "宋体"
@@ -581,9 +581,9 @@ def _heilongjiang(context: ReportContext) -> bytes:
 def render_docx(kind: str, context: ReportContext) -> bytes:
     """The application as a .docx: kind FILING (annex 1) or RUBRIC (the Heilongjiang application)."""
     if kind == FILING:
-        return _filing(context)
+        return _filing(for_layout(context, kind))
     if kind == RUBRIC:
-        return _heilongjiang(context)
+        return _heilongjiang(for_layout(context, kind))
     raise DocxKindError(f"no Word document for report kind {kind!r}; known: {', '.join(DOCX_KINDS)}")
 
 

@@ -7,16 +7,12 @@ from typing import Any
 from markupsafe import Markup
 
 from bot.rendering.charts import Bar, bar_chart, radar_chart
-from bot.rendering.context import ELIGIBILITY, FILING, MIIT, MIIT2024, RUBRIC, ReportContext
+from bot.rendering.context import ELIGIBILITY, FILING, MIIT, MIIT2024, RUBRIC, ReportContext, for_layout
 from bot.rendering.env import environment, stylesheet
+from bot.rendering.layouts import LAYOUTS
 
-TEMPLATES = {
-    MIIT: "miit.html.j2",
-    RUBRIC: "rubric.html.j2",
-    ELIGIBILITY: "eligibility.html.j2",
-    FILING: "filing.html.j2",
-    MIIT2024: "miit2024.html.j2",  # hook: the 2024 rule's layout
-}
+#: the HTML template of each layout that has a PDF (declared in bot/rendering/layouts/)
+TEMPLATES = {name: lay.template for name, lay in LAYOUTS.items() if lay.template and lay.template.endswith(".html.j2")}
 
 
 class ReportKindError(ValueError):
@@ -61,5 +57,6 @@ def _check(kind: str, context: ReportContext) -> None:
 def render_html(kind: str, context: ReportContext, *, inline_css: bool = True) -> str:
     """The report as an HTML document; `inline_css` embeds the stylesheet (off when pdf.py supplies it)."""
     _check(kind, context)
+    context = for_layout(context, kind)
     template = environment().get_template(TEMPLATES[kind])
     return template.render(ctx=context, inline_css=inline_css, css=Markup(stylesheet()), **_extra(kind, context))

@@ -33,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from bot.rendering.context import ReportContext
+from bot.rendering.context import ReportContext, for_layout
 from bot.rendering.env import year_month_day
 
 TITLE = "杭州市中小企业数字化改造试点项目备案汇总表"
@@ -173,8 +173,8 @@ def _period(start: Any, end: Any) -> str:
 
 
 def filing_row(context: ReportContext) -> FilingRow:
-    """A hangzhou-filing session's row of the summary table."""
-    c = context
+    """A hangzhou-filing session's row of the summary table (layout annex5)."""
+    c = for_layout(context, "annex5")
     category = c.raw.get("enterprise_category")
     little_giant = c.yes_no("little_giant_funded")
     if little_giant is None and category not in (None, "little_giant"):
