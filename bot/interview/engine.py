@@ -312,8 +312,7 @@ def is_visible(form: Form, item: Item, answers: Mapping[str, Answer]) -> bool:
     return is_true(item.show_if, derived.values(form, answers))
 
 
-#: (form, item, the values its condition reads) → shown; conditions are pure, so their results can be kept
-_SHOWN: dict[tuple[int, str, tuple[Any, ...]], bool] = {}
+#: per form (kept on it, `Form.memos`): (item, the values its condition reads) → shown; conditions are pure
 _SHOWN_LIMIT = 50_000
 
 
@@ -341,6 +340,7 @@ def visible_items(form: Form, answers: Mapping[str, Answer]) -> tuple[Item, ...]
 def _visible_items(form: Form, answers: Mapping[str, Answer]) -> tuple[Item, ...]:
     values: dict[str, Any] | None = None
     shown: list[Item] = []
+    known: dict[tuple[str, tuple[Any, ...]], bool] = form.memos.setdefault("shown", {})
     for item in form.items:
         if item.show_if is None:
             shown.append(item)
@@ -348,19 +348,18 @@ def _visible_items(form: Form, answers: Mapping[str, Answer]) -> tuple[Item, ...
         reads = names_in(item.show_if)
         key = None
         if reads <= form.index.keys():  # reads answers only (no computed values): the result can be kept
-            key = (id(form), item.id, tuple((n, _frozen(answers[n].value)) if n in answers else (n,)
-                                            for n in sorted(reads)))
-            if key in _SHOWN:
-                if _SHOWN[key]:
+            key = (item.id, tuple((n, _frozen(answers[n].value)) if n in answers else (n,) for n in sorted(reads)))
+            if key in known:
+                if known[key]:
                     shown.append(item)
                 continue
         if values is None:
             values = derived.values(form, answers)
         result = is_true(item.show_if, values)
         if key is not None:
-            if len(_SHOWN) > _SHOWN_LIMIT:
-                _SHOWN.clear()
-            _SHOWN[key] = result
+            if len(known) > _SHOWN_LIMIT:
+                known.clear()
+            known[key] = result
         if result:
             shown.append(item)
     return tuple(shown)

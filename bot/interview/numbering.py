@@ -40,16 +40,12 @@ class Numbering:
         return self.by_label.get(label.strip().lower().replace("。", ".").replace("．", "."))
 
 
-_CACHE: dict[int, tuple[Form, Numbering]] = {}
-
-
 def numbering(form: Form) -> Numbering:
-    known = _CACHE.get(id(form))
-    if known is not None and known[0] is form:
-        return known[1]
-    result = _numbering(form)
-    _CACHE[id(form)] = (form, result)
-    return result
+    known = form.memos.get("numbering")
+    if known is None:
+        known = form.memos["numbering"] = _numbering(form)
+    assert isinstance(known, Numbering)
+    return known
 
 
 def _sub_questions(tree: tuple[TreeNode, ...]) -> dict[str, tuple[str, ...]]:

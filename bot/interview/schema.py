@@ -25,6 +25,12 @@ OptionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=24)]
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @cached_property
+    def memos(self) -> dict[str, Any]:
+        """Values derived from this immutable object (a scoring plan, a numbering, condition results), kept on the
+        object itself: a global cache keyed by id() could serve a freed object's successor its results."""
+        return {}
+
 
 class Option(_Model):
     id: OptionId

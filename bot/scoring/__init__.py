@@ -39,16 +39,12 @@ def evaluate(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
     raise TypeError(f"unknown scoring rule {rule!r}")  # pragma: no cover
 
 
-_SCORED: dict[int, tuple[Form, frozenset[str]]] = {}
-
-
 def scored_items(form: Form) -> frozenset[str]:
     """The items whose answers move the score (the running score is shown after these)."""
-    cached = _SCORED.get(id(form))
-    if cached is not None and cached[0] is form:
-        return cached[1]
-    found = _scored_items(form)
-    _SCORED[id(form)] = (form, found)
+    found = form.memos.get("scored_items")
+    if found is None:
+        found = form.memos["scored_items"] = _scored_items(form)
+    assert isinstance(found, frozenset)
     return found
 
 

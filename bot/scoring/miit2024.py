@@ -174,13 +174,12 @@ class _Plan:
     max_units: Mapping[str, int]
 
 
-_PLANS: dict[int, tuple[Miit2024Scoring, _Plan]] = {}
 
 
 def _plan(form: Form, rule: Miit2024Scoring) -> _Plan:
-    cached = _PLANS.get(id(rule))
-    if cached is not None and cached[0] is rule:
-        return cached[1]
+    cached = rule.memos.get("plan")
+    if isinstance(cached, _Plan):
+        return cached
     questions: dict[str, _Question] = {}
 
     def build(node: TreeNode, share: Fraction, depth: int, parent: str) -> _Group | None:
@@ -204,7 +203,7 @@ def _plan(form: Form, rule: Miit2024Scoring) -> _Plan:
     plan = _Plan(questions, groups, scenarios, levels, tuple(Fraction(lv.min) for lv in levels), d,
                  {i: {o: int(p * d) for o, p in q.points.items()} for i, q in questions.items()},
                  {i: int(q.maximum * d) for i, q in questions.items()})
-    _PLANS[id(rule)] = (rule, plan)
+    rule.memos["plan"] = plan
     return plan
 
 

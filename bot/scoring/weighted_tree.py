@@ -112,13 +112,12 @@ class _Plan:
     leaves: tuple[tuple[str, int], ...]
 
 
-_PLANS: dict[int, tuple[WeightedTreeScoring, _Plan]] = {}
 
 
 def _plan(rule: WeightedTreeScoring, items: Mapping[str, Item]) -> _Plan:
-    cached = _PLANS.get(id(rule))
-    if cached is not None and cached[0] is rule:
-        return cached[1]
+    cached = rule.memos.get("plan")
+    if isinstance(cached, _Plan):
+        return cached
     top = maxima(rule)
     exact: dict[str, dict[str, Fraction]] = {}
     ticks: dict[str, tuple[Fraction, frozenset[str]]] = {}
@@ -151,7 +150,7 @@ def _plan(rule: WeightedTreeScoring, items: Mapping[str, Item]) -> _Plan:
         levels=rule.levels,
         leaves=tuple((item_id, as_int(maximum)) for item_id, maximum in top.items()),
     )
-    _PLANS[id(rule)] = (rule, plan)
+    rule.memos["plan"] = plan
     return plan
 
 
