@@ -50,7 +50,7 @@ def contract(unit_price: str, *, code: list[str], supplier: str) -> list[str]:
         "60",                        # payment_second: 30 + 60 ≠ 100 → refused
         "70",                        # payment_second
         "40",                        # damages_percent: above 30% → a warning, kept
-        "提交",                       # review: submit
+        "提交", "提交",               # review: submit, then confirm
     ]
 
 

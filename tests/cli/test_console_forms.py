@@ -343,7 +343,7 @@ def test_eligibility_then_self_assessment_report_names_the_enterprise(forms: dic
     run(db, "hangzhou-eligibility", ELIGIBILITY)
     answers = {**extreme_answers(miit, "none"), "q7": 4, "q19": [1, 2, 3, 4], "q20": [1, 2, 3, 4], "q4": 1,
                "q21": 5, "q14": [1, 2, 3, 4, 5], "q15": [1, 2, 3], "q17": [1, 2, 3, 4, 5], "q24": 1}  # 41.5: 二级
-    out = run(db, "miit-2022", [*lines_for(miit, answers), "提交"], "--out", str(out_dir))
+    out = run(db, "miit-2022", [*lines_for(miit, answers), "提交", "提交"], "--out", str(out_dir))
     assert "二级" in out
     pdf = next(out_dir.glob("*.pdf"))
     text = pdf_text(pdf).replace(" ", "").replace("\n", "")
