@@ -27,10 +27,11 @@ from bot.contracts import (
     open_contract,
     provider_lines,
 )
-from bot.helpdesk import Helpdesk
+from bot.helpdesk import SESSION_ID_MAX, Helpdesk
 from bot.i18n import Translator
 from bot.interview.errors import AnswerError
 from bot.interview.schema import Form
+from bot.interview.typed import typed_int
 from bot.interviews import Interviews, Opened
 from bot.present import error_text
 from bot.telegram import screens, texts
@@ -129,8 +130,12 @@ async def on_contract_button(cb: CallbackQuery, callback_data: ContractButton, b
 
 
 def _numbers(args: str | None) -> list[int] | None:
-    words = (args or "").split()
-    return [int(w) for w in words] if all(w.isdigit() for w in words) else None
+    """The numbers typed after /contract (any digits a person types, see typed_int); None if a word is not one.
+    A session number past what the database holds reads as none (0), which finds no filing."""
+    numbers = [typed_int(w) for w in (args or "").split()]
+    if any(n is None for n in numbers):
+        return None
+    return [n if n is not None and n <= SESSION_ID_MAX else 0 for n in numbers]
 
 
 async def on_contract(message: Message, command: CommandObject, bot: Bot, interviews: Interviews,

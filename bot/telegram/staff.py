@@ -255,6 +255,9 @@ async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Hel
     if not await helpdesk.is_staff(who):
         await say(bot, chat_id, refusal(tr))
         return
+    if not 0 < session_id <= SESSION_ID_MAX:  # a number (typed or in a button) past what the database holds
+        await say(bot, chat_id, escape(tr.ui("There is no session {id}.", id=session_id)))
+        return
     try:
         _, state = await interviews.load(session_id)
     except LookupError:

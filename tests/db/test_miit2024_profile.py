@@ -28,7 +28,8 @@ async def finish(service: Interviews, person: str, figures: dict[str, str]) -> N
         step = await service.apply(opened.session_id, event, actor=person)
         assert step.error is None, (item.id, step.error)
         state = step.state
-    assert (await service.apply(opened.session_id, Submit(), actor=person)).state.submitted
+    assert not (await service.apply(opened.session_id, Submit(), actor=person)).state.submitted  # asks once more
+    assert (await service.apply(opened.session_id, Submit(confirmed=True), actor=person)).state.submitted
 
 
 async def test_figures_are_offered_in_the_next_2024_self_assessment(service: Interviews) -> None:

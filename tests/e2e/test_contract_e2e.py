@@ -100,6 +100,9 @@ async def test_a_contract_drafted_from_the_filing(api: FakeBotAPI, tmp_path: Pat
             screen = await person.next_screen()
         assert TR.ui("Submit") in labels(screen), visible(screen)
         await person.press(TR.ui("Submit"))
+        await person.next_screen(contains=TR.ui("Submit now? Once submitted, answers can only be changed through "
+                                                "the helpdesk."))
+        await person.press(TR.ui("Yes, submit"))
         told = await person.user.wait_message(contains="8,600,000.00", timeout=15.0)
         assert "100,000.00" in visible(told)
         pdf, word = await person.documents(2)

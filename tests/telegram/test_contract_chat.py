@@ -99,7 +99,8 @@ async def test_a_filing_offers_each_provider_and_a_contract_is_drafted(world: Wo
         step = await world.interviews.apply(opened.session_id, engine.Text(ANSWERS[item_id]), actor=who)
         assert step.error is None
     await person.send("/resume")
-    calls = await person.press(TR.ui("Submit"))
+    await person.press(TR.ui("Submit"))  # asks once more
+    calls = await person.press(TR.ui("Yes, submit"))
     texts = [m.text for m in sent(calls)]
     comparison = next(i for i, t in enumerate(texts) if "20,030,000.00" in t)
     assert "8,600,000.00" in texts[comparison] and "860" in texts[comparison]

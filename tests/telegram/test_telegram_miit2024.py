@@ -34,7 +34,8 @@ async def test_scenario_screen_running_conditions_result_and_report(world: World
         step = await world.interviews.apply(opened.session_id, engine.Text("3"), actor=who)
         assert step.error is None
     await person.send("/resume")
-    await person.press(TR.ui("Submit"))
+    await person.press(TR.ui("Submit"))  # asks once more
+    await person.press(TR.ui("Yes, submit"))
     text = "\n".join(person.texts())
     assert "等级 未达一级（预估）" in text  # a low score: every answer was option 1
     assert "按得分可达未达一级，按场景可达三级" in text
