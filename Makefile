@@ -6,7 +6,7 @@ BABEL = $(PY) -m babel.messages.frontend
 
 ## re-extract every msgid and merge into the catalogs (then translate the new entries)
 locales:
-	$(BABEL) extract -F babel-messages.cfg -k ui -k N_ --no-location --sort-output -o locales/messages.pot bot
+	$(BABEL) extract -F babel-messages.cfg -k ui -k N_ -k P_:1c,2 -k pui:1c,2 --no-location --sort-output -o locales/messages.pot bot
 	$(BABEL) extract -F babel-forms.cfg --no-location --sort-output -o locales/forms.pot bot/forms
 	$(BABEL) update --no-wrap -D messages -i locales/messages.pot -d locales -l zh --no-fuzzy-matching
 	$(BABEL) update --no-wrap -D forms -i locales/forms.pot -d locales -l en --no-fuzzy-matching

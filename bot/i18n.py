@@ -21,12 +21,26 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-LANGUAGES = ("zh", "en")
 DEFAULT_LANG = "zh"
+
+
+def _languages() -> tuple[str, ...]:
+    """The languages are the folders under locales/ (`pybabel init -l xx` adds one); the default comes first."""
+    found = sorted(d.name for d in LOCALES_DIR.iterdir() if (d / "LC_MESSAGES").is_dir()) if LOCALES_DIR.is_dir() else []
+    return (DEFAULT_LANG, *(lang for lang in found if lang != DEFAULT_LANG))
+
+
+LANGUAGES = _languages()
 
 
 def N_(message: str) -> str:
     """Marks a string for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
+def P_(context: str, message: str) -> str:
+    """Like N_, for a text that reads differently in one context (a report heading "Answer" is not the chat's
+    "Answer"): translated with `Translator.pui(context, message)`."""
     return message
 
 
@@ -35,9 +49,10 @@ def normalise_lang(code: str | None) -> str:
     if not code:
         return DEFAULT_LANG
     code = code.strip().lower()
-    if code.startswith("en") or code in ("english", "英文"):
-        return "en"
-    return "zh"
+    if code in ("english", "英文"):
+        code = "en"
+    prefix = code.replace("_", "-").split("-", 1)[0]
+    return prefix if prefix in LANGUAGES else DEFAULT_LANG
 
 
 @lru_cache(maxsize=8)
@@ -65,6 +80,11 @@ class Translator:
 
     def ui(self, message: str, **params: Any) -> str:
         text = message if self.lang == "en" else _catalog(self.lang, "messages").gettext(message)
+        return text.format(**params) if params else text
+
+    def pui(self, context: str, message: str, **params: Any) -> str:
+        """An interface string marked with P_(context, message)."""
+        text = message if self.lang == "en" else _catalog(self.lang, "messages").pgettext(context, message)
         return text.format(**params) if params else text
 
     def form(self, text: str | None) -> str:

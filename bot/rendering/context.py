@@ -8,9 +8,9 @@ Numbers are exact until here and shown rounded to 2 decimals (`bot.scoring.level
 with `bot.present.answer_text`, the same words the channels use.  Texts are plain strings: escaping is the
 writer's job (Jinja autoescape for HTML, python-docx and openpyxl write text, never markup).
 
-Report headings live in `LABELS` (zh and en) rather than the Babel `messages` catalog, because the catalog is
-owned elsewhere; the official-form layouts (annex 1, annex 5, the Heilongjiang tables) are printed in Chinese as
-in the source whatever the language.
+Report headings are interface texts like any other: English in `LABEL_TEXTS`, translated by the `messages`
+catalog under the message context "report".  The official-form layouts (annex 1, annex 5, the Heilongjiang tables)
+are printed in Chinese as in the source whatever the language.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from bot.i18n import Translator
+from bot.i18n import P_, Translator
 from bot.interview import derived
 from bot.interview.answer import Answer
 from bot.interview.conditions import render_message
@@ -57,134 +57,74 @@ KINDS = (MIIT, RUBRIC, ELIGIBILITY, FILING, MIIT2024)
 #: how many items the "next level" advice lists
 ADVICE_LIMIT = 5
 
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "colon": "：", "lparen": "（", "rparen": "）",
-        "report": "评测报告",
-        "company": "企业名称",
-        "credit_code": "统一社会信用代码",
-        "submitted": "提交日期",
-        "generated": "生成时间",
-        "levels": "等级说明",
-        "levels_intro": "附件4对各等级的描述：",
-        "level_reached": "已达到",
-        "level_next": "下一等级",
-        "authority_heading": "权威结果",
-        "next_steps": "备案后续步骤",
-        "session": "会话",
-        "total": "总分",
-        "level": "等级",
-        "estimate": "预估分",
-        "score_range": "最终得分区间",
-        "incomplete": "尚有题目未作答，未答题目按0分计。",
-        "dimensions": "各维度得分",
-        "indicators": "各指标与题目得分",
-        "dimension": "一级指标",
-        "indicator": "二级指标",
-        "question": "题目",
-        "answer": "回答",
-        "points": "得分",
-        "maximum": "满分",
-        "answers": "全部回答",
-        "other_answers": "其他回答（不计分）",
-        "advice": "提升建议",
-        "advice_intro": "以下题目提升到满分可增加的分数最多（按可增加分数从高到低，最多5项）：",
-        "to_next": "距{level}（{min}分）还差 {points} 分。",
-        "top_level": "已达到最高等级{level}。",
-        "gain": "可增加",
-        "current": "当前回答",
-        "best": "满分做法",
-        "staff": "由工作人员代填",
-        "staff_note": "标 * 的回答由工作人员代为填写。",
-        "audit": "修改记录",
-        "audit_at": "时间",
-        "audit_actor": "操作人",
-        "audit_kind": "操作",
-        "audit_item": "题目",
-        "audit_old": "原回答",
-        "audit_new": "新回答",
-        "eligibility": "备案资格自测结果",
-        "eligible": "符合备案条件",
-        "not_eligible": "不符合备案条件",
-        "reasons": "原因",
-        "notes": "提示",
-        "size_class": "企业规模",
-        "designated": "规上/规下",
-        "above": "规上企业",
-        "below": "规下企业",
-        "unknown": "未知",
-        "chart_title": "四个维度得分率",
-        "yes": "是",
-        "no": "否",
-    },
-    "en": {
-        "colon": ": ", "lparen": " (", "rparen": ")",
-        "report": "Assessment report",
-        "company": "Enterprise",
-        "credit_code": "Unified social credit code",
-        "submitted": "Date submitted",
-        "generated": "Generated",
-        "levels": "What the levels mean",
-        "levels_intro": "The levels as annex 4 describes them:",
-        "level_reached": "reached",
-        "level_next": "next level",
-        "authority_heading": "The authoritative result",
-        "next_steps": "What happens next",
-        "session": "Session",
-        "total": "Total score",
-        "level": "Level",
-        "estimate": "estimate",
-        "score_range": "Final score range",
-        "incomplete": "Some questions are unanswered; they count as 0.",
-        "dimensions": "Scores by dimension",
-        "indicators": "Scores by indicator and question",
-        "dimension": "Dimension",
-        "indicator": "Indicator",
-        "question": "Question",
-        "answer": "Answer",
-        "points": "Points",
-        "maximum": "Maximum",
-        "answers": "All answers",
-        "other_answers": "Other answers (not scored)",
-        "advice": "How to reach the next level",
-        "advice_intro": "Raising these questions to full marks adds the most points (largest gain first, at most 5):",
-        "to_next": "{points} points short of {level} ({min} points).",
-        "top_level": "The highest level, {level}, is reached.",
-        "gain": "Gain",
-        "current": "Current answer",
-        "best": "For full marks",
-        "staff": "entered by staff",
-        "staff_note": "Answers marked * were entered by staff.",
-        "audit": "Change history",
-        "audit_at": "Time",
-        "audit_actor": "By",
-        "audit_kind": "Action",
-        "audit_item": "Item",
-        "audit_old": "Before",
-        "audit_new": "After",
-        "eligibility": "Filing eligibility check",
-        "eligible": "Eligible to file",
-        "not_eligible": "Not eligible to file",
-        "reasons": "Reasons",
-        "notes": "Notes",
-        "size_class": "Size class",
-        "designated": "Above / below designated size",
-        "above": "above designated size",
-        "below": "below designated size",
-        "unknown": "unknown",
-        "chart_title": "Share of the maximum by dimension",
-        "yes": "Yes",
-        "no": "No",
-    },
+#: report headings and small words, by key (templates read them as L.key): English here, other languages in the
+#: `messages` catalog under the message context "report" (the same English word may read otherwise in a chat)
+LABEL_TEXTS: dict[str, str] = {
+    "colon": P_("report", ": "),
+    "lparen": P_("report", " ("),
+    "rparen": P_("report", ")"),
+    "report": P_("report", "Assessment report"),
+    "company": P_("report", "Enterprise"),
+    "credit_code": P_("report", "Unified social credit code"),
+    "submitted": P_("report", "Date submitted"),
+    "generated": P_("report", "Generated"),
+    "levels": P_("report", "What the levels mean"),
+    "levels_intro": P_("report", "The levels as annex 4 describes them:"),
+    "level_reached": P_("report", "reached"),
+    "level_next": P_("report", "next level"),
+    "authority_heading": P_("report", "The authoritative result"),
+    "next_steps": P_("report", "What happens next"),
+    "session": P_("report", "Session"),
+    "total": P_("report", "Total score"),
+    "level": P_("report", "Level"),
+    "estimate": P_("report", "estimate"),
+    "score_range": P_("report", "Final score range"),
+    "incomplete": P_("report", "Some questions are unanswered; they count as 0."),
+    "dimensions": P_("report", "Scores by dimension"),
+    "indicators": P_("report", "Scores by indicator and question"),
+    "dimension": P_("report", "Dimension"),
+    "indicator": P_("report", "Indicator"),
+    "question": P_("report", "Question"),
+    "answer": P_("report", "Answer"),
+    "points": P_("report", "Points"),
+    "maximum": P_("report", "Maximum"),
+    "answers": P_("report", "All answers"),
+    "other_answers": P_("report", "Other answers (not scored)"),
+    "advice": P_("report", "How to reach the next level"),
+    "advice_intro": P_("report", "Raising these questions to full marks adds the most points (largest gain first, "
+                                 "at most 5):"),
+    "to_next": P_("report", "{points} points short of {level} ({min} points)."),
+    "top_level": P_("report", "The highest level, {level}, is reached."),
+    "gain": P_("report", "Gain"),
+    "current": P_("report", "Current answer"),
+    "best": P_("report", "For full marks"),
+    "staff": P_("report", "entered by staff"),
+    "staff_note": P_("report", "Answers marked * were entered by staff."),
+    "audit": P_("report", "Change history"),
+    "audit_at": P_("report", "Time"),
+    "audit_actor": P_("report", "By"),
+    "audit_kind": P_("report", "Action"),
+    "audit_item": P_("report", "Item"),
+    "audit_old": P_("report", "Before"),
+    "audit_new": P_("report", "After"),
+    "eligibility": P_("report", "Filing eligibility check"),
+    "eligible": P_("report", "Eligible to file"),
+    "not_eligible": P_("report", "Not eligible to file"),
+    "reasons": P_("report", "Reasons"),
+    "notes": P_("report", "Notes"),
+    "size_class": P_("report", "Size class"),
+    "designated": P_("report", "Above / below designated size"),
+    "above": P_("report", "above designated size"),
+    "below": P_("report", "below designated size"),
+    "unknown": P_("report", "unknown"),
+    "chart_title": P_("report", "Share of the maximum by dimension"),
+    "yes": P_("report", "Yes"),
+    "no": P_("report", "No"),
 }
 
-_ESTIMATE_NOTICE = {
-    "zh": "本报告的得分为预估分：{title}各选项的官方分值未公布，本报告按评测指标的权重估算。"
-          "权威得分与等级以{authority}的评测结果为准。",
-    "en": "The score in this report is an estimate: the official per-option points of {title} were never published, "
-          "so it is computed from the published indicator weights. The authoritative score and level are those "
-          "of the {authority}.",
-}
+_ESTIMATE_NOTICE = P_("report", "The score in this report is an estimate: the official per-option points of {title} "
+                                "were never published, so it is computed from the published indicator weights. The "
+                                "authoritative score and level are those of the {authority}.")
 
 
 # --- views ------------------------------------------------------------------------------------------------
@@ -659,7 +599,7 @@ def _tree_view(form: Form, rule: WeightedTreeScoring, ev: TreeEvaluation, answer
         level_views.append(LevelView(tr.form(lv.name), band, tr.form(lv.description), mark))
     notice = ""
     if rule.estimate:
-        notice = _ESTIMATE_NOTICE[tr.lang].format(title=tr.form(form.title), authority=authority or "—")
+        notice = tr.pui("report", _ESTIMATE_NOTICE).format(title=tr.form(form.title), authority=authority or "—")
     return TreeView(
         total=pts(ev.total), maximum=pts(ev.maximum), level=ev.level.level, level_name=tr.form(ev.level.name),
         low=pts(ev.low), high=pts(ev.high), low_level_name=tr.form(ev.low_level.name),
@@ -822,7 +762,7 @@ def build_context(
     kind, item_id, old and new ({"value", "extra"} as the audit table stores them).
     """
     tr = Translator(lang)
-    labels = LABELS[tr.lang]
+    labels = {key: tr.pui("report", text) for key, text in LABEL_TEXTS.items()}
     shown = visible_answers(form, answers)
     values = {k: v for k, v in derived.values(form, shown).items() if k not in form.constants}
     evaluation = evaluate(form, answers)
