@@ -26,7 +26,8 @@ DEFAULT_LANG = "zh"
 
 def _languages() -> tuple[str, ...]:
     """The languages are the folders under locales/ (`pybabel init -l xx` adds one); the default comes first."""
-    found = sorted(d.name for d in LOCALES_DIR.iterdir() if (d / "LC_MESSAGES").is_dir()) if LOCALES_DIR.is_dir() else []
+    folders = LOCALES_DIR.iterdir() if LOCALES_DIR.is_dir() else iter(())
+    found = sorted(d.name for d in folders if (d / "LC_MESSAGES").is_dir())
     return (DEFAULT_LANG, *(lang for lang in found if lang != DEFAULT_LANG))
 
 
