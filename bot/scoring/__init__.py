@@ -5,17 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.interview import derived
 from bot.interview.answer import Answer
 from bot.interview.engine import visible_answers
-from bot.interview.schema import EligibilityRule, Form, Miit2024Scoring, PointsRubric, WeightedTreeScoring
+from bot.interview.schema import Form, PointsRubric
 from bot.scoring import eligibility, miit2024, points, weighted_tree
 from bot.scoring.eligibility import EligibilityEvaluation
 from bot.scoring.miit2024 import Miit2024Evaluation
 from bot.scoring.points import RubricEvaluation
+from bot.scoring.registry import Rule
 from bot.scoring.weighted_tree import RunningScore, TreeEvaluation
 
 Evaluation = TreeEvaluation | RubricEvaluation | EligibilityEvaluation | Miit2024Evaluation
+
+#: every scoring rule, by the name a form's `scoring.rule` gives
+RULES: dict[str, Rule] = {r.name: r for r in (weighted_tree.RULE, points.RULE, eligibility.RULE, miit2024.RULE)}
+
+
+def rule_of(form: Form) -> Rule | None:
+    return None if form.scoring is None else RULES[form.scoring.rule]
 
 
 def evaluate(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
@@ -24,26 +31,19 @@ def evaluate(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
     Answers of items hidden by a condition do not count.  With unanswered items a scored result also carries the
     lowest and highest final score still possible (`low`, `high`).
     """
-    rule = form.scoring
+    rule = rule_of(form)
     if rule is None:
         return None
-    shown = visible_answers(form, answers)
-    if isinstance(rule, WeightedTreeScoring):
-        return weighted_tree.evaluate(rule, form.index, shown)
-    if isinstance(rule, PointsRubric):
-        return points.evaluate(rule, shown)
-    if isinstance(rule, EligibilityRule):
-        return eligibility.evaluate(rule, derived.values(form, shown))
-    if isinstance(rule, Miit2024Scoring):  # hook
-        return miit2024.evaluate(form, rule, shown)
-    raise TypeError(f"unknown scoring rule {rule!r}")  # pragma: no cover
+    result: Evaluation = rule.evaluate(form, visible_answers(form, answers))
+    return result
 
 
 def scored_items(form: Form) -> frozenset[str]:
     """The items whose answers move the score (the running score is shown after these)."""
     found = form.memos.get("scored_items")
     if found is None:
-        found = form.memos["scored_items"] = _scored_items(form)
+        rule = rule_of(form)
+        found = form.memos["scored_items"] = frozenset() if rule is None else rule.scored_items(form)
     assert isinstance(found, frozenset)
     return found
 
@@ -51,26 +51,11 @@ def scored_items(form: Form) -> frozenset[str]:
 def running(form: Form, answers: Mapping[str, Answer]
             ) -> RunningScore | RubricEvaluation | Miit2024Evaluation | None:
     """The figures shown after each answer (points so far, the final range still open), computed cheaply."""
-    rule = form.scoring
-    if isinstance(rule, WeightedTreeScoring):
-        return weighted_tree.running(rule, form.index, visible_answers(form, answers))
-    if isinstance(rule, PointsRubric):
-        return points.evaluate(rule, visible_answers(form, answers))
-    if isinstance(rule, Miit2024Scoring):  # hook
-        return miit2024.running(form, rule, visible_answers(form, answers))
-    return None
-
-
-def _scored_items(form: Form) -> frozenset[str]:
-    rule = form.scoring
-    if isinstance(rule, WeightedTreeScoring):
-        return frozenset(weighted_tree.maxima(rule))
-    if isinstance(rule, PointsRubric):
-        return frozenset(i.item for s in rule.sections for g in s.groups for i in g.items) | frozenset(
-            b.item for b in rule.bonus)
-    if isinstance(rule, Miit2024Scoring):  # hook
-        return miit2024.scored_items(rule)
-    return frozenset()
+    rule = rule_of(form)
+    if rule is None or rule.running is None:
+        return None
+    result: RunningScore | RubricEvaluation | Miit2024Evaluation = rule.running(form, visible_answers(form, answers))
+    return result
 
 
 def lost_groups(form: Form, answers: Mapping[str, Answer], change: Any) -> tuple[str, ...]:

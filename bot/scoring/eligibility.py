@@ -10,8 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.interview import derived
+from bot.interview.answer import Answer
 from bot.interview.conditions import is_true, names_in, render_message
-from bot.interview.schema import Condition, EligibilityRule
+from bot.interview.schema import Condition, EligibilityRule, Form
+from bot.scoring.registry import Rule
 
 
 @dataclass(frozen=True)
@@ -49,3 +52,26 @@ def evaluate(rule: EligibilityRule, values: Mapping[str, Any]) -> EligibilityEva
         size_class=None if size is None else str(size),
         above_designated_size=None if above is None else bool(above),
     )
+
+
+# --- the rule, as bot.scoring finds it ------------------------------------------------------------------------
+
+
+def _evaluate(form: Form, shown: Mapping[str, Answer]) -> EligibilityEvaluation:
+    assert isinstance(form.scoring, EligibilityRule)
+    return evaluate(form.scoring, derived.values(form, shown))
+
+
+def to_json(form: Form, evaluation: EligibilityEvaluation) -> dict[str, Any]:
+    return {
+        "form": form.id,
+        "eligible": evaluation.eligible,
+        "reasons": [r.code for r in evaluation.reasons],
+        "reason_texts": [r.message for r in evaluation.reasons],
+        "notes": [n.code for n in evaluation.notes],
+        "size_class": evaluation.size_class,
+        "above_designated_size": evaluation.above_designated_size,
+    }
+
+
+RULE = Rule(name="eligibility", evaluate=_evaluate, scored_items=lambda form: frozenset(), to_json=to_json)

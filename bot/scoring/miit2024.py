@@ -39,6 +39,7 @@ from bot.interview.schema import (
     TreeNode,
 )
 from bot.scoring.levels import rounded
+from bot.scoring.registry import Rule
 
 #: the report kind and its template (bot/rendering/html.py, bot/reports.py find them here)
 KIND = "miit2024"
@@ -784,3 +785,20 @@ def _labels(tr: Translator) -> dict[str, str]:
         "yes": tr.ui("yes"),
         "no": tr.ui("no"),
     }
+
+
+# --- the rule, as bot.scoring finds it ------------------------------------------------------------------------
+
+
+def _rule(form: Form) -> Miit2024Scoring:
+    assert isinstance(form.scoring, Miit2024Scoring)
+    return form.scoring
+
+
+RULE = Rule(
+    name="miit2024",
+    evaluate=lambda form, shown: evaluate(form, _rule(form), shown),
+    scored_items=lambda form: scored_items(_rule(form)),
+    to_json=to_json,
+    running=lambda form, shown: running(form, _rule(form), shown),
+)

@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
-from bot.interview.schema import PointsRubric, RubricGroup
+from bot.interview.answer import Answer
+from bot.interview.schema import Form, PointsRubric, RubricGroup
+from bot.scoring.registry import Rule, num
 from bot.scoring.types import AnswerLike
 
 
@@ -101,3 +104,36 @@ def evaluate(rule: PointsRubric, answers: Mapping[str, AnswerLike]) -> RubricEva
         high=base + open_base + min(raw_bonus + open_bonus, cap),
         group_items={g.id: frozenset(i.item for i in g.items) for s in rule.sections for g in s.groups},
     )
+
+
+# --- the rule, as bot.scoring finds it ------------------------------------------------------------------------
+
+
+def _evaluate(form: Form, shown: Mapping[str, Answer]) -> RubricEvaluation:
+    assert isinstance(form.scoring, PointsRubric)
+    return evaluate(form.scoring, shown)
+
+
+def _scored_items(form: Form) -> frozenset[str]:
+    rule = form.scoring
+    assert isinstance(rule, PointsRubric)
+    return frozenset(i.item for s in rule.sections for g in s.groups for i in g.items) | frozenset(
+        b.item for b in rule.bonus)
+
+
+def to_json(form: Form, evaluation: RubricEvaluation) -> dict[str, Any]:
+    return {
+        "form": form.id,
+        "base": num(evaluation.base),
+        "bonus": num(evaluation.bonus),
+        "total": num(evaluation.total),
+        "gate_passed": evaluation.gate_passed,
+        "failing": list(evaluation.failing),
+        "sections": [{"id": s.id, "name": s.name, "points": num(s.points), "max": num(s.maximum)}
+                     for s in evaluation.sections],
+        "groups": [{"id": g.id, "name": g.name, "points": num(g.points), "max": num(g.maximum),
+                    "any_yes": g.any_yes} for g in evaluation.groups],
+    }
+
+
+RULE = Rule(name="points", evaluate=_evaluate, scored_items=_scored_items, to_json=to_json, running=_evaluate)

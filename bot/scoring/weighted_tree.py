@@ -11,10 +11,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
+from typing import Any
 
 from bot.interview.answer import Answer
-from bot.interview.schema import Item, Level, MultiChoice, SingleChoice, TreeNode, WeightedTreeScoring
+from bot.interview.schema import Form, Item, Level, MultiChoice, SingleChoice, TreeNode, WeightedTreeScoring
 from bot.scoring.levels import level_for
+from bot.scoring.registry import Rule, num
 
 
 @dataclass(frozen=True)
@@ -233,3 +235,38 @@ def evaluate(rule: WeightedTreeScoring, items: Mapping[str, Item], answers: Mapp
         low_level=level,
         high_level=_level(plan, high),
     )
+
+
+# --- the rule, as bot.scoring finds it ------------------------------------------------------------------------
+
+
+def _rule(form: Form) -> WeightedTreeScoring:
+    assert isinstance(form.scoring, WeightedTreeScoring)
+    return form.scoring
+
+
+def to_json(form: Form, evaluation: TreeEvaluation) -> dict[str, Any]:
+    return {
+        "form": form.id,
+        "total": num(evaluation.total),
+        "level": evaluation.level.level,
+        "level_name": evaluation.level.name,
+        "complete": evaluation.low == evaluation.high,
+        "low": num(evaluation.low),
+        "high": num(evaluation.high),
+        "dimensions": [{"id": n.id, "name": n.name, "points": num(n.points), "max": num(n.maximum)}
+                       for n in evaluation.nodes],
+        "indicators": [{"id": c.id, "name": c.name, "dimension": n.id, "points": num(c.points),
+                        "max": num(c.maximum)} for n in evaluation.nodes for c in n.children],
+        "questions": {node.id: num(node.points) for top in evaluation.nodes for node in top.walk()
+                      if node.depth >= 2},
+    }
+
+
+RULE = Rule(
+    name="weighted_tree",
+    evaluate=lambda form, shown: evaluate(_rule(form), form.index, shown),
+    scored_items=lambda form: frozenset(maxima(_rule(form))),
+    to_json=to_json,
+    running=lambda form, shown: running(_rule(form), form.index, shown),
+)
