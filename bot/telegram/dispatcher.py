@@ -8,7 +8,7 @@ from aiogram import Dispatcher
 
 from bot.helpdesk import Helpdesk
 from bot.interviews import Interviews
-from bot.telegram.middlewares import ChatOrder, Locale, OnceOnly, RateLimit
+from bot.telegram.middlewares import ChatOrder, Locale, RateLimit, Redelivery
 from bot.telegram.responses import KEPT
 from bot.telegram.router import root_router
 
@@ -23,7 +23,7 @@ def create_dispatcher(interviews: Interviews, *, default_lang: str = "zh", rate:
                     chat_order=chat_order, kept_responses=KEPT)
     dp.update.outer_middleware(RateLimit(rate=rate, burst=burst, default_lang=default_lang))
     dp.update.outer_middleware(chat_order)
-    dp.update.outer_middleware(OnceOnly())
+    dp.update.outer_middleware(Redelivery(interviews, default_lang))
     dp.update.outer_middleware(Locale(interviews, default_lang))
     dp.include_router(root_router())
     return dp
