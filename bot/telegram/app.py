@@ -63,6 +63,8 @@ POLL_TIMEOUT = 20
 RETRY_PAUSE = 1.0
 #: an update failing this often for a reason other than an unavailable database or Bot API is given up (logged)
 MAX_ATTEMPTS = 5
+#: how long a new poller waits for the lock of one that is still running (or was killed a moment ago)
+POLLER_WAIT = 15.0
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -232,9 +234,15 @@ class Poller:
 
 
 async def _poll(dp: Dispatcher, bot: Bot, interviews: Interviews, stop: asyncio.Event) -> None:
-    if not await interviews.locks.try_lock(POLLER_KEY):
-        raise AlreadyRunning("another process is already long-polling on this database; Telegram allows one "
-                             "getUpdates consumer per bot: run one poller, or webhook mode with several workers")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + POLLER_WAIT
+    # a poller killed a moment ago may hold the lock until the server notices that its connection is gone
+    while not await interviews.locks.try_lock(POLLER_KEY):
+        if loop.time() > deadline:
+            raise AlreadyRunning("another process is already long-polling on this database; Telegram allows one "
+                                 "getUpdates consumer per bot: run one poller, or webhook mode with several "
+                                 "workers")
+        await asyncio.sleep(0.5)
     await bot.delete_webhook(drop_pending_updates=False)
     log.info("long polling")
     await Poller(dp, bot, allowed_updates=dp.resolve_used_update_types()).run(stop)
