@@ -206,12 +206,17 @@ class Worker:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/hook"
 
-    async def start(self) -> None:
-        polls_before = self.api.poll_count
+    async def launch(self) -> None:
         with self.log.open("ab") as out:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", "run", cwd=self.workdir, env=self.env(),
                 stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=asyncio.subprocess.STDOUT)
+
+    async def start(self) -> None:
+        """Launch, and wait until it long-polls or its webhook port takes connections."""
+        polls_before = self.api.poll_count
+        await self.launch()
+        assert self.proc is not None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + START_TIMEOUT
         while True:
@@ -496,9 +501,8 @@ async def run(config: Config, workdir: Path) -> Outcome:
         async with FaultyAPI() as api:
             ports = [free_port() for _ in range(config.workers)] if config.mode == "webhook" else [None]
             workers = [Worker(api, workdir, database.bot_url, port) for port in ports]
-            # the first worker migrates alone; the others start together (they must not race on migrations)
-            await workers[0].start()
-            await asyncio.gather(*(w.start() for w in workers[1:]))
+            # all at once, as a deployment starts them: they must not race on the migrations
+            await asyncio.gather(*(w.start() for w in workers))
             loop = asyncio.get_running_loop()
             router: Router | None = None
             async with contextlib.AsyncExitStack() as stack:
@@ -514,6 +518,7 @@ async def run(config: Config, workdir: Path) -> Outcome:
                                  random.Random(config.seed * 1000 + n), Tally(50_000 + n))
                           for n in range(config.people)]
                 done = asyncio.Event()
+                restarts: list[asyncio.Task[None]] = []
 
                 async def chaos() -> None:
                     """Each fault strikes when the people's answers reach a random point of the run."""
@@ -529,10 +534,14 @@ async def run(config: Config, workdir: Path) -> Outcome:
                             return
                         await asyncio.sleep(rng.uniform(0, 0.3))  # anywhere in an answer's handling
                         if action == "kill":
-                            victim = rng.choice(workers)
+                            alive = [w for w in workers if w.proc and w.proc.returncode is None]
+                            if not alive:  # the only one is still restarting
+                                await asyncio.gather(*restarts)
+                                alive = list(workers)
+                            victim = rng.choice(alive)
                             await victim.kill()
                             kills += 1
-                            await victim.start()
+                            restarts.append(asyncio.create_task(victim.start()))
                         else:
                             await database.outage(config.outage)
                             outages += 1
@@ -544,6 +553,7 @@ async def run(config: Config, workdir: Path) -> Outcome:
                         done.set()
 
                 await asyncio.gather(everyone(), chaos())
+                await asyncio.gather(*restarts)
                 await asyncio.sleep(config.late + 0.5)  # the late copies arrive and are handled
             for worker in workers:
                 await worker.stop()
