@@ -95,6 +95,12 @@ class Outcome:
     deliveries: int
     wall: float
     log_tail: str = ""
+    #: from the first message of the people to the last reply they waited for
+    answering: float = 0.0
+    #: CPU seconds of the bot processes over `answering` (without kills: restarts lose the dead ones' figures)
+    bot_cpu: float = 0.0
+    #: CPU seconds of this process (the fake Bot API, the people, the router) over `answering`
+    generator_cpu: float = 0.0
 
     def total(self, name: str) -> int:
         return sum(getattr(t, name) for t in self.tallies)
@@ -251,6 +257,16 @@ class Worker:
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-4000:] if self.log.exists() else ""
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the running process has used so far (Linux /proc)."""
+        if self.proc is None or self.proc.returncode is not None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class FaultyAPI(FakeBotAPI):
@@ -446,7 +462,7 @@ class Person:
 
 async def _count_check(person: Person, session: Any) -> None:
     """Compare what the person was told with what the database holds."""
-    engine_url, db = session
+    _url, db = session
     external = f"tg:{person.user.id}"
     async with db() as s:
         user = await s.scalar(select(User).where(User.external_id == external))
@@ -552,7 +568,12 @@ async def run(config: Config, workdir: Path) -> Outcome:
                     finally:
                         done.set()
 
+                cpu_before = sum(w.cpu_seconds() for w in workers)
+                own_before, answering_from = time.process_time(), time.monotonic()
                 await asyncio.gather(everyone(), chaos())
+                answering = time.monotonic() - answering_from
+                bot_cpu = sum(w.cpu_seconds() for w in workers) - cpu_before
+                generator_cpu = time.process_time() - own_before
                 await asyncio.gather(*restarts)
                 await asyncio.sleep(config.late + 0.5)  # the late copies arrive and are handled
             for worker in workers:
@@ -563,7 +584,7 @@ async def run(config: Config, workdir: Path) -> Outcome:
             deliveries = router.posts if router is not None else 0
             tail = "\n".join(w.output()[-1500:] for w in workers)
             return Outcome(config, [p.tally for p in people], kills, outages, deliveries,
-                           time.monotonic() - began, tail)
+                           time.monotonic() - began, tail, answering, bot_cpu, generator_cpu)
     finally:
         for worker in workers:
             await worker.kill()
