@@ -23,7 +23,6 @@ from harness import Config, Outcome, run
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 #: several workers need PostgreSQL; without it the webhook run is one worker on SQLite
 WEBHOOK_BACKEND = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
 
@@ -36,21 +35,21 @@ def check(outcome: Outcome) -> None:
     assert outcome.total("acknowledged") == outcome.config.people * outcome.config.answers, table
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-async def test_long_polling_through_kill9_and_doubled_updates(backend: str, tmp_path: Path) -> None:
-    config = Config(backend=backend, mode="polling", people=3, answers=5, kills=1, seed=11)
+async def test_long_polling_through_kill9_and_doubled_updates(tmp_path: Path) -> None:
+    # on SQLite; the same on PostgreSQL is a run of benchmarks/faults.py (each bot start costs seconds of CI)
+    config = Config(backend="sqlite", mode="polling", people=3, answers=5, kills=1, seed=11)
     outcome = await run(config, tmp_path)
     assert outcome.kills == 1
     check(outcome)
 
 
-async def test_webhook_workers_round_robin_through_an_outage_and_doubled_updates(tmp_path: Path) -> None:
+async def test_webhook_workers_round_robin_through_kill9_an_outage_and_doubled_updates(tmp_path: Path) -> None:
     # PostgreSQL: two workers started together (they must not race on the migrations), every post going to the
-    # next one, and a 2-second outage; a SQLite file is served by one process (its kills are in the polling run)
+    # next one, one of them killed and restarted, and a 2-second outage; a SQLite file is served by one process
     postgres = WEBHOOK_BACKEND == "postgresql"
     config = Config(backend=WEBHOOK_BACKEND, mode="webhook", workers=2 if postgres else 1, people=3, answers=5,
-                    kills=0 if postgres else 1, outage=2.0 if postgres else 0.0, seed=12)
+                    kills=1, outage=2.0 if postgres else 0.0, seed=12)
     outcome = await run(config, tmp_path)
-    assert (outcome.kills, outcome.outages) == ((0, 1) if postgres else (1, 0))
+    assert (outcome.kills, outcome.outages) == ((1, 1) if postgres else (1, 0))
     assert outcome.deliveries >= 2 * outcome.total("sent")  # every update posted (at least) twice
     check(outcome)
