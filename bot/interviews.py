@@ -248,12 +248,16 @@ class Interviews:
         self._remember_current(external_id, cached.session_id)
         return Opened(cached.session_id, cached.form, cached.state, resumed=True)
 
-    async def refresh(self, external_id: str) -> None:
+    async def refresh(self, external_id: str, update_id: int | None = None) -> bool:
         """Make the cache agree with the database about this person before one of their updates is handled: their
         row and language, which session is current (one they hold as staff first, else their latest active one)
-        and its version.  Another worker may have changed any of them since this process last looked."""
+        and its version.  Another worker may have changed any of them since this process last looked.
+
+        Returns whether `update_id` was handled before (read in the same session, see `was_handled`)."""
         sessions = InterviewSession
         async with self.sessionmaker() as s:
+            handled = update_id is not None and await s.scalar(
+                select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)) is not None
             person = (await s.execute(select(User.id, User.lang).where(User.external_id == external_id))).first()
             current = (await s.execute(
                 select(sessions.id, sessions.version)
@@ -271,11 +275,12 @@ class Interviews:
             self._remember_person(external_id, person.id, person.lang)
         if current is None:
             self._remember_current(external_id, None)
-            return
+            return handled
         cached = self._sessions.get(current.id)
         if cached is not None and cached.version != current.version:
             self._sessions.pop(current.id, None)
         self._remember_current(external_id, current.id)
+        return handled
 
     async def was_handled(self, update_id: int) -> bool:
         """Whether a Telegram update was handled before (by any worker, before any restart)."""

@@ -1,6 +1,6 @@
 """Locks shared by every process on one database.
 
-PostgreSQL: session-level advisory locks, all taken on one connection per process (opened on first use, in
+PostgreSQL: session-level advisory locks, taken on a few connections per process (opened on first use, in
 autocommit).  A lock dies with its connection, so a process killed with -9 never leaves one behind: the server
 ends the backend when the socket closes.  SQLite serves one process (see `bot.db.single`), so there the chat
 locks are no-ops and the in-process per-chat order (bot/telegram/middlewares.ChatOrder) is the whole story.
@@ -32,29 +32,47 @@ def chat_lock_key(chat_id: int) -> int:
     return chat_id + _CHATS if chat_id >= 0 else chat_id - _CHATS
 
 
-class SharedLocks:
-    """Advisory locks of this process; a no-op on anything but PostgreSQL."""
+class _Slot:
+    """One lock connection and the locks taken on it (its calls one at a time)."""
 
-    def __init__(self, engine: AsyncEngine, *, max_wait: float = 0.05) -> None:
+    def __init__(self) -> None:
+        self.conn: AsyncConnection | None = None
+        self.use = asyncio.Lock()
+        #: bumped whenever the connection is replaced: every lock taken on the old one is gone
+        self.generation = 0
+
+
+class SharedLocks:
+    """Advisory locks of this process; a no-op on anything but PostgreSQL.
+
+    A key always goes to the same of `connections` lock connections (a session lock must be released on the
+    connection that took it); several connections let the lock calls of different chats run side by side.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, connections: int = 4, max_wait: float = 0.05) -> None:
         self.engine = engine
         self.enabled = engine.dialect.name == "postgresql"
         self.max_wait = max_wait
-        self._conn: AsyncConnection | None = None
-        self._use = asyncio.Lock()
-        #: bumped whenever the lock connection is replaced: every lock taken before is gone
-        self.generation = 0
+        self._slots = [_Slot() for _ in range(connections)]
+
+    def _slot(self, key: int) -> _Slot:
+        return self._slots[key % len(self._slots)]
+
+    def generation(self, key: int) -> int:
+        return self._slot(key).generation
 
     async def _scalar(self, sql: str, key: int) -> object:
-        async with self._use:
-            if self._conn is None:
+        slot = self._slot(key)
+        async with slot.use:
+            if slot.conn is None:
                 conn = await self.engine.connect()
-                self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                self.generation += 1
+                slot.conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                slot.generation += 1
             try:
-                return await self._conn.scalar(text(sql), {"k": key})
+                return await slot.conn.scalar(text(sql), {"k": key})
             except Exception:
                 # the connection is broken (an outage, a terminated backend): its locks went with it
-                conn, self._conn = self._conn, None
+                conn, slot.conn = slot.conn, None
                 with suppress(Exception):
                     await conn.invalidate()
                 raise
@@ -65,7 +83,7 @@ class SharedLocks:
         return bool(await self._scalar("SELECT pg_try_advisory_lock(:k)", key))
 
     async def unlock(self, key: int, generation: int) -> None:
-        if not self.enabled or generation != self.generation:
+        if not self.enabled or generation != self._slot(key).generation:
             return  # the connection that held it is gone, and the lock with it
         with suppress(Exception):
             await self._scalar("SELECT pg_advisory_unlock(:k)", key)
@@ -81,17 +99,18 @@ class SharedLocks:
         while not await self.try_lock(key):
             await asyncio.sleep(wait)
             wait = min(wait * 2, self.max_wait)
-        generation = self.generation
+        generation = self.generation(key)
         try:
             yield
         finally:
             await self.unlock(key, generation)
 
     async def close(self) -> None:
-        if self._conn is not None:
-            with suppress(Exception):
-                await self._conn.close()
-            self._conn = None
+        for slot in self._slots:
+            if slot.conn is not None:
+                with suppress(Exception):
+                    await slot.conn.close()
+                slot.conn = None
 
 
 class AlreadyRunning(RuntimeError):

@@ -188,8 +188,10 @@ class Redelivery(BaseMiddleware):
             return result
         async with self.interviews.locks.chat(key):
             if user is not None:
-                await self.interviews.refresh(external_id(user))
-            if await self.interviews.was_handled(event.update_id):
+                handled = await self.interviews.refresh(external_id(user), event.update_id)
+            else:
+                handled = await self.interviews.was_handled(event.update_id)
+            if handled:
                 log.info("update %s was delivered again: the current screen is shown", event.update_id)
                 await self.show_current(event, data, key, user)
                 return None

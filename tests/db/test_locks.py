@@ -29,7 +29,7 @@ async def test_a_chat_is_handled_by_one_process_at_a_time(db_engine: AsyncEngine
             if db_engine.dialect.name == "postgresql":
                 assert not await second.try_lock(chat_lock_key(5))
                 assert await second.try_lock(chat_lock_key(6))  # another chat goes ahead
-                await second.unlock(chat_lock_key(6), second.generation)
+                await second.unlock(chat_lock_key(6), second.generation(chat_lock_key(6)))
 
             async def other() -> None:
                 async with second.chat(5):
