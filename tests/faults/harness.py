@@ -197,6 +197,8 @@ class Worker:
         self.api, self.workdir, self.database_url, self.port = api, workdir, database_url, port
         self.log = workdir / (f"worker-{port}.log" if port else "bot.log")
         self.proc: asyncio.subprocess.Process | None = None
+        #: started and serving (a process being started is not killed again before it serves)
+        self.ready = False
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items()
@@ -221,6 +223,7 @@ class Worker:
     async def start(self) -> None:
         """Launch, and wait until it long-polls or its webhook port takes connections."""
         polls_before = self.api.poll_count
+        self.ready = False
         await self.launch()
         assert self.proc is not None
         loop = asyncio.get_running_loop()
@@ -232,15 +235,18 @@ class Worker:
                 raise AssertionError(f"a bot process did not start:\n{self.output()}")
             if self.port is None:
                 if self.api.poll_count > polls_before:
+                    self.ready = True
                     return
             else:
                 with contextlib.suppress(OSError):
                     _, writer = await asyncio.open_connection("127.0.0.1", self.port)
                     writer.close()
+                    self.ready = True
                     return
             await asyncio.sleep(0.05)
 
     async def kill(self) -> None:
+        self.ready = False
         if self.proc is not None and self.proc.returncode is None:
             self.proc.send_signal(signal.SIGKILL)
             await self.proc.wait()
@@ -550,10 +556,10 @@ async def run(config: Config, workdir: Path) -> Outcome:
                             return
                         await asyncio.sleep(rng.uniform(0, 0.3))  # anywhere in an answer's handling
                         if action == "kill":
-                            alive = [w for w in workers if w.proc and w.proc.returncode is None]
-                            if not alive:  # the only one is still restarting
+                            alive = [w for w in workers if w.ready]
+                            if not alive:  # every one is still restarting
                                 await asyncio.gather(*restarts)
-                                alive = list(workers)
+                                alive = [w for w in workers if w.ready]
                             victim = rng.choice(alive)
                             await victim.kill()
                             kills += 1
