@@ -21,9 +21,10 @@ def create_dispatcher(interviews: Interviews, *, default_lang: str = "zh", rate:
     # no aiogram FSM: the interview state lives in the database (disable_fsm drops its per-update middleware)
     dp = Dispatcher(disable_fsm=True, interviews=interviews, helpdesk=helpdesk, default_lang=default_lang,
                     chat_order=chat_order, kept_responses=KEPT)
-    dp.update.outer_middleware(RateLimit(rate=rate, burst=burst, default_lang=default_lang))
     dp.update.outer_middleware(chat_order)
     dp.update.outer_middleware(Redelivery(interviews, default_lang))
+    # after the re-delivery check: Telegram's re-deliveries and retries are not the person typing fast
+    dp.update.outer_middleware(RateLimit(rate=rate, burst=burst, default_lang=default_lang))
     dp.update.outer_middleware(Locale(interviews, default_lang))
     dp.include_router(root_router())
     return dp

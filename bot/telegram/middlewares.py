@@ -1,9 +1,10 @@
 """Outer middlewares on every update, in this order:
 
-RateLimit (per chat, token bucket) → ChatOrder (one update of a chat at a time in this process, in arrival
-order) → Redelivery (the chat's lock shared by every worker; an update handled before, by any worker or before a
-restart, re-shows the current screen instead of being handled again; the cache is refreshed from the database;
-the update is recorded as handled) → Locale (the Translator for the person).
+ChatOrder (one update of a chat at a time in this process, in arrival order) → Redelivery (the chat's lock
+shared by every worker; an update handled before, by any worker or before a restart, re-shows the current screen
+instead of being handled again; the cache is refreshed from the database; the update is recorded as handled) →
+RateLimit (per chat, token bucket; only new updates count: a re-delivery, or a retry after a failed attempt,
+is no new message of the person) → Locale (the Translator for the person).
 
 Also ExpiredCallbacks, a Bot API request middleware: answering a button press too late ("query is too old")
 is logged and ignored, never an exception that stops the handler.
@@ -89,6 +90,11 @@ class RateLimit(BaseMiddleware):
         bucket.warned = True
         return False, warn
 
+    def refund(self, key: int) -> None:
+        bucket = self.buckets.get(key)
+        if bucket is not None:
+            bucket.tokens = min(self.burst, bucket.tokens + 1)
+
     def _forget_idle(self, now: float) -> None:
         full_after = self.burst / self.rate
         for key in [k for k, b in self.buckets.items() if now - b.at > full_after]:
@@ -100,7 +106,11 @@ class RateLimit(BaseMiddleware):
             return await handler(event, data)
         allowed, warn = self.allow(key)
         if allowed:
-            return await handler(event, data)
+            try:
+                return await handler(event, data)
+            except BaseException:
+                self.refund(key)  # not handled (an outage, a crash): its next delivery is not a new message
+                raise
         log.info("rate limit: dropped an update of chat %s", key)
         await acknowledge(event)
         if warn:
