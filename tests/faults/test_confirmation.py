@@ -188,3 +188,47 @@ def test_a_read_only_database_is_named_as_such(tmp_path: Path) -> None:
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 2
     assert "the database cannot be written" in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_retries_after_failed_attempts_are_not_counted_as_typing_fast(world: World) -> None:
+    """Telegram retries an update that failed (an outage) and re-delivers others: neither is the person sending
+    quickly, so neither may empty the rate limit's bucket and get a real message dropped."""
+    dp = create_dispatcher(world.interviews, default_lang="zh", rate=0.001, burst=2)
+    receive = webhook_handler(dp, world.bot, "s3cret")
+    app = web.Application()
+    app.router.add_post("/hook", receive)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = _free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    person = world.api.user(7004, "孙八", language_code="zh-hans")
+
+    def start(update_id: int) -> dict[str, Any]:
+        return {"update_id": update_id, "message": {
+            "message_id": update_id, "date": 1_700_000_000, "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            "chat": {"id": 7004, "type": "private", "first_name": "孙八"},
+            "from": {"id": 7004, "is_bot": False, "first_name": "孙八", "language_code": "zh-hans"}}}
+
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+    try:
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{port}/hook"
+            world.outage.down = True
+            for _ in range(4):  # four failed attempts
+                async with http.post(url, json=start(9101), headers=headers) as resp:
+                    assert resp.status == 503
+            world.outage.down = False
+            async with http.post(url, json=start(9101), headers=headers) as resp:
+                assert resp.status == 200
+            for _ in range(3):  # delivered again three times
+                async with http.post(url, json=start(9101), headers=headers) as resp:
+                    assert resp.status == 200
+            async with http.post(url, json=start(9102), headers=headers) as resp:  # the person's second message
+                assert resp.status == 200
+        texts = [m["text"] or "" for m in person.messages]
+        assert CHOOSE in texts[0] and CHOOSE in texts[-1]
+        too_fast = Translator("zh").ui("You are sending messages very quickly. Please wait a moment, then continue.")
+        assert not any(too_fast in t for t in texts), texts
+    finally:
+        await runner.cleanup()
