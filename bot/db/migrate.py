@@ -6,17 +6,21 @@ after another: the first brings the schema up, the others wait for it and then f
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import normalise_url
 from bot.db.locks import MIGRATIONS_KEY
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 def alembic_config(url: str) -> Config:
@@ -46,7 +50,7 @@ class DatabaseUnwritable(RuntimeError):
 
 
 _READ_ONLY_SIGNS = ("readonly database", "read-only transaction", "read-only file system", "unable to open database",
-                    "permission denied", "disk i/o error")
+                    "disk i/o error")
 
 
 def unwritable_reason(exc: BaseException) -> str | None:
@@ -59,9 +63,26 @@ def unwritable_reason(exc: BaseException) -> str | None:
             f"PostgreSQL primary; the driver said: {str(exc).splitlines()[0]}")
 
 
-async def prepare(engine: AsyncEngine) -> None:
+async def prepare(engine: AsyncEngine, *, wait: float = 0.0) -> None:
     """Migrate, then prove the database takes a write; a read-only one raises DatabaseUnwritable with a clear
-    sentence instead of a driver's traceback."""
+    sentence instead of a driver's traceback.  A database that cannot be reached (an outage, a server starting)
+    is tried again for up to `wait` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        try:
+            await _prepare(engine)
+            return
+        except DatabaseUnwritable:
+            raise
+        except (DBAPIError, OSError) as exc:
+            if loop.time() >= deadline:
+                raise
+            log.warning("the database cannot be reached (%s); trying again", str(exc).splitlines()[0])
+            await asyncio.sleep(1.0)
+
+
+async def _prepare(engine: AsyncEngine) -> None:
     try:
         await upgrade(engine)
         async with engine.begin() as conn:

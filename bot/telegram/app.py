@@ -63,6 +63,8 @@ POLL_TIMEOUT = 20
 RETRY_PAUSE = 1.0
 #: an update failing this often for a reason other than an unavailable database or Bot API is given up (logged)
 MAX_ATTEMPTS = 5
+#: how long a starting process waits for a database it cannot reach (a supervisor restarts it after that)
+START_DB_WAIT = 60.0
 #: how long a new poller waits for the lock of one that is still running (or was killed a moment ago)
 POLLER_WAIT = 15.0
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -314,7 +316,7 @@ async def serve(settings: Settings) -> None:
     bot: Bot | None = None
     interviews: Interviews | None = None
     try:
-        await prepare(engine)
+        await prepare(engine, wait=START_DB_WAIT)
         interviews = Interviews(sessionmaker(engine), load_forms())
         dropped = await interviews.forget_old_updates()
         if dropped:
