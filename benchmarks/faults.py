@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -51,9 +52,13 @@ async def main() -> int:
         config = Config(backend=backend, mode=mode, workers=workers, people=args.people, answers=args.answers,
                         kills=args.kills, outage=args.outage if backend == "postgresql" else 0.0,
                         reply_timeout=90.0, seed=args.seed)
-        with tempfile.TemporaryDirectory(prefix="faults-") as workdir:
-            outcome = await run(config, Path(workdir))
+        workdir = Path(tempfile.mkdtemp(prefix="faults-"))
+        outcome = await run(config, workdir)
         print(outcome.row(), flush=True)
+        if outcome.failures:
+            print(f"  the bots' logs are kept in {workdir}")
+        else:
+            shutil.rmtree(workdir)
         failures += outcome.failures
     print(f"lost + twice + wrong item + no reply, all runs: {failures}")
     return 1 if failures else 0

@@ -292,7 +292,8 @@ class FaultyAPI(FakeBotAPI):
 
 class Router:
     """Telegram's side of webhook mode: each update is posted to the workers round-robin until one answers 200
-    (a refused or failed post is retried on the next worker); with duplicates every update is posted twice."""
+    (a refused or failed post is retried on the next worker, after a pause that doubles up to 3 s); with
+    duplicates every update is posted twice."""
 
     def __init__(self, api: FaultyAPI, workers: list[Worker], config: Config, rng: random.Random) -> None:
         self.api, self.workers, self.config, self.rng = api, workers, config, rng
@@ -324,6 +325,7 @@ class Router:
     async def _deliver(self, update: dict[str, Any], delay: float) -> None:
         assert self._http is not None
         await asyncio.sleep(delay)
+        backoff = 0.1
         while True:
             worker = self.workers[next(self._turn) % len(self.workers)]
             self.posts += 1
@@ -334,7 +336,9 @@ class Router:
                         return
             except (aiohttp.ClientError, OSError, TimeoutError):
                 pass
-            await asyncio.sleep(0.2)
+            # as Telegram does, a failing update is tried again less and less often
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 3.0)
 
 
 # --- the people ----------------------------------------------------------------------------------------------------
