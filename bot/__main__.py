@@ -183,13 +183,25 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    """Migrate (under PostgreSQL's advisory lock, so a deployment may run it from every worker at once) and check
+    that the database takes a write."""
+    from bot.db.engine import create_engine
+    from bot.db.migrate import DatabaseUnwritable, prepare
+
     settings = _settings()
 
     async def main() -> None:
-        engine, _ = await _open_db(args.database_url or settings.database_url)
-        await engine.dispose()
+        engine = create_engine(args.database_url or settings.database_url)
+        try:
+            await prepare(engine)
+        finally:
+            await engine.dispose()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except DatabaseUnwritable as exc:
+        print(f"cannot upgrade: {exc}", file=sys.stderr)
+        return 2
     print("database is at the newest schema")
     return 0
 

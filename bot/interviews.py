@@ -5,9 +5,12 @@ state, then writes the changed answers, their audit events, the new position and
 transaction, through the group-commit writer (bot/db/batch.py); it returns only after that transaction has
 committed, so whatever the channel then shows the person is already durable.
 
-Reads are served from an in-process cache of recent sessions.  The cache is never trusted for writing: every
-write checks the session's version, and a conflict (another worker, a stale cache) re-reads the session from the
-database and applies the input again.
+Reads are served from an in-process cache of recent sessions.  The cache is never trusted on its own: before
+an update is handled, `refresh` asks the database for the person's language, current interview and its version
+(one short read) and drops whatever cached entry disagrees; every write checks the session's version, and a
+conflict (another worker, a stale cache) re-reads the session from the database and applies the input again.
+Which Telegram updates were handled is a database truth too (`was_handled` / `mark_handled`), shared by every
+worker and surviving a restart.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from bot.db import repo
 from bot.db.batch import AnswerWriter, Conflict, Duplicate, StepWrite
-from bot.db.models import InterviewSession, User
+from bot.db.locks import SharedLocks
+from bot.db.models import InterviewSession, ProcessedUpdate, User
 from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Input, State, Step
@@ -76,8 +81,17 @@ class _Cached:
     held_by: str | None = None
 
 
-#: `apply` found the Telegram update already applied (a re-delivery): nothing was changed
+#: kept for callers that compare with it; `apply` raises Redelivered instead of returning it
 DUPLICATE = AnswerError("duplicate_update")
+
+
+class Redelivered(Exception):
+    """`apply` found the Telegram update already applied (a re-delivery): nothing was changed.  The channel shows
+    the current screen again (bot/telegram/middlewares.Redelivery catches it)."""
+
+    def __init__(self, update_id: int) -> None:
+        super().__init__(update_id)
+        self.update_id = update_id
 
 
 class Interviews:
@@ -86,6 +100,10 @@ class Interviews:
         self.sessionmaker = sessionmaker
         self.forms = forms
         self.writer = AnswerWriter(sessionmaker.kw["bind"])
+        #: per-chat locks shared with the other processes on this database (PostgreSQL; no-ops on SQLite)
+        self.locks = SharedLocks(sessionmaker.kw["bind"])
+        #: update ids whose answer write recorded them (so `mark_handled` need not write them again)
+        self._recorded: OrderedDict[int, None] = OrderedDict()
         self._sessions: OrderedDict[int, _Cached] = OrderedDict()
         self._current: OrderedDict[str, int | None] = OrderedDict()
         self._users: OrderedDict[str, int] = OrderedDict()
@@ -95,6 +113,7 @@ class Interviews:
     async def close(self) -> None:
         """Finish queued writes."""
         await self.writer.close()
+        await self.locks.close()
 
     # --- cache ---------------------------------------------------------------------------------------------
 
@@ -262,6 +281,57 @@ class Interviews:
         self._remember_current(external_id, cached.session_id)
         return Opened(cached.session_id, cached.form, cached.state, resumed=True)
 
+    async def refresh(self, external_id: str, update_id: int | None = None) -> bool:
+        """Make the cache agree with the database about this person before one of their updates is handled: their
+        row and language, which session is current (one they hold as staff first, else their latest active one)
+        and its version.  Another worker may have changed any of them since this process last looked.
+
+        Returns whether `update_id` was handled before (read in the same session, see `was_handled`)."""
+        sessions = InterviewSession
+        async with self.sessionmaker() as s:
+            handled = update_id is not None and await s.scalar(
+                select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)) is not None
+            person = (await s.execute(select(User.id, User.lang).where(User.external_id == external_id))).first()
+            current = (await s.execute(
+                select(sessions.id, sessions.version)
+                .where(sessions.held_by == external_id, sessions.status == "active")
+                .order_by(sessions.updated_at.desc()).limit(1))).first()
+            if current is None and person is not None:
+                current = (await s.execute(
+                    select(sessions.id, sessions.version)
+                    .where(sessions.owner_id == person.id, sessions.status == "active")
+                    .order_by(sessions.updated_at.desc(), sessions.id.desc()).limit(1))).first()
+        if person is None:
+            self._users.pop(external_id, None)
+            self._langs.pop(external_id, None)
+        else:
+            self._remember_person(external_id, person.id, person.lang)
+        if current is None:
+            self._remember_current(external_id, None)
+            return handled
+        cached = self._sessions.get(current.id)
+        if cached is not None and cached.version != current.version:
+            self._sessions.pop(current.id, None)
+        self._remember_current(external_id, current.id)
+        return handled
+
+    async def was_handled(self, update_id: int) -> bool:
+        """Whether a Telegram update was handled before (by any worker, before any restart)."""
+        async with self.sessionmaker() as s:
+            found = await s.scalar(select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id))
+        return found is not None
+
+    async def mark_handled(self, update_id: int) -> None:
+        """Record an update as handled (an answer's write recorded it already, in its own transaction)."""
+        if update_id in self._recorded:
+            del self._recorded[update_id]
+            return
+        engine_ = self.sessionmaker.kw["bind"]
+        insert = postgresql.insert if engine_.dialect.name == "postgresql" else sqlite.insert
+        statement = insert(ProcessedUpdate).values(update_id=update_id, processed_at=datetime.now(UTC))
+        async with self.sessionmaker.begin() as s:
+            await s.execute(statement.on_conflict_do_nothing(index_elements=["update_id"]))
+
     async def forget_old_updates(self) -> int:
         async with self.sessionmaker.begin() as s:
             return await repo.forget_updates_before(s, datetime.now(UTC) - UPDATE_ID_RETENTION)
@@ -305,7 +375,12 @@ class Interviews:
                 self.forget(session_id)
                 continue
             except Duplicate:
-                return Step(cached.state, error=DUPLICATE)
+                assert update_id is not None
+                raise Redelivered(update_id) from None
+            if update_id is not None:
+                self._recorded[update_id] = None
+                while len(self._recorded) > 10_000:
+                    self._recorded.popitem(last=False)
             status = "submitted" if state.submitted else cached.status
             self._remember(replace(cached, version=version, state=state, status=status))
             return replace(step, state=state)

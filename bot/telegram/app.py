@@ -1,7 +1,19 @@
 """Running the bot: database, Bot, Dispatcher, command menu, then long polling or a webhook server.
 
-SIGTERM / SIGINT stop it cleanly: no new updates are taken, the ones being handled finish, the HTTP session is
-closed and the database engine disposed.
+Telegram delivers every update at least once and re-delivers what was not confirmed; this module confirms an
+update only once its effect is committed:
+
+- webhook: the HTTP answer (200) is given after the update was handled; when handling fails (the database is
+  unavailable, a Bot API call failed) the answer is 503, and Telegram delivers the update again;
+- long polling: our own loop (not aiogram's, which confirms an update as soon as its handler is started) moves the
+  offset past an update only when it and every earlier one are done; a failed one is taken again.
+
+Re-deliveries are then recognised by the database (bot/telegram/middlewares.Redelivery).  Several webhook
+workers may serve one PostgreSQL database; long polling is one process per bot (Telegram allows one getUpdates
+consumer) and a second poller on the same database refuses to start; a SQLite file is served by one process.
+
+SIGTERM / SIGINT stop it cleanly: no new updates are taken, the ones being handled finish (and, when polling, are
+confirmed), the HTTP session is closed and the database engine disposed.
 """
 
 from __future__ import annotations
@@ -10,7 +22,11 @@ import asyncio
 import logging
 import secrets
 import signal
+import sys
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -18,32 +34,47 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
-from aiogram.types import BotCommandScopeDefault
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiogram.exceptions import TelegramAPIError, TelegramConflictError, TelegramRetryAfter
+from aiogram.types import BotCommandScopeDefault, Update
 from aiohttp import web
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from bot.config import Settings
-from bot.db.engine import create_engine, sessionmaker
-from bot.db.migrate import upgrade
+from bot.db.engine import create_engine, normalise_url, sessionmaker
+from bot.db.locks import POLLER_KEY, AlreadyRunning, hold_sqlite_file
+from bot.db.migrate import DatabaseUnwritable, prepare
 from bot.i18n import Translator
 from bot.interview.loader import load_forms
 from bot.interviews import Interviews
 from bot.runtime import tune_garbage_collector
 from bot.telegram.commands import menu
 from bot.telegram.dispatcher import create_dispatcher
-from bot.telegram.middlewares import ChatOrder
+from bot.telegram.middlewares import ChatOrder, ExpiredCallbacks
 
 log = logging.getLogger(__name__)
 
 #: how long shutdown waits for updates that are being handled
 DRAIN_SECONDS = 10.0
+#: long-poll timeout of getUpdates (seconds)
+POLL_TIMEOUT = 20
+#: after a failed update, the pause before it is taken again
+RETRY_PAUSE = 1.0
+#: an update failing this often for a reason other than an unavailable database or Bot API is given up (logged)
+MAX_ATTEMPTS = 5
+#: how long a starting process waits for a database it cannot reach (a supervisor restarts it after that)
+START_DB_WAIT = 60.0
+#: how long a new poller waits for the lock of one that is still running (or was killed a moment ago)
+POLLER_WAIT = 15.0
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def create_bot(settings: Settings) -> Bot:
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(ExpiredCallbacks())
     return Bot(settings.bot_token.get_secret_value(), session=session,
                default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
@@ -61,26 +92,205 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
-async def _poll(dp: Dispatcher, bot: Bot, stop: asyncio.Event) -> None:
+def transient(exc: BaseException) -> bool:
+    """A failure that says nothing about the update: the database or the Bot API is unavailable for now."""
+    return isinstance(exc, DBAPIError | OSError | TimeoutError | TelegramAPIError | ConnectionError)
+
+
+class Attempts:
+    """Counts failed attempts per update so that one that can never succeed does not block the rest forever."""
+
+    def __init__(self) -> None:
+        self._failures: dict[int, int] = {}
+
+    def failed(self, update_id: int, exc: BaseException) -> bool:
+        """Record a failure; True when the update should be delivered again, False when it is given up."""
+        if transient(exc):
+            log.warning("update %s failed (%s); it will be delivered again", update_id, exc.__class__.__name__)
+            return True
+        count = self._failures[update_id] = self._failures.get(update_id, 0) + 1
+        if count >= MAX_ATTEMPTS:
+            self._failures.pop(update_id, None)
+            log.error("update %s failed %d times; given up", update_id, count, exc_info=exc)
+            return False
+        log.warning("update %s failed (attempt %d); it will be delivered again", update_id, count, exc_info=exc)
+        while len(self._failures) > 10_000:
+            self._failures.pop(next(iter(self._failures)))
+        return True
+
+    def done(self, update_id: int) -> None:
+        self._failures.pop(update_id, None)
+
+
+class Poller:
+    """Long polling that confirms an update (moves getUpdates' offset past it) only when it and every earlier one
+    were handled.  Updates of different chats are handled concurrently; those re-sent because an earlier one is
+    still in flight are recognised by id and not started twice."""
+
+    def __init__(self, dp: Dispatcher, bot: Bot, *, allowed_updates: list[str] | None = None) -> None:
+        self.dp, self.bot = dp, bot
+        self.allowed_updates = allowed_updates
+        self.attempts = Attempts()
+        self._running: dict[int, asyncio.Task[bool]] = {}
+        #: handled ids at or above the confirmed offset
+        self._done: set[int] = set()
+        #: failed ids, to be taken again when getUpdates returns them
+        self._retry: set[int] = set()
+        #: every id taken so far is below this
+        self._seen_below: int | None = None
+        self._pause_until = 0.0
+
+    async def _handle(self, update: Update) -> bool:
+        try:
+            await self.dp.feed_update(self.bot, update)
+        except Exception as exc:
+            return not self.attempts.failed(update.update_id, exc)
+        self.attempts.done(update.update_id)
+        return True
+
+    def _finished(self, update_id: int, task: asyncio.Task[bool]) -> None:
+        self._running.pop(update_id, None)
+        if task.cancelled() or not task.result():
+            # not done: taken again on a later poll (the offset stays at or below it)
+            self._pause_until = asyncio.get_running_loop().time() + RETRY_PAUSE
+            self._retry.add(update_id)
+            return
+        self._done.add(update_id)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            while not stop.is_set():
+                pause = self._pause_until - loop.time()
+                if pause > 0:
+                    await asyncio.wait({stopping}, timeout=pause)
+                    continue
+                offset = self._confirmable()
+                busy = bool(self._running)
+                poll = asyncio.create_task(self.bot.get_updates(
+                    offset=offset, timeout=0 if busy else POLL_TIMEOUT, allowed_updates=self.allowed_updates,
+                    request_timeout=POLL_TIMEOUT + 10))
+                await asyncio.wait({poll, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                if not poll.done():
+                    poll.cancel()
+                    with suppress(asyncio.CancelledError, Exception):
+                        await poll
+                    break
+                try:
+                    updates = poll.result()
+                except TelegramConflictError:
+                    log.error("Telegram says another getUpdates consumer is running for this bot; polling is one "
+                              "process per bot (use webhook mode for several workers)")
+                    self._pause_until = loop.time() + 5.0
+                    continue
+                except TelegramRetryAfter as exc:
+                    self._pause_until = loop.time() + exc.retry_after
+                    continue
+                except Exception as exc:
+                    log.warning("getUpdates failed (%s); trying again", exc)
+                    self._pause_until = loop.time() + RETRY_PAUSE
+                    continue
+                self._confirmed(offset)
+                fresh = self._take(updates)
+                if not fresh and self._running:
+                    # everything returned is already being handled: wait for one to finish, briefly
+                    await asyncio.wait({*self._running.values(), stopping}, timeout=0.1,
+                                       return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        await self._drain()
+
+    def _take(self, updates: list[Update]) -> int:
+        fresh = 0
+        for update in updates:
+            uid = update.update_id
+            if uid in self._running or uid in self._done:
+                continue
+            self._retry.discard(uid)
+            self._seen_below = max(self._seen_below or 0, uid + 1)
+            task = asyncio.create_task(self._handle(update), name=f"update-{uid}")
+            self._running[uid] = task
+            task.add_done_callback(partial(self._finished, uid))
+            fresh += 1
+        return fresh
+
+    def _confirmable(self) -> int | None:
+        """The offset to send: below every update still running or to be retried, past everything done."""
+        pending = set(self._running) | self._retry
+        return min(pending) if pending else self._seen_below
+
+    def _confirmed(self, offset: int | None) -> None:
+        """Telegram accepted `offset`: the updates below it will not come back."""
+        if offset is not None:
+            self._done = {u for u in self._done if u >= offset}
+
+    async def _drain(self) -> None:
+        """Let running updates finish, then confirm what is done (a clean stop leaves nothing to re-deliver)."""
+        if self._running:
+            await asyncio.wait(set(self._running.values()), timeout=DRAIN_SECONDS)
+        offset = self._confirmable()
+        if offset is not None:
+            with suppress(Exception):
+                await self.bot.get_updates(offset=offset, limit=1, timeout=0, request_timeout=10)
+
+
+async def _poll(dp: Dispatcher, bot: Bot, interviews: Interviews, stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + POLLER_WAIT
+    # a poller killed a moment ago may hold the lock until the server notices that its connection is gone
+    while not await interviews.locks.try_lock(POLLER_KEY):
+        if loop.time() > deadline:
+            raise AlreadyRunning("another process is already long-polling on this database; Telegram allows one "
+                                 "getUpdates consumer per bot: run one poller, or webhook mode with several "
+                                 "workers")
+        await asyncio.sleep(0.5)
     await bot.delete_webhook(drop_pending_updates=False)
-    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, close_bot_session=False,
-                                                   allowed_updates=dp.resolve_used_update_types()))
-    stopping = asyncio.create_task(stop.wait())
-    await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    if not polling.done():
-        await dp.stop_polling()
-    stopping.cancel()
-    await polling
+    log.info("long polling")
+    await Poller(dp, bot, allowed_updates=dp.resolve_used_update_types()).run(stop)
+
+
+def webhook_handler(dp: Dispatcher, bot: Bot, secret: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """The webhook endpoint: checks the secret and the update id first, handles the update, and only then
+    answers 200; a failure answers 503 so that Telegram delivers the update again."""
+    attempts = Attempts()
+
+    async def receive(request: web.Request) -> web.Response:
+        if not secrets.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
+            return web.Response(status=401)
+        try:
+            payload: Any = await request.json()
+        except ValueError:
+            return web.Response(status=400)
+        update_id = payload.get("update_id") if isinstance(payload, dict) else None
+        if not isinstance(update_id, int):
+            return web.Response(status=400)
+        try:
+            update = Update.model_validate(payload, context={"bot": bot})
+        except ValidationError:
+            log.warning("update %s is not an update this bot understands; dropped", update_id)
+            return web.Response(status=200)
+        try:
+            await dp.feed_update(bot, update)
+        except Exception as exc:
+            if attempts.failed(update_id, exc):
+                return web.Response(status=503, headers={"Retry-After": "1"})
+            return web.Response(status=200)
+        attempts.done(update_id)
+        return web.Response(status=200)
+
+    return receive
 
 
 async def _serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings, stop: asyncio.Event) -> None:
     assert settings.webhook_url is not None
     # Telegram sends the secret with every update; without a configured one, a random one is made per start
+    # (several workers need WEBHOOK_SECRET: each start would otherwise register its own)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
     path = urlsplit(settings.webhook_url).path or "/"
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=path)
-    runner = web.AppRunner(app, handle_signals=False)
+    app.router.add_post(path, webhook_handler(dp, bot, secret))
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=DRAIN_SECONDS, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
@@ -92,12 +302,21 @@ async def _serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings, stop: asy
         await runner.cleanup()
 
 
+def _sqlite_file(url: str) -> str | None:
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        return parsed.database
+    return None
+
+
 async def serve(settings: Settings) -> None:
+    database = _sqlite_file(settings.database_url)
     engine = create_engine(settings.database_url)
+    held = hold_sqlite_file(database) if database else None
     bot: Bot | None = None
     interviews: Interviews | None = None
     try:
-        await upgrade(engine)
+        await prepare(engine, wait=START_DB_WAIT)
         interviews = Interviews(sessionmaker(engine), load_forms())
         dropped = await interviews.forget_old_updates()
         if dropped:
@@ -114,7 +333,7 @@ async def serve(settings: Settings) -> None:
         if settings.webhook_url:
             await _serve_webhook(dp, bot, settings, stop)
         else:
-            await _poll(dp, bot, stop)
+            await _poll(dp, bot, interviews, stop)
         chat_order: ChatOrder = dp["chat_order"]
         if not await chat_order.wait_idle(DRAIN_SECONDS):
             log.warning("stopped with updates still being handled")
@@ -124,10 +343,17 @@ async def serve(settings: Settings) -> None:
         if bot is not None:
             await bot.session.close()
         await engine.dispose()
+        if held is not None:
+            held.close()  # type: ignore[attr-defined]
 
 
 def run_bot(settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except (AlreadyRunning, DatabaseUnwritable) as exc:
+        log.error("%s", exc)
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
     log.info("stopped")
     return 0

@@ -9,7 +9,7 @@ from aiogram import Dispatcher
 from bot.helpdesk import Helpdesk
 from bot.interviews import Interviews
 from bot.telegram.guard import PrivateOnly
-from bot.telegram.middlewares import ChatOrder, Locale, OnceOnly, RateLimit
+from bot.telegram.middlewares import ChatOrder, Locale, RateLimit, Redelivery
 from bot.telegram.responses import KEPT
 from bot.telegram.router import root_router
 
@@ -22,9 +22,10 @@ def create_dispatcher(interviews: Interviews, *, default_lang: str = "zh", rate:
     # no aiogram FSM: the interview state lives in the database (disable_fsm drops its per-update middleware)
     dp = Dispatcher(disable_fsm=True, interviews=interviews, helpdesk=helpdesk, default_lang=default_lang,
                     chat_order=chat_order, kept_responses=KEPT)
-    dp.update.outer_middleware(RateLimit(rate=rate, burst=burst, default_lang=default_lang))
     dp.update.outer_middleware(chat_order)
-    dp.update.outer_middleware(OnceOnly())
+    dp.update.outer_middleware(Redelivery(interviews, default_lang))
+    # after the re-delivery check: Telegram's re-deliveries and retries are not the person typing fast
+    dp.update.outer_middleware(RateLimit(rate=rate, burst=burst, default_lang=default_lang))
     dp.update.outer_middleware(Locale(interviews, default_lang))
     dp.update.outer_middleware(PrivateOnly())  # interviews, codes and staff commands in private chats only
     dp.include_router(root_router())

@@ -1,7 +1,13 @@
 """Outer middlewares on every update, in this order:
 
-RateLimit (per chat, token bucket) → ChatOrder (one update of a chat at a time, in arrival order) →
-OnceOnly (an update_id is handled at most once) → Locale (the Translator for the person).
+ChatOrder (one update of a chat at a time in this process, in arrival order) → Redelivery (the chat's lock
+shared by every worker; an update handled before, by any worker or before a restart, re-shows the current screen
+instead of being handled again; the cache is refreshed from the database; the update is recorded as handled) →
+RateLimit (per chat, token bucket; only new updates count: a re-delivery, or a retry after a failed attempt,
+is no new message of the person) → Locale (the Translator for the person).
+
+Also ExpiredCallbacks, a Bot API request middleware: answering a button press too late ("query is too old")
+is logged and ignored, never an exception that stops the handler.
 """
 
 from __future__ import annotations
@@ -9,20 +15,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
-from aiogram.exceptions import TelegramAPIError
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.methods import AnswerCallbackQuery, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 
 from bot.i18n import Translator
-from bot.interviews import Interviews
-from bot.telegram.people import first_lang, stored_lang
+from bot.interviews import Interviews, Redelivered
+from bot.telegram import screens
+from bot.telegram.people import external_id, first_lang, stored_lang
+from bot.telegram.sending import say, send
+from bot.telegram.texts import no_interview
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +90,11 @@ class RateLimit(BaseMiddleware):
         bucket.warned = True
         return False, warn
 
+    def refund(self, key: int) -> None:
+        bucket = self.buckets.get(key)
+        if bucket is not None:
+            bucket.tokens = min(self.burst, bucket.tokens + 1)
+
     def _forget_idle(self, now: float) -> None:
         full_after = self.burst / self.rate
         for key in [k for k, b in self.buckets.items() if now - b.at > full_after]:
@@ -90,7 +106,11 @@ class RateLimit(BaseMiddleware):
             return await handler(event, data)
         allowed, warn = self.allow(key)
         if allowed:
-            return await handler(event, data)
+            try:
+                return await handler(event, data)
+            except BaseException:
+                self.refund(key)  # not handled (an outage, a crash): its next delivery is not a new message
+                raise
         log.info("rate limit: dropped an update of chat %s", key)
         await acknowledge(event)
         if warn:
@@ -151,29 +171,75 @@ class ChatOrder(BaseMiddleware):
         return True
 
 
-class OnceOnly(BaseMiddleware):
-    """A re-delivered update is acknowledged and dropped.
+class Redelivery(BaseMiddleware):
+    """Every update is handled once, whichever worker gets it and however often Telegram delivers it.
 
-    Two layers: update ids this process has already handled are remembered in memory (a bounded window); and an
-    update that carried an answer is recorded in the same transaction as that answer, so after a restart
-    Interviews.apply recognises its re-delivery (DUPLICATE) and nothing is applied twice.  Updates that change
-    nothing (a /help, a screen shown again) are harmless to handle twice.
+    Under the chat's lock (shared by all processes on PostgreSQL), before anything is parsed: an update id the
+    database already holds is a re-delivery (a crash before the confirmation, a retried webhook, a second
+    worker): nothing is applied again, and the person gets the current screen, which is what the first handling's
+    reply would show now.  Otherwise the cache is refreshed from the database, the update is handled, and its id
+    is recorded (an answer records it in its own write transaction; anything else here, after the handler).
     """
 
-    def __init__(self, window: int = 100_000) -> None:
-        self.window = window
-        self._seen: OrderedDict[int, None] = OrderedDict()
+    def __init__(self, interviews: Interviews, default_lang: str) -> None:
+        self.interviews = interviews
+        self.default_lang = default_lang
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if isinstance(event, Update):
-            if event.update_id in self._seen:
-                log.info("update %s was delivered again: dropped", event.update_id)
-                await acknowledge(event)
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        key = chat_key(data)
+        user: TelegramUser | None = data.get("event_from_user")
+        if key is None:
+            if await self.interviews.was_handled(event.update_id):
                 return None
-            self._seen[event.update_id] = None
-            if len(self._seen) > self.window:
-                self._seen.popitem(last=False)
-        return await handler(event, data)
+            result = await handler(event, data)
+            await self.interviews.mark_handled(event.update_id)
+            return result
+        async with self.interviews.locks.chat(key):
+            if user is not None:
+                handled = await self.interviews.refresh(external_id(user), event.update_id)
+            else:
+                handled = await self.interviews.was_handled(event.update_id)
+            if handled:
+                log.info("update %s was delivered again: the current screen is shown", event.update_id)
+                await self.show_current(event, data, key, user)
+                return None
+            try:
+                result = await handler(event, data)
+            except Redelivered:
+                await self.show_current(event, data, key, user)
+                return None
+            await self.interviews.mark_handled(event.update_id)
+            return result
+
+    async def show_current(self, event: Update, data: dict[str, Any], chat_id: int,
+                           user: TelegramUser | None) -> None:
+        bot: Bot = data["bot"]
+        await acknowledge(event)
+        if user is None:
+            return
+        who = external_id(user)
+        tr = Translator(await self.interviews.lang_of(who) or first_lang(user, self.default_lang))
+        opened = await self.interviews.current(who)
+        if opened is None:
+            await say(bot, chat_id, no_interview(tr))
+        else:
+            await send(bot, chat_id, screens.current(opened.form, opened.state, opened.session_id, tr))
+
+
+class ExpiredCallbacks(BaseRequestMiddleware):
+    """A button answered too late (after a restart, a re-delivery, a slow outage) stops no handler."""
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+                       method: TelegramMethod[TelegramType]) -> Any:
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as exc:
+            if not isinstance(method, AnswerCallbackQuery):
+                raise
+            log.info("a button press could not be answered any more: %s", exc.message)
+            return True
 
 
 class Locale(BaseMiddleware):

@@ -228,18 +228,34 @@ async def test_two_fast_taps_give_one_answer(world: World) -> None:
         assert await s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.kind == "answer")) == 1
 
 
-async def test_a_redelivered_update_is_ignored(world: World) -> None:
+async def test_a_redelivered_update_changes_nothing_and_shows_the_current_screen(world: World) -> None:
     person = await opened(world)
     update = person.callback_update(button_data(person.keyboard_message(), "全覆盖"))
     await person.feed(update)
     again = await person.feed(update)
-    assert sent(again) == []
-    assert [type(c) for c in again] == [AnswerCallbackQuery]  # the spinner is stopped, nothing else
+    assert [type(c) for c in again] == [AnswerCallbackQuery, SendMessage]  # spinner stopped, the screen re-sent
+    assert "企业的关键工序数控化率" not in sent(again)[0].text and "进度 1/26" in sent(again)[0].text
     text_update = person.message_update("15%")
     await person.feed(text_update)
-    assert sent(await person.feed(text_update)) == []
+    # the typed answer was for Q2: re-delivered, it is not parsed against Q3 (no refusal), only Q3 is shown again
+    repeated = sent(await person.feed(text_update))
+    assert len(repeated) == 1 and "企业的关键工序数控化率" in repeated[0].text and "✓" not in repeated[0].text
     assert (await answers(world)) == {"q1": "all", "q2": "b2"}
-    assert "企业的关键工序数控化率" in person.last_text()
+    async with world.db() as s:
+        assert await s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.kind == "answer")) == 2
+
+
+async def test_a_redelivered_refusal_is_not_applied_to_the_next_item(world: World) -> None:
+    """Every handled update is recorded, not only answers: a refused text delivered again later is not taken as
+    the answer to whatever item is current by then."""
+    person = await opened(world)
+    refused = person.message_update("很多")
+    assert "很多" in sent(await person.feed(refused))[0].text
+    await person.send("全覆盖")
+    before = await answers(world)
+    again = sent(await person.feed(refused))
+    assert len(again) == 1 and "很多" not in again[0].text
+    assert (await answers(world)) == before
 
 
 async def test_lang_en_switches_texts(world: World) -> None:
