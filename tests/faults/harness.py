@@ -57,6 +57,8 @@ ZH = Translator("zh")
 SAVED = ZH.ui("Saved: {answer}", answer="")
 SECRET = "fault-run-secret-" + "x" * 24
 _TAGS = re.compile(r"<[^>]+>")
+#: the number a question screen puts before the question's text, as the paper prints it ("7. ", "16.1. ", "A3. ")
+_PAPER_NUMBER = re.compile(r"^[A-Z]?\d+(?:\.\d+)?[a-z]?\. ")
 
 
 @dataclass
@@ -372,9 +374,9 @@ class Person:
     def item_of(self, entry: dict[str, Any]) -> str | None:
         """The item a screen asks (the line with its text and its kind in brackets), or None (a review, a
         notice, the list of interviews)."""
-        found = [(len(title), item_id) for line in visible(entry).split("\n")
-                 for item_id, title in self._titles.items()
-                 if line.startswith(title) and line[len(title):].startswith(" (")]
+        lines = [_PAPER_NUMBER.sub("", line, count=1) for line in visible(entry).split("\n")]
+        found = [(len(title), item_id) for line in lines for item_id, title in self._titles.items()
+                 if line.startswith(title) and line[len(title):].startswith((" (", "（"))]
         return max(found)[1] if found else None
 
     async def _pace(self) -> None:
