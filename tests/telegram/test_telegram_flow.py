@@ -234,7 +234,7 @@ async def test_a_redelivered_update_changes_nothing_and_shows_the_current_screen
     await person.feed(update)
     again = await person.feed(update)
     assert [type(c) for c in again] == [AnswerCallbackQuery, SendMessage]  # spinner stopped, the screen re-sent
-    assert "企业的关键工序数控化率" not in sent(again)[0].text and "进度 1/26" in sent(again)[0].text
+    assert "企业的关键工序数控化率" not in sent(again)[0].text and "进度 1/24" in sent(again)[0].text
     text_update = person.message_update("15%")
     await person.feed(text_update)
     # the typed answer was for Q2: re-delivered, it is not parsed against Q3 (no refusal), only Q3 is shown again
