@@ -39,15 +39,15 @@ from pydantic._internal import _generics
 from bot.db.batch import AnswerWriter, StepWrite
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
+from bot.dialogs.telegram import create_dispatcher, dispatcher, responses, screens
+from bot.dialogs.telegram.recording import RecordingSession
 from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.engine import State
 from bot.interview.loader import load_forms
 from bot.interview.schema import Form, MultiChoice
-from bot.interviews import Interviews
 from bot.runtime import tune_garbage_collector
-from bot.telegram import create_dispatcher, dispatcher, responses, screens
-from bot.telegram.recording import RecordingSession
+from bot.service.sessions import Interviews
 
 
 def message_update(update_id: int, chat_id: int, text: str, bot: Bot) -> Update:

@@ -38,10 +38,10 @@ from aiogram_dialog.widgets.kbd import Back, Button, Column, ManagedMultiselect,
 from aiogram_dialog.widgets.text import Const, Format
 from answer_path import drive, echo_run, interview_lines, message_update, report
 
+from bot.dialogs.telegram.recording import RecordingSession
 from bot.interview.loader import load_forms
 from bot.interview.schema import ChoiceItem, Form, Item, MultiChoice, SingleChoice
 from bot.runtime import tune_garbage_collector
-from bot.telegram.recording import RecordingSession
 
 SKIP = "跳过"
 

@@ -1,7 +1,7 @@
 """Command line: python -m bot {run,console,export,score,forms,db}.
 
 Only `run` talks to Telegram and imports aiogram; the other commands stay fast.  The rendering libraries
-(WeasyPrint, python-docx, openpyxl, through bot.reports) are imported only by the commands that write files:
+(WeasyPrint, python-docx, openpyxl, through bot.service.reports) are imported only by the commands that write files:
 `console --out` when it writes a report, and `export`.
 """
 
@@ -83,8 +83,8 @@ async def _open_db(url: str) -> Any:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from bot.console import Console
-    from bot.interviews import Interviews
+    from bot.dialogs.console import Console
+    from bot.service.sessions import Interviews
 
     settings = _settings()
     forms = load_forms()
@@ -159,7 +159,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     target = Path(args.out).expanduser()
 
     async def main() -> int:
-        from bot.reports import export_district  # openpyxl: imported only here
+        from bot.service.reports import export_district  # openpyxl: imported only here
 
         engine, maker = await _open_db(args.database_url or settings.database_url)
         try:
@@ -219,7 +219,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.user, args.lang, args.database_url, args.out = getpass.getuser(), None, None, None
         args.provider = args.filing = None
         if args.form is None:
-            from bot.console import pick_form
+            from bot.dialogs.console import pick_form
 
             startable = {fid: f for fid, f in load_forms().items() if f.starts_from is None}
             chosen = pick_form(startable, settings.default_lang, _read_line)
@@ -227,7 +227,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 return 0
             args.form = chosen
         return cmd_console(args)
-    from bot.telegram import run_bot  # imports aiogram
+    from bot.dialogs.telegram import run_bot  # imports aiogram
 
     return int(run_bot(settings))
 

@@ -18,7 +18,8 @@ from typing import Any, cast
 
 import pytest
 
-from bot.console import Console, form_menu
+from bot.dialogs.console import Console, form_menu
+from bot.dialogs.telegram import keyboards, texts
 from bot.i18n import Translator
 from bot.interview import derived, engine
 from bot.interview.answer import Answer
@@ -29,7 +30,6 @@ from bot.interview.schema import Form, GroupItem
 from bot.present import error_text, notice_text, review_warnings
 from bot.rendering.context import build_context
 from bot.rendering.html import render_html
-from bot.telegram import keyboards, texts
 from bot.texts import ERRORS
 from tests.rendering.fixtures import all_sets
 

@@ -3,7 +3,7 @@
 PostgreSQL: session-level advisory locks, taken on a few connections per process (opened on first use, in
 autocommit).  A lock dies with its connection, so a process killed with -9 never leaves one behind: the server
 ends the backend when the socket closes.  SQLite serves one process (see `bot.db.single`), so there the chat
-locks are no-ops and the in-process per-chat order (bot/telegram/middlewares.ChatOrder) is the whole story.
+locks are no-ops and the in-process per-chat order (bot/dialogs/telegram/middlewares.ChatOrder) is the whole story.
 
 Keys: one bigint space for the whole database; chats are keyed by their Telegram id, the fixed jobs below
 sit at the negative end where no chat id lies.

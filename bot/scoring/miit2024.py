@@ -41,7 +41,7 @@ from bot.interview.schema import (
 from bot.scoring.levels import rounded
 from bot.scoring.registry import Rule
 
-#: the report kind and its template (bot/rendering/html.py, bot/reports.py find them here)
+#: the report kind and its template (bot/rendering/html.py, bot/service/reports.py find them here)
 KIND = "miit2024"
 TEMPLATE = "miit2024.html.j2"
 #: the levels a scenario can be rated (0, 未达到一级, is reserved: MIIT-2024.md §8 #3)

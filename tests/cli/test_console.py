@@ -108,7 +108,7 @@ def test_refusal_then_correction_back_and_english(miit: Form, tmp_path: Path) ->
 def test_commands_without_telegram_do_not_import_aiogram(tmp_path: Path) -> None:
     code = ("import sys, runpy; sys.argv=['bot','forms']; "
             "import bot.__main__ as m; m.main(['forms']); "
-            "import bot.console, bot.interviews; assert 'aiogram' not in sys.modules, 'aiogram imported'")
+            "import bot.dialogs.console, bot.service.sessions; assert 'aiogram' not in sys.modules, 'aiogram imported'")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, capture_output=True, text=True)
 
 

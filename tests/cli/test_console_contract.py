@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from bot.contracts import comparison_text
 from bot.rendering.contract import BLANK, Comparison
+from bot.service.contracts import comparison_text
 from tests.cli.test_console_forms import ELIGIBILITY, FILING, REPO, ZH, refusal, run
 from tests.rendering.conftest import poppler
 

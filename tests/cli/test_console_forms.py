@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bot.console import format_hint
+from bot.dialogs.console import format_hint
 from bot.i18n import Translator
 from bot.interview.answer import Answer
 from bot.interview.errors import AnswerError
@@ -468,7 +468,7 @@ def test_export_all_districts_without_filings(tmp_path: Path) -> None:
 
 def test_light_commands_do_not_import_the_renderers() -> None:
     code = ("import sys; import bot.__main__ as m; m.main(['forms']); "
-            "import bot.console, bot.interviews; "
-            "heavy = {'aiogram', 'weasyprint', 'docx', 'openpyxl', 'bot.reports'} & set(sys.modules); "
+            "import bot.dialogs.console, bot.service.sessions; "
+            "heavy = {'aiogram', 'weasyprint', 'docx', 'openpyxl', 'bot.service.reports'} & set(sys.modules); "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, capture_output=True, text=True, timeout=30)

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import sessionmaker
 from bot.interview.schema import Form
-from bot.interviews import Interviews
+from bot.service.sessions import Interviews
 
 
 @pytest.fixture

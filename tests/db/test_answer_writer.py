@@ -13,7 +13,7 @@ from bot.db.engine import sessionmaker
 from bot.db.models import AnswerRow, AuditEvent, InterviewSession, ProcessedUpdate
 from bot.interview.engine import Text
 from bot.interview.schema import Form
-from bot.interviews import Interviews, Redelivered
+from bot.service.sessions import Interviews, Redelivered
 
 
 async def test_concurrent_answers_share_transactions_and_all_land(service: Interviews, db_engine: AsyncEngine) -> None:

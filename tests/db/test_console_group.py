@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from bot.console import Console
+from bot.dialogs.console import Console
 from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.errors import AnswerError
-from bot.interviews import Interviews
 from bot.present import error_text
+from bot.service.sessions import Interviews
 from tests.rendering.fixtures import PROVIDER_CODE
 
 ZH = Translator("zh")

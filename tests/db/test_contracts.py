@@ -8,12 +8,20 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.contracts import Filing, NoSuchFiling, NoSuchProvider, comparison, contract_files, load_filing, open_contract
 from bot.db import repo
 from bot.db.models import AnswerRow, InterviewSession
 from bot.interview import engine
 from bot.interview.answer import Answer
-from bot.interviews import Interviews
+from bot.service.contracts import (
+    Filing,
+    NoSuchFiling,
+    NoSuchProvider,
+    comparison,
+    contract_files,
+    load_filing,
+    open_contract,
+)
+from bot.service.sessions import Interviews
 from tests.rendering.fixtures import COMPANY_CODE, PROVIDER_CODE, filing_answers
 
 OWNER = "tg:31"

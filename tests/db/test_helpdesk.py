@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import sessionmaker
 from bot.db.models import AnswerRow, AuditEvent, CodeGuess, InterviewSession, ResumeCode, User
-from bot.helpdesk import CODE_LENGTH, Helpdesk, NotAllowed, SlowDown, code_hash, mask_phone, new_code
 from bot.interview.engine import Submit, Text
 from bot.interview.schema import Form
-from bot.interviews import Interviews
+from bot.service.helpdesk import CODE_LENGTH, Helpdesk, NotAllowed, SlowDown, code_hash, mask_phone, new_code
+from bot.service.sessions import Interviews
 
 STAFF = "tg:900"
 

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.locks import POLLER_KEY, AlreadyRunning, SharedLocks, chat_lock_key, hold_sqlite_file
 from bot.db.migrate import prepare
+from bot.dialogs.telegram import app
 from bot.interview.loader import load_forms
-from bot.interviews import Interviews
-from bot.telegram import app
+from bot.service.sessions import Interviews
 
 
 async def test_a_chat_is_handled_by_one_process_at_a_time(db_engine: AsyncEngine) -> None:

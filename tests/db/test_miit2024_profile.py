@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.interview.answer import Answer
 from bot.interview.engine import Question, Skip, Submit, Text, screen
 from bot.interview.schema import Form
-from bot.interviews import Interviews
+from bot.service.sessions import Interviews
 
 FIGURES = {"q12_f1": "1200.5", "q12_f2": "1300", "q14_f1": "120", "q14_f2": "5000", "q14_f3": "110",
            "q14_f4": "4500", "q15_f1": "3800", "q15_f2": "3500"}

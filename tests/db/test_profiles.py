@@ -15,7 +15,7 @@ from bot.interview.engine import Pick, Question, Skip, Submit, Text, UseSuggesti
 from bot.interview.loader import parse_form
 from bot.interview.schema import Form
 from bot.interview.validators import credit_code_check_char
-from bot.interviews import Interviews
+from bot.service.sessions import Interviews
 from tests.scoring.miit_answers import extreme_answers
 
 CHECK = """

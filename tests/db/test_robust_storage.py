@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import reports
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.models import AnswerRow, InterviewSession, ResumeCode, StaffMember
-from bot.helpdesk import FREE_ATTEMPTS, Helpdesk, SlowDown, new_code
 from bot.interview.engine import Back, Edit, Text
 from bot.interview.schema import Form
-from bot.interviews import Interviews
+from bot.service import reports
+from bot.service.helpdesk import FREE_ATTEMPTS, Helpdesk, SlowDown, new_code
+from bot.service.sessions import Interviews
 
 STAFF = "tg:900"
 MARKER = "ZQXJ Marker Trading Co"

@@ -15,7 +15,7 @@ from bot.db.models import AnswerRow, AuditEvent, InterviewSession, User
 from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Text
-from bot.interviews import Interviews
+from bot.service.sessions import Interviews
 
 
 async def test_an_answer_is_committed_with_who_and_an_audit_event(service: Interviews, db_engine: AsyncEngine) -> None:

@@ -1,5 +1,5 @@
 """Confirming updates, in process: the real Dispatcher and database, the real webhook endpoint and polling loop of
-bot/telegram/app.py, the fake Bot API; the database made unavailable by making every statement fail as a lost
+bot/dialogs/telegram/app.py, the fake Bot API; the database made unavailable by making every statement fail as a lost
 connection does (an SQLAlchemy OperationalError from the driver layer)."""
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ from fake_bot_api import FakeBotAPI
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.models import AnswerRow
+from bot.dialogs.telegram.app import Poller, webhook_handler
+from bot.dialogs.telegram.dispatcher import create_dispatcher
+from bot.dialogs.telegram.middlewares import ExpiredCallbacks
 from bot.i18n import Translator
 from bot.interview.loader import load_forms
-from bot.interviews import Interviews
-from bot.telegram.app import Poller, webhook_handler
-from bot.telegram.dispatcher import create_dispatcher
-from bot.telegram.middlewares import ExpiredCallbacks
+from bot.service.sessions import Interviews
 
 pytestmark = pytest.mark.faults
 REPO = Path(__file__).resolve().parents[2]

@@ -1,6 +1,6 @@
 """Report files in the chat: sent after a submission, and again on /report (the latest submitted interview).
 
-Rendering runs in worker threads (bot.reports); while it runs the chat shows "sending a file…".  A failure to
+Rendering runs in worker threads (bot.service.reports); while it runs the chat shows "sending a file…".  A failure to
 render or to send never touches the submission: it is logged and the person is told to try /report later.
 """
 
@@ -18,18 +18,18 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.db import repo
+from bot.dialogs.telegram.callbacks import FormChoice
+from bot.dialogs.telegram.filters import IsCommand
+from bot.dialogs.telegram.people import external_id
+from bot.dialogs.telegram.screens import Outgoing
+from bot.dialogs.telegram.sending import say, send
 from bot.i18n import Translator
 from bot.interview.engine import State
 from bot.interview.schema import Form
-from bot.interviews import Interviews
-from bot.reports import session_reports
 from bot.scoring import evaluate
 from bot.scoring.eligibility import EligibilityEvaluation
-from bot.telegram.callbacks import FormChoice
-from bot.telegram.filters import IsCommand
-from bot.telegram.people import external_id
-from bot.telegram.screens import Outgoing
-from bot.telegram.sending import say, send
+from bot.service.reports import session_reports
+from bot.service.sessions import Interviews
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ async def after_submission(bot: Bot, chat_id: int, interviews: Interviews, sessi
                            state: State, tr: Translator) -> None:
     """The report files, then — when the interview ended well and names what comes next (an eligible check) —
     buttons to start those interviews, whose answers carry over for confirmation."""
-    from bot.telegram.contract import after_filing, before_files  # (issue 15 hooks) service contracts
+    from bot.dialogs.telegram.contract import after_filing, before_files  # (issue 15 hooks) service contracts
 
     await before_files(bot, chat_id, interviews, form, session_id, tr)
     await send_reports(bot, chat_id, interviews, session_id, tr)
@@ -110,7 +110,7 @@ async def after_submission(bot: Bot, chat_id: int, interviews: Interviews, sessi
     evaluation = evaluate(form, state.answers)
     if not form.next or (isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible):
         return
-    from bot.telegram.commands import listed  # the /start list: the buttons' numbers must match it
+    from bot.dialogs.telegram.commands import listed  # the /start list: the buttons' numbers must match it
 
     everything = listed(interviews)
     buttons = [[InlineKeyboardButton(text=tr.form(f.title), callback_data=FormChoice(n=n).pack())]

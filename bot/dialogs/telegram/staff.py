@@ -2,7 +2,7 @@
 /forget for everyone.
 
 Every staff-only command and button answers a non-staff person with the same refusal, whether or not the
-session it names exists.  The rules themselves live in bot/helpdesk.py.
+session it names exists.  The rules themselves live in bot/service/helpdesk.py.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.helpdesk import SESSION_ID_MAX, Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
+from bot.dialogs.telegram import screens
+from bot.dialogs.telegram.filters import IsCommand
+from bot.dialogs.telegram.people import current_or_tell, external_id
+from bot.dialogs.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 from bot.i18n import N_, Translator
 from bot.interview.typed import clean, typed_int
-from bot.interviews import Interviews
-from bot.telegram import screens
-from bot.telegram.filters import IsCommand
-from bot.telegram.people import current_or_tell, external_id
-from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
+from bot.service.helpdesk import SESSION_ID_MAX, Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
+from bot.service.sessions import Interviews
 
 log = logging.getLogger(__name__)
 
@@ -378,7 +378,7 @@ def _short(stored: object) -> str:
 
 async def on_export(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
                     tr: Translator) -> None:
-    from bot.reports import XLSX, export_district
+    from bot.service.reports import XLSX, export_district
 
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
@@ -399,7 +399,7 @@ async def on_export(message: Message, command: CommandObject, bot: Bot, helpdesk
 async def on_staff_report(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk,
                           interviews: Interviews, tr: Translator) -> None:
     """/report N (staff): the staff copy of a session's reports, with its audit trail."""
-    from bot.reports import session_reports
+    from bot.service.reports import session_reports
 
     if await staff_or_refuse(message, bot, helpdesk, tr) is None:
         return

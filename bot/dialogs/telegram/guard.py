@@ -21,9 +21,9 @@ from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update
 
+from bot.dialogs.telegram.middlewares import Handler
+from bot.dialogs.telegram.sending import say
 from bot.i18n import Translator
-from bot.telegram.middlewares import Handler
-from bot.telegram.sending import say
 
 
 def private_only_line(tr: Translator) -> str:

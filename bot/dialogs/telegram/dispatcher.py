@@ -6,12 +6,12 @@ from collections.abc import Iterable
 
 from aiogram import Dispatcher
 
-from bot.helpdesk import Helpdesk
-from bot.interviews import Interviews
-from bot.telegram.guard import PrivateOnly
-from bot.telegram.middlewares import ChatOrder, Locale, RateLimit, Redelivery
-from bot.telegram.responses import KEPT
-from bot.telegram.router import root_router
+from bot.dialogs.telegram.guard import PrivateOnly
+from bot.dialogs.telegram.middlewares import ChatOrder, Locale, RateLimit, Redelivery
+from bot.dialogs.telegram.responses import KEPT
+from bot.dialogs.telegram.router import root_router
+from bot.service.helpdesk import Helpdesk
+from bot.service.sessions import Interviews
 
 
 def create_dispatcher(interviews: Interviews, *, default_lang: str = "zh", rate: float = 5.0,

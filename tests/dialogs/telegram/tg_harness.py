@@ -10,7 +10,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import EditMessageReplyMarkup, SendDocument, SendMessage, TelegramMethod
 from aiogram.types import InlineKeyboardMarkup, Update
 
-from bot.telegram.recording import RecordingSession
+from bot.dialogs.telegram.recording import RecordingSession
 
 
 class Person:

@@ -28,12 +28,12 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 
+from bot.dialogs.telegram import screens
+from bot.dialogs.telegram.people import external_id, first_lang, stored_lang
+from bot.dialogs.telegram.sending import say, send
+from bot.dialogs.telegram.texts import no_interview
 from bot.i18n import Translator
-from bot.interviews import Interviews, Redelivered
-from bot.telegram import screens
-from bot.telegram.people import external_id, first_lang, stored_lang
-from bot.telegram.sending import say, send
-from bot.telegram.texts import no_interview
+from bot.service.sessions import Interviews, Redelivered
 
 log = logging.getLogger(__name__)
 

@@ -158,7 +158,7 @@ async def test_a_redeemed_code_tells_the_owner_in_their_language_and_moves_once(
 
 
 def test_clipping_keeps_text_whole_closes_tags_and_counts_utf16() -> None:
-    from bot.telegram.texts import clip
+    from bot.dialogs.telegram.texts import clip
 
     no_newline = "x" * 5000
     assert clip(no_newline).startswith("x" * 3800)  # not cut to one character

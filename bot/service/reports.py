@@ -114,7 +114,7 @@ async def session_reports(sessionmaker: async_sessionmaker[AsyncSession], forms:
                                                                        with_audit=staff_copy)
     form = forms[row.form_id]
     if "contract" in form.documents:  # (issue 15 hook) a service contract: its own layout, Word and PDF
-        from bot.contracts import contract_files
+        from bot.service.contracts import contract_files
 
         return await contract_files(sessionmaker, session_id, lang=lang)
     meta = _Meta(row.id, row.form_version, row.submitted_at)

@@ -435,7 +435,7 @@ async def test_submission_sends_the_report_then_report_sends_it_again(world: Wor
 
 
 async def test_a_report_that_fails_to_render_keeps_the_submission(world: World, monkeypatch: Any) -> None:
-    import bot.telegram.reports as reports
+    import bot.dialogs.telegram.reports as reports
 
     async def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("no fonts")
@@ -454,14 +454,14 @@ async def test_a_report_that_fails_to_render_keeps_the_submission(world: World, 
 
 
 async def test_the_command_menu_has_report_in_both_languages() -> None:
-    from bot.telegram.commands import menu
+    from bot.dialogs.telegram.commands import menu
 
     for lang in ("zh", "en"):
         assert "report" in [c.command for c in menu(Translator(lang))]
 
 
 async def test_an_eligible_check_offers_the_next_interviews(world: World) -> None:
-    from bot.telegram.callbacks import FormChoice
+    from bot.dialogs.telegram.callbacks import FormChoice
 
     person = world.person(5151)
     forms = list(world.interviews.forms.values())
@@ -482,7 +482,7 @@ async def test_an_eligible_check_offers_the_next_interviews(world: World) -> Non
 
 
 async def test_discard_while_editing_an_entry_names_the_changes(world: World) -> None:
-    from bot.telegram import keyboards, texts
+    from bot.dialogs.telegram import keyboards, texts
 
     form = world.interviews.forms["hangzhou-filing"]
     item = form.item("providers")

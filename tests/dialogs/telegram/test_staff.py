@@ -10,8 +10,8 @@ from aiogram.methods import SendDocument, SendMessage
 from conftest import STAFF_ID, World
 from tg_harness import sent
 
+from bot.dialogs.telegram.staff import StaffButton
 from bot.i18n import Translator
-from bot.telegram.staff import StaffButton
 
 TR = Translator("zh")
 REFUSAL = escape(TR.ui("This command is for helpdesk staff only."))

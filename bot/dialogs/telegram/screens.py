@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.dialogs.telegram import keyboards, texts
 from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.engine import Question, ReviewScreen, State
 from bot.interview.schema import Form
-from bot.telegram import keyboards, texts
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 `create_dispatcher(interviews, ...)` builds the routers and middlewares (used by the tests as they are).
 """
 
-from bot.telegram.app import run_bot
-from bot.telegram.dispatcher import create_dispatcher
+from bot.dialogs.telegram.app import run_bot
+from bot.dialogs.telegram.dispatcher import create_dispatcher
 
 __all__ = ["create_dispatcher", "run_bot"]

@@ -10,6 +10,12 @@ from typing import Any
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, Message, Update
 
+from bot.dialogs.telegram import keyboards, screens, texts
+from bot.dialogs.telegram.callbacks import GroupAction, GroupButton, ItemAction, ItemButton, ReviewAction, ReviewButton
+from bot.dialogs.telegram.filters import HasFile, HasText
+from bot.dialogs.telegram.people import current_or_tell, external_id
+from bot.dialogs.telegram.reports import after_submission
+from bot.dialogs.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.engine import Input, Question, State, Step
@@ -17,14 +23,8 @@ from bot.interview.errors import AnswerError
 from bot.interview.numbering import looks_like_label, numbering
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice, SingleChoice, TextItem, YesNo
 from bot.interview.typed import MAX_READ, clean, typed_int
-from bot.interviews import DUPLICATE, Interviews, Opened
 from bot.present import answer_text, command_of, entry_text, error_text, explanation
-from bot.telegram import keyboards, screens, texts
-from bot.telegram.callbacks import GroupAction, GroupButton, ItemAction, ItemButton, ReviewAction, ReviewButton
-from bot.telegram.filters import HasFile, HasText
-from bot.telegram.people import current_or_tell, external_id
-from bot.telegram.reports import after_submission
-from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
+from bot.service.sessions import DUPLICATE, Interviews, Opened
 
 STALE = AnswerError("stale_button")
 #: answers recorded by these buttons turn the question's message into a record of the answer

@@ -1,9 +1,10 @@
 """Service contracts in the chat (issue 15): after a filing is submitted, one button per provider drafts its
 contract (annex 2); /contract offers them again; staff draft one for a person with /contract SESSION PROVIDER.
 
-The interview itself runs through the ordinary flow (bot/telegram/flow.py); at its submission the contract's
-total is compared with the filing's expected investment before the Word and PDF contract are sent
-(bot/telegram/reports.py calls `before_files` and `offer_contracts`).  The rules live in bot/contracts.py.
+The interview itself runs through the ordinary flow (bot/dialogs/telegram/flow.py); at its submission the
+contract's total is compared with the filing's expected investment before the Word and PDF contract are sent
+(bot/dialogs/telegram/reports.py calls `before_files` and `offer_contracts`).  The rules live in
+bot/service/contracts.py.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.contracts import (
+from bot.dialogs.telegram import screens, texts
+from bot.dialogs.telegram.filters import IsCommand
+from bot.dialogs.telegram.people import external_id
+from bot.dialogs.telegram.sending import chat_of, replace_keyboard, say, send
+from bot.i18n import Translator
+from bot.interview.errors import AnswerError
+from bot.interview.schema import Form
+from bot.interview.typed import typed_int
+from bot.present import error_text
+from bot.service.contracts import (
     Filing,
     NoSuchFiling,
     NoSuchProvider,
@@ -27,17 +37,8 @@ from bot.contracts import (
     open_contract,
     provider_lines,
 )
-from bot.helpdesk import SESSION_ID_MAX, Helpdesk
-from bot.i18n import Translator
-from bot.interview.errors import AnswerError
-from bot.interview.schema import Form
-from bot.interview.typed import typed_int
-from bot.interviews import Interviews, Opened
-from bot.present import error_text
-from bot.telegram import screens, texts
-from bot.telegram.filters import IsCommand
-from bot.telegram.people import external_id
-from bot.telegram.sending import chat_of, replace_keyboard, say, send
+from bot.service.helpdesk import SESSION_ID_MAX, Helpdesk
+from bot.service.sessions import Interviews, Opened
 
 #: Telegram shows at most this many characters on a button before it cuts
 BUTTON_NAME = 40
@@ -98,7 +99,7 @@ async def before_files(bot: Bot, chat_id: int, interviews: Interviews, form: For
 
 async def _show(bot: Bot, chat_id: int, interviews: Interviews, opened: Opened, filing: Filing, provider: int,
                 tr: Translator) -> None:
-    from bot.telegram.reports import send_reports
+    from bot.dialogs.telegram.reports import send_reports
 
     intro = escape(tr.ui("Service contract with {provider}.", provider=filing.provider_name(provider)))
     if opened.state.submitted:
@@ -153,7 +154,7 @@ async def on_contract(message: Message, command: CommandObject, bot: Bot, interv
             return
         await offer_contracts(bot, chat_id, interviews, filing, tr)
         return
-    from bot.telegram.staff import _take, staff_or_refuse
+    from bot.dialogs.telegram.staff import _take, staff_or_refuse
 
     staff = await staff_or_refuse(message, bot, helpdesk, tr)
     if staff is None:

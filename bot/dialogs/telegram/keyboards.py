@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Translator
-from bot.interview.engine import Question, ReviewScreen, State
-from bot.interview.numbering import numbering
-from bot.interview.schema import ChoiceItem, Form, GroupItem, MultiChoice, SingleChoice, YesNo
-from bot.telegram.callbacks import (
+from bot.dialogs.telegram.callbacks import (
     FormChoice,
     GroupAction,
     GroupButton,
@@ -19,7 +15,11 @@ from bot.telegram.callbacks import (
     ReviewAction,
     ReviewButton,
 )
-from bot.telegram.texts import GroupView, group_view, numbered_options, option_labels
+from bot.dialogs.telegram.texts import GroupView, group_view, numbered_options, option_labels
+from bot.i18n import Translator
+from bot.interview.engine import Question, ReviewScreen, State
+from bot.interview.numbering import numbering
+from bot.interview.schema import ChoiceItem, Form, GroupItem, MultiChoice, SingleChoice, YesNo
 
 NUMBERS_PER_ROW = 5
 TICK = "✓ "

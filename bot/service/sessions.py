@@ -87,7 +87,7 @@ DUPLICATE = AnswerError("duplicate_update")
 
 class Redelivered(Exception):
     """`apply` found the Telegram update already applied (a re-delivery): nothing was changed.  The channel shows
-    the current screen again (bot/telegram/middlewares.Redelivery catches it)."""
+    the current screen again (bot/dialogs/telegram/middlewares.Redelivery catches it)."""
 
     def __init__(self, update_id: int) -> None:
         super().__init__(update_id)

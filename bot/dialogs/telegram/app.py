@@ -8,7 +8,7 @@ update only once its effect is committed:
 - long polling: our own loop (not aiogram's, which confirms an update as soon as its handler is started) moves the
   offset past an update only when it and every earlier one are done; a failed one is taken again.
 
-Re-deliveries are then recognised by the database (bot/telegram/middlewares.Redelivery).  Several webhook
+Re-deliveries are then recognised by the database (bot/dialogs/telegram/middlewares.Redelivery).  Several webhook
 workers may serve one PostgreSQL database; long polling is one process per bot (Telegram allows one getUpdates
 consumer) and a second poller on the same database refuses to start; a SQLite file is served by one process.
 
@@ -45,13 +45,13 @@ from bot.config import Settings
 from bot.db.engine import create_engine, normalise_url, sessionmaker
 from bot.db.locks import POLLER_KEY, AlreadyRunning, hold_sqlite_file
 from bot.db.migrate import DatabaseUnwritable, prepare
+from bot.dialogs.telegram.commands import menu
+from bot.dialogs.telegram.dispatcher import create_dispatcher
+from bot.dialogs.telegram.middlewares import ChatOrder, ExpiredCallbacks
 from bot.i18n import Translator
 from bot.interview.loader import load_forms
-from bot.interviews import Interviews
 from bot.runtime import tune_garbage_collector
-from bot.telegram.commands import menu
-from bot.telegram.dispatcher import create_dispatcher
-from bot.telegram.middlewares import ChatOrder, ExpiredCallbacks
+from bot.service.sessions import Interviews
 
 log = logging.getLogger(__name__)
 

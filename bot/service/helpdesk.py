@@ -1,6 +1,6 @@
 """Helpdesk: resume codes, staff, finding and taking over sessions, reopening, and erasing personal data.
 
-Channel-free (the Telegram staff commands in bot/telegram/ call these).  Rules kept here:
+Channel-free (the Telegram staff commands in bot/dialogs/telegram/ call these).  Rules kept here:
 - a resume code carries 80 bits of randomness, is stored only as its SHA-256, expires (7 days by default), can
   be revoked and moves a session once; guessing is slowed down per person and per code typed, in the database so
   every worker and a restart see it: each attempt is counted (compare-and-set) before the code is looked at, so
@@ -41,7 +41,7 @@ from bot.db.models import (
     User,
 )
 from bot.interview.engine import progress
-from bot.interviews import Interviews
+from bot.service.sessions import Interviews
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ from aiogram import Bot
 from aiogram.types import Message
 from aiogram.types import User as TelegramUser
 
+from bot.dialogs.telegram.sending import say
+from bot.dialogs.telegram.texts import no_interview
 from bot.i18n import Translator, normalise_lang
-from bot.interviews import Interviews, Opened
-from bot.telegram.sending import say
-from bot.telegram.texts import no_interview
+from bot.service.sessions import Interviews, Opened
 
 
 def external_id(user: TelegramUser) -> str:

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from tg_harness import Person, button_data, buttons, sent
 
 from bot.db.models import AnswerRow, AuditEvent, InterviewSession, User
+from bot.dialogs.telegram.callbacks import ItemAction, ItemButton
 from bot.i18n import Translator
 from bot.interview.errors import AnswerError
 from bot.present import error_text
-from bot.telegram.callbacks import ItemAction, ItemButton
 
 TR = Translator("zh")
 STALE = error_text(AnswerError("stale_button"), TR)
@@ -283,7 +283,7 @@ async def test_language_defaults_to_telegrams(world: World) -> None:
 async def test_resume_after_a_new_dispatcher(world: World) -> None:
     person = await opened(world)
     await person.press("全覆盖")
-    from bot.telegram import create_dispatcher
+    from bot.dialogs.telegram import create_dispatcher
 
     person.dp = create_dispatcher(world.interviews)  # as after a restart: nothing kept in memory
     calls = await person.send("/resume")
@@ -308,7 +308,7 @@ async def test_help_cancel_and_question_help(world: World) -> None:
 
 
 async def test_rate_limit_gives_one_notice_then_silence(world: World) -> None:
-    from bot.telegram.middlewares import RateLimit
+    from bot.dialogs.telegram.middlewares import RateLimit
 
     now = [0.0]
     limiter = RateLimit(rate=5, burst=10, clock=lambda: now[0])
@@ -332,7 +332,7 @@ async def test_every_form_opens_on_its_first_question(world: World) -> None:
 
 
 def test_fast_callback_packing_matches_aiogram() -> None:
-    from bot.telegram.callbacks import ItemAction, ItemButton
+    from bot.dialogs.telegram.callbacks import ItemAction, ItemButton
 
     for action in ItemAction:
         for option in (-1, 0, 11):

@@ -13,10 +13,10 @@ from tg_harness import Person
 
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
+from bot.dialogs.telegram import create_dispatcher
+from bot.dialogs.telegram.recording import RecordingSession
 from bot.interview.loader import load_forms
-from bot.interviews import Interviews
-from bot.telegram import create_dispatcher
-from bot.telegram.recording import RecordingSession
+from bot.service.sessions import Interviews
 
 #: the one staff member of the handler tests
 STAFF_ID = 777

@@ -9,12 +9,12 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.telegram.screens import Outgoing
-from bot.telegram.texts import clip
+from bot.dialogs.telegram.screens import Outgoing
+from bot.dialogs.telegram.texts import clip
 
 
 async def send(bot: Bot, chat_id: int, out: Outgoing) -> Message:
-    """Every message goes out through here, clipped to what Telegram accepts (bot.telegram.texts.clip)."""
+    """Every message goes out through here, clipped to what Telegram accepts (bot.dialogs.telegram.texts.clip)."""
     return await bot.send_message(chat_id, clip(out.text), reply_markup=out.markup, parse_mode=ParseMode.HTML)
 
 

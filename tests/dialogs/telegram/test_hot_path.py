@@ -9,8 +9,8 @@ from aiogram.methods.base import Response
 from aiogram.types import Message
 from conftest import World
 
+from bot.dialogs.telegram.responses import KEPT
 from bot.runtime import YOUNG_THRESHOLD, tune_garbage_collector
-from bot.telegram.responses import KEPT
 
 
 def _routers(router: Router) -> list[Router]:
@@ -57,11 +57,11 @@ def test_the_official_tick_condition_is_shown_with_the_question() -> None:
     """Q8's "（50%以上…即可勾选该项）" is part of the question on Telegram, not hidden behind ❓."""
     from html import escape
 
+    from bot.dialogs.telegram import texts
     from bot.i18n import Translator
     from bot.interview import engine
     from bot.interview.dump import answers_from_json
     from bot.interview.loader import load_forms
-    from bot.telegram import texts
     from tests.scoring.miit_answers import extreme_answers
 
     form = load_forms()["miit-2022"]

@@ -29,7 +29,6 @@ from bot.interview.answer import Answer
 from bot.interview.errors import AnswerError
 from bot.interview.parsing import answer_from_value
 from bot.interview.schema import Form
-from bot.interviews import CREDIT_CODE, Interviews, Opened, suggestions
 from bot.rendering.contract import (
     CONTRACT_FORM,
     FILING_FORM,
@@ -40,6 +39,7 @@ from bot.rendering.contract import (
     figures,
     provider_of,
 )
+from bot.service.sessions import CREDIT_CODE, Interviews, Opened, suggestions
 
 #: the word for a contract's documents in a form's `documents`
 CONTRACT_DOCUMENT = "contract"
@@ -225,7 +225,7 @@ async def contract_files(sessionmaker: async_sessionmaker[AsyncSession], session
                          ) -> list[Any]:
     """The contract of a contract session as a PDF and a Word document (rendered in worker threads)."""
     from bot.rendering.contract import render_contract_docx, render_contract_pdf
-    from bot.reports import DOCX, PDF, ReportFile
+    from bot.service.reports import DOCX, PDF, ReportFile
 
     async with sessionmaker() as s:
         found = await _contract(s, session_id)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.telegram.commands import commands_router
-from bot.telegram.contract import contract_router
-from bot.telegram.flow import flow_router
-from bot.telegram.guard import fallback_router
-from bot.telegram.reports import reports_router
-from bot.telegram.staff import staff_router
+from bot.dialogs.telegram.commands import commands_router
+from bot.dialogs.telegram.contract import contract_router
+from bot.dialogs.telegram.flow import flow_router
+from bot.dialogs.telegram.guard import fallback_router
+from bot.dialogs.telegram.reports import reports_router
+from bot.dialogs.telegram.staff import staff_router
 
 
 def root_router() -> Router:

@@ -24,7 +24,6 @@ from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
 from bot.interview.numbering import looks_like_label, numbering
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice
 from bot.interview.typed import MAX_READ, clean, typed_int
-from bot.interviews import Interviews, Opened
 from bot.present import (
     answer_text,
     command_of,
@@ -47,6 +46,7 @@ from bot.present import (
 )
 from bot.scoring import evaluate, running, scored_items
 from bot.scoring.eligibility import EligibilityEvaluation
+from bot.service.sessions import Interviews, Opened
 
 _EDIT = re.compile(r"^(?:edit|修改|改)\s*(\S+)$", re.IGNORECASE)
 #: on the review screen: "修改 16.2", "edit 22a", "修改 A3" (the numbers the paper prints)
@@ -174,7 +174,7 @@ class Console:
                            filing_id: int | None = None) -> State | None:
         """Draft the contract of provider `provider` (1-based) of the person's latest submitted filing (or of
         filing `filing_id`, which must be theirs); None when there is no such filing or provider (told)."""
-        from bot.contracts import NoSuchFiling, NoSuchProvider, latest_filing, load_filing, open_contract
+        from bot.service.contracts import NoSuchFiling, NoSuchProvider, latest_filing, load_filing, open_contract
 
         tr, maker = self.tr, self.interviews.sessionmaker
         try:
@@ -199,14 +199,14 @@ class Console:
         return await self.run(opened.form.id, read_line, opened=opened)
 
     def _providers(self, filing: Any) -> None:
-        from bot.contracts import provider_lines
+        from bot.service.contracts import provider_lines
 
         for line in provider_lines(filing):
             self.say("  " + line)
 
     async def before_documents(self, form: Form, session_id: int) -> None:
         """A contract's total against the filing's expected investment, told before its files are made."""
-        from bot.contracts import comparison, comparison_text, makes_contracts
+        from bot.service.contracts import comparison, comparison_text, makes_contracts
 
         if not makes_contracts(form):
             return
@@ -217,7 +217,7 @@ class Console:
 
     async def offer_contracts(self, form: Form, session_id: int) -> None:
         """After a filing: the command that drafts each provider's service contract."""
-        from bot.contracts import load_filing
+        from bot.service.contracts import load_filing
 
         if not any(f.starts_from == form.id for f in self.interviews.forms.values()):
             return
@@ -414,7 +414,7 @@ class Console:
             if target is None:
                 self.say(tr.ui("There is nothing to report yet: this interview has no answers."))
                 return
-            from bot.reports import session_reports  # renders PDF and Word: imported only when needed
+            from bot.service.reports import session_reports  # renders PDF and Word: imported only when needed
 
             files = await session_reports(self.interviews.sessionmaker, self.interviews.forms, target,
                                           lang=tr.lang)

@@ -1,5 +1,5 @@
 """Chat commands: /start, /resume, /lang, /help, /cancel, their buttons, and the command menu (/report lives in
-bot/telegram/reports.py)."""
+bot/dialogs/telegram/reports.py)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import BotCommand, CallbackQuery, Message
 
-from bot.helpdesk import Helpdesk
+from bot.dialogs.telegram import keyboards, screens, texts
+from bot.dialogs.telegram.callbacks import FormChoice, LangButton, LeaveButton
+from bot.dialogs.telegram.filters import IsCommand
+from bot.dialogs.telegram.people import current_or_tell, external_id, store_lang
+from bot.dialogs.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 from bot.i18n import LANGUAGES, Translator, normalise_lang
 from bot.interview.errors import AnswerError
 from bot.interview.schema import Form
-from bot.interviews import Interviews
 from bot.present import error_text
-from bot.telegram import keyboards, screens, texts
-from bot.telegram.callbacks import FormChoice, LangButton, LeaveButton
-from bot.telegram.filters import IsCommand
-from bot.telegram.people import current_or_tell, external_id, store_lang
-from bot.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
+from bot.service.helpdesk import Helpdesk
+from bot.service.sessions import Interviews
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
