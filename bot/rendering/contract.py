@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from html import escape
 from io import BytesIO
@@ -28,7 +28,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.interview.answer import Answer
-from bot.rendering.env import TEMPLATES_DIR
+from bot.rendering.env import TEMPLATES_DIR, decimal_or_none
 
 FILING_FORM = "hangzhou-filing"
 CONTRACT_FORM = "hangzhou-contract"
@@ -164,15 +164,6 @@ def _clean(value: Any) -> str | None:
     return text or None
 
 
-def _number(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
 def _plain(number: Decimal | None) -> str | None:
     """A percentage or count as typed, without trailing zeros (30 → "30", 12.50 → "12.5")."""
     if number is None:
@@ -205,7 +196,7 @@ def _rows(contract: Mapping[str, Answer]) -> tuple[ProductRow, ...]:
     entries = answer.value if answer is not None and isinstance(answer.value, list) else []
     rows = []
     for number, entry in enumerate(entries, 1):
-        price, quantity = _number(entry.get("unit_price")), _number(entry.get("quantity"))
+        price, quantity = decimal_or_none(entry.get("unit_price")), decimal_or_none(entry.get("quantity"))
         amount = to_fen(price * quantity) if price is not None and quantity is not None else None
         rows.append(ProductRow(
             number=number, name=_clean(entry.get("name")), code=_clean(entry.get("code")),
@@ -223,7 +214,8 @@ def contract_view(filing: Mapping[str, Answer], provider: int, contract: Mapping
     amount = sum((r.amount for r in rows if r.amount is not None), Decimal(0)) if rows else None
     if any(r.amount is None for r in rows):
         amount = None
-    first_pct, second_pct = _number(_text(contract, "payment_first")), _number(_text(contract, "payment_second"))
+    first_pct = decimal_or_none(_text(contract, "payment_first"))
+    second_pct = decimal_or_none(_text(contract, "payment_second"))
     first = second = None
     if amount is not None and first_pct is not None:
         first, second = instalments(amount, first_pct)
@@ -265,7 +257,7 @@ def contract_view(filing: Mapping[str, Answer], provider: int, contract: Mapping
         second_capital=capital(second) if second is not None else None,
         damages_percent=_text(contract, "damages_percent"),
         signed_on=_date(_clean(p.get("contract_date"))),
-        expected_investment=_number(_text(filing, "expected_investment")),
+        expected_investment=decimal_or_none(_text(filing, "expected_investment")),
     )
 
 

@@ -7,8 +7,10 @@ charts.py and the check boxes below, which escape whatever text they embed).  Un
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -55,6 +57,16 @@ def year_month(value: str | None) -> str:
     if not value or len(value) < 7:
         return "\u3000\u3000年\u3000\u3000月"
     return f"{int(value[:4])} 年 {int(value[5:7])} 月"
+
+
+def decimal_or_none(value: Any) -> Decimal | None:
+    """A stored number as a Decimal; None for a blank or something that is not a number."""
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
 
 
 def year_month_day(value: str | None) -> str:

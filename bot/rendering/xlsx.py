@@ -29,12 +29,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from bot.rendering.context import ReportContext, for_layout
-from bot.rendering.env import year_month_day
+from bot.rendering.env import decimal_or_none, year_month_day
 
 TITLE = "杭州市中小企业数字化改造试点项目备案汇总表"
 
@@ -141,15 +141,6 @@ class FilingRow:
                 self.cloud_plan, self.expected_investment]
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
 def _date(value: Any) -> date | str | None:
     if value is None or value == "":
         return None
@@ -197,19 +188,19 @@ def filing_row(context: ReportContext) -> FilingRow:
         contact_name=c.text("contact_name"),
         contact_phone=c.text("contact_phone"),
         main_products=c.text("main_products"),
-        revenue_2023=_decimal(c.raw.get("revenue_2023")),
+        revenue_2023=decimal_or_none(c.raw.get("revenue_2023")),
         enterprise_category=c.text("enterprise_category"),
         designated_size=designated,
         little_giant_funded=_yes(little_giant),
         pilot_2022=_yes(c.yes_no("pilot_2022")),
         self_test_level=self_test,
         target_level=c.text("target_level"),
-        digital_investment=_decimal(c.raw.get("digital_investment")),
+        digital_investment=decimal_or_none(c.raw.get("digital_investment")),
         project_name=c.text("project_name"),
         project_period=_period(c.raw.get("project_start"), c.raw.get("project_end")),
         scenarios=c.text("scenarios"),
         cloud_plan=c.text("cloud_plan"),
-        expected_investment=_decimal(c.raw.get("expected_investment")),
+        expected_investment=decimal_or_none(c.raw.get("expected_investment")),
         providers=providers,
     )
 
