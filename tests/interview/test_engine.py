@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.dump import answers_from_json
