@@ -16,9 +16,9 @@ worker and surviving a restart.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -96,9 +96,12 @@ class Redelivered(Exception):
 
 class Interviews:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], forms: dict[str, Form], *,
-                 cache_size: int = 20_000) -> None:
+                 cache_size: int = 20_000, today: Callable[[], date] = date.today) -> None:
         self.sessionmaker = sessionmaker
         self.forms = forms
+        #: the clock: the service reads today's date and passes it into the pure engine (dates not in the future,
+        #: project periods); tests may pass a fixed one
+        self.today = today
         self.writer = AnswerWriter(sessionmaker.kw["bind"])
         #: per-chat locks shared with the other processes on this database (PostgreSQL; no-ops on SQLite)
         self.locks = SharedLocks(sessionmaker.kw["bind"])
@@ -363,7 +366,7 @@ class Interviews:
             if cached.held_by is None and actor != cached.owner:
                 return Step(cached.state, error=AnswerError("not_your_session"))
             by_staff = by_staff or (cached.held_by is not None and actor == cached.held_by)
-            step = engine.apply(cached.form, cached.state, event)
+            step = engine.apply(cached.form, cached.state, event, self.today())
             if step.error is not None:
                 return step
             if step.changes:

@@ -98,3 +98,25 @@ async def test_concurrent_inputs_on_one_session_are_all_applied(service: Intervi
         assert row is not None
         assert {a.item_id for a in row.answers} == {"q1", "q2"}
         assert row.state["cursor"] == "q3"
+
+
+
+async def test_the_service_passes_its_clock_into_the_engine(service: Interviews,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine is pure: the service reads today's date and hands it in with every input."""
+    from datetime import date
+
+    from bot.service import sessions as sessions_module
+
+    seen: list[object] = []
+    real = engine.apply
+
+    def spy(form: object, state: object, event: object, today: object = None) -> engine.Step:
+        seen.append(today)
+        return real(form, state, event, today)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sessions_module.engine, "apply", spy)
+    service.today = lambda: date(2020, 6, 1)
+    opened = await service.open("tg:clock", "miit-2022")
+    await service.apply(opened.session_id, Text("1"), actor="tg:clock")
+    assert seen == [date(2020, 6, 1)]
