@@ -410,7 +410,7 @@ class Console:
                            "with e.g. --out ./reports and type report."))
             return
         try:
-            target = session_id if state.answers else await self._latest_submitted(form.id)
+            target = session_id if state.answers else await self.interviews.latest_submitted(self.external_id, form.id)
             if target is None:
                 self.say(tr.ui("There is nothing to report yet: this interview has no answers."))
                 return
@@ -426,10 +426,3 @@ class Console:
         except Exception as exc:  # the interview is saved: a report that fails must not end the run
             self.say("✗ " + tr.ui("The report files could not be written: {error}", error=str(exc) or repr(exc)))
 
-    async def _latest_submitted(self, form_id: str) -> int | None:
-        from bot.db import repo
-
-        async with self.interviews.sessionmaker() as s:
-            user = await repo.find_user(s, self.external_id)
-            row = None if user is None else await repo.latest_session(s, user.id, form_id, status="submitted")
-            return None if row is None else row.id

@@ -324,6 +324,13 @@ class Interviews:
         self._remember_current(external_id, current.id)
         return handled
 
+    async def latest_submitted(self, external_id: str, form_id: str | None = None) -> int | None:
+        """The id of the person's most recently submitted session (of `form_id`, or of any form), or None."""
+        async with self.sessionmaker() as s:
+            user = await repo.find_user(s, external_id)
+            row = None if user is None else await repo.latest_session(s, user.id, form_id, status="submitted")
+            return None if row is None else row.id
+
     async def was_handled(self, update_id: int) -> bool:
         """Whether a Telegram update was handled before (by any worker, before any restart)."""
         async with self.sessionmaker() as s:

@@ -17,7 +17,6 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.db import repo
 from bot.dialogs.telegram.callbacks import FormChoice
 from bot.dialogs.telegram.filters import IsCommand
 from bot.dialogs.telegram.people import external_id
@@ -42,16 +41,6 @@ def reports_router() -> Router:
     router.message.filter(IsCommand())  # typed answers skip these handlers at once
     router.message.register(on_report, Command("report"))
     return router
-
-
-async def latest_submitted(interviews: Interviews, who: str) -> int | None:
-    """The id of the person's most recently submitted interview session, or None."""
-    async with interviews.sessionmaker() as s:
-        user = await repo.find_user(s, who)
-        if user is None:
-            return None
-        row = await repo.latest_session(s, user.id, status="submitted")
-        return None if row is None else row.id
 
 
 async def _show_action(bot: Bot, chat_id: int, stop: asyncio.Event) -> None:
@@ -90,7 +79,7 @@ async def send_reports(bot: Bot, chat_id: int, interviews: Interviews, session_i
 async def on_report(message: Message, bot: Bot, interviews: Interviews, tr: Translator) -> None:
     if message.from_user is None:
         return
-    session_id = await latest_submitted(interviews, external_id(message.from_user))
+    session_id = await interviews.latest_submitted(external_id(message.from_user))
     if session_id is None:
         await say(bot, message.chat.id, escape(tr.ui("You have not submitted an interview yet, so there is no report. "
                                                      "Send /start to choose one.")))
