@@ -41,7 +41,7 @@ from bot.db.models import (
     User,
 )
 from bot.interview.engine import progress
-from bot.service.sessions import Interviews
+from bot.service.sessions import SESSION_ID_MAX, Interviews
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,6 @@ CODE_TTL = timedelta(days=7)
 FREE_ATTEMPTS = 5
 #: the longest wait between two codes (seconds), however many were wrong
 MAX_WAIT = 3600.0
-#: session numbers staff can type or a button can carry: the database's integers (larger finds nothing)
-SESSION_ID_MAX = 2**31 - 1
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from bot.rendering.docx import render_docx
 from bot.rendering.layouts import layout
 from bot.rendering.pdf import render_pdf
 from bot.rendering.xlsx import write_summary_xlsx
+from bot.service.sessions import SESSION_ID_MAX
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ async def session_reports(sessionmaker: async_sessionmaker[AsyncSession], forms:
     cannot be written is left out (and logged) without costing the others; only when none can be written does
     this raise.
     """
-    if not 0 < session_id < 2**31:
+    if not 0 < session_id <= SESSION_ID_MAX:
         raise LookupError(session_id)
     row, answers, staff_items, audit, enterprise = await _session_data(sessionmaker, session_id,
                                                                        with_audit=staff_copy)

@@ -36,6 +36,7 @@ from bot.interview.engine import Input, State, Step
 from bot.interview.errors import AnswerError
 from bot.interview.parsing import answer_from_value
 from bot.interview.schema import Form, WeightedTreeScoring
+from bot.interview.typed import typed_int
 from bot.scoring import evaluate
 from bot.scoring.weighted_tree import TreeEvaluation
 
@@ -92,6 +93,17 @@ class Redelivered(Exception):
     def __init__(self, update_id: int) -> None:
         super().__init__(update_id)
         self.update_id = update_id
+
+
+#: session numbers staff can type or a button can carry: the database's integers (a larger one finds nothing)
+SESSION_ID_MAX = 2**31 - 1
+
+
+def session_number(word: str) -> int | None:
+    """The session number a person typed (any digits typed_int reads), None when it is not a number; one past
+    what the database holds is 0, which finds no session."""
+    n = typed_int(word)
+    return None if n is None else n if n <= SESSION_ID_MAX else 0
 
 
 class Interviews:
@@ -159,6 +171,8 @@ class Interviews:
         cached = None if fresh else self._sessions.get(session_id)
         if cached is not None:
             return cached
+        if not 0 < session_id <= SESSION_ID_MAX:  # no such row, and the database could not even compare it
+            raise LookupError(session_id)
         async with self.sessionmaker() as s:
             row = await s.get(InterviewSession, session_id)
             if row is None:

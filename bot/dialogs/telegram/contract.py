@@ -23,7 +23,6 @@ from bot.dialogs.telegram.sending import chat_of, replace_keyboard, say, send
 from bot.i18n import Translator
 from bot.interview.errors import AnswerError
 from bot.interview.schema import Form
-from bot.interview.typed import typed_int
 from bot.present import error_text
 from bot.service.contracts import (
     Filing,
@@ -37,8 +36,8 @@ from bot.service.contracts import (
     open_contract,
     provider_lines,
 )
-from bot.service.helpdesk import SESSION_ID_MAX, Helpdesk
-from bot.service.sessions import Interviews, Opened
+from bot.service.helpdesk import Helpdesk
+from bot.service.sessions import Interviews, Opened, session_number
 
 #: Telegram shows at most this many characters on a button before it cuts
 BUTTON_NAME = 40
@@ -133,10 +132,8 @@ async def on_contract_button(cb: CallbackQuery, callback_data: ContractButton, b
 def _numbers(args: str | None) -> list[int] | None:
     """The numbers typed after /contract (any digits a person types, see typed_int); None if a word is not one.
     A session number past what the database holds reads as none (0), which finds no filing."""
-    numbers = [typed_int(w) for w in (args or "").split()]
-    if any(n is None for n in numbers):
-        return None
-    return [n if n is not None and n <= SESSION_ID_MAX else 0 for n in numbers]
+    numbers = [session_number(w) for w in (args or "").split()]
+    return None if any(n is None for n in numbers) else [n for n in numbers if n is not None]
 
 
 async def on_contract(message: Message, command: CommandObject, bot: Bot, interviews: Interviews,

@@ -25,8 +25,8 @@ from bot.dialogs.telegram.people import current_or_tell, external_id
 from bot.dialogs.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 from bot.i18n import N_, Translator
 from bot.interview.typed import clean, typed_int
-from bot.service.helpdesk import SESSION_ID_MAX, Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
-from bot.service.sessions import Interviews
+from bot.service.helpdesk import Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
+from bot.service.sessions import Interviews, session_number
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +69,7 @@ def _number(args: str | None) -> int | None:
     """The session number a staff command names (any typed digits, bot.interview.typed), None when there is
     none; a number no session can have (past the database's integers) is 0, which finds nothing."""
     first = clean(args or "").split(maxsplit=1)
-    n = typed_int(first[0]) if first else None
-    if n is None:
-        return None
-    return n if n <= SESSION_ID_MAX else 0
+    return session_number(first[0]) if first else None
 
 
 async def _tell(bot: Bot, who: str, text: str) -> None:
@@ -254,9 +251,6 @@ async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Hel
     the owner is told only once it is really held."""
     if not await helpdesk.is_staff(who):
         await say(bot, chat_id, refusal(tr))
-        return
-    if not 0 < session_id <= SESSION_ID_MAX:  # a number (typed or in a button) past what the database holds
-        await say(bot, chat_id, escape(tr.ui("There is no session {id}.", id=session_id)))
         return
     try:
         _, state = await interviews.load(session_id)
