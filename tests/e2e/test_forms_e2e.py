@@ -57,6 +57,20 @@ async def start_form(person: Person, form: Form) -> dict[str, Any]:
     return await person.next_screen()
 
 
+async def answer_eligibility_item(person: Person, entry: dict[str, Any], item: Item) -> None:
+    """Answer one item of the eligibility check as ELIGIBILITY says: type, press, or tick then Done."""
+    kind, arg = ELIGIBILITY[item.id]
+    if kind == "type":
+        await person.send(arg)
+    elif kind == "press":
+        await person.press(option_button(entry, item, arg) if isinstance(item, ChoiceItem) else arg)
+    else:
+        assert isinstance(item, ChoiceItem)
+        await person.press(option_button(entry, item, arg))
+        await person.user.wait_message(edited=True, timeout=15.0)
+        await person.press(TR.ui("Done"))
+
+
 async def submit(person: Person, review: dict[str, Any]) -> dict[str, Any]:
     assert TR.ui("Submit") in labels(review), visible(review)
     await person.press(TR.ui("Submit"))
@@ -89,16 +103,7 @@ async def test_eligibility_check_to_the_end(api: FakeBotAPI, tmp_path: Path) -> 
         seen: list[str] = []
         while (item := item_on(form, entry)) is not None:
             seen.append(item.id)
-            kind, arg = ELIGIBILITY[item.id]
-            if kind == "type":
-                await person.send(arg)
-            elif kind == "press":
-                await person.press(option_button(entry, item, arg) if isinstance(item, ChoiceItem) else arg)
-            else:
-                assert isinstance(item, ChoiceItem)
-                await person.press(option_button(entry, item, arg))
-                await person.user.wait_message(edited=True, timeout=15.0)
-                await person.press(TR.ui("Done"))
+            await answer_eligibility_item(person, entry, item)
             entry = await person.next_screen()
         assert seen == list(ELIGIBILITY)
         result = visible(await submit(person, entry))

@@ -16,9 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bot_process import STEP_TIMEOUT, BotProcess, Person, api, pdf_text, visible
 from fake_bot_api import FakeBotAPI
-from test_forms_e2e import ELIGIBILITY, FORMS, TR, item_on, option_button, start_form, submit
-
-from bot.interview.schema import ChoiceItem
+from test_forms_e2e import FORMS, TR, answer_eligibility_item, item_on, start_form, submit
 
 pytestmark = pytest.mark.slow
 __all__ = ["api"]  # the fake Bot API fixture
@@ -49,16 +47,7 @@ async def eligibility_run(person: Person) -> bytes:
     form = FORMS["hangzhou-eligibility"]
     entry = await start_form(person, form)
     while (item := item_on(form, entry)) is not None:
-        kind, arg = ELIGIBILITY[item.id]
-        if kind == "type":
-            await person.send(arg)
-        elif kind == "press":
-            await person.press(option_button(entry, item, arg) if isinstance(item, ChoiceItem) else arg)
-        else:
-            assert isinstance(item, ChoiceItem)
-            await person.press(option_button(entry, item, arg))
-            await person.user.wait_message(edited=True, timeout=STEP_TIMEOUT)
-            await person.press(TR.ui("Done"))
+        await answer_eligibility_item(person, entry, item)
         entry = await person.next_screen()
     await submit(person, entry)
     [report] = await person.documents(1)
