@@ -197,7 +197,7 @@ def comparison_text(found: Comparison, tr: Translator) -> list[str]:
     if difference > 0:
         lines.append(tr.ui(
             "The contracts are {diff} yuan ({percent}%) above the expected investment. Part of that is VAT: the "
-            "contract counts tax (6% for most IT services, 13% for equipment), the filing does not. If the "
+            "contract counts tax (IT services mostly at 6%, equipment at 13%), the filing does not. If the "
             "difference is larger than the tax, correct the product list here or the filing's expected investment "
             "(the helpdesk can reopen a submitted filing).",
             diff=figures(difference), percent=f"{found.percent:f}"))
