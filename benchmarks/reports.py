@@ -26,7 +26,6 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -72,7 +71,8 @@ def _filings(base: list[FilingRow], count: int) -> Iterator[FilingRow]:
     """`count` filings varied from the fixed ones (half with two providers), made one at a time."""
     for n in range(count):
         row = base[n % len(base)]
-        yield replace(row, company_name=f"{row.company_name}{n:05d}", credit_code=f"{row.credit_code[:12]}{n:06d}")
+        yield row.replaced(company_name=f"{row.values['company_name']}{n:05d}",
+                           credit_code=f"{row.values['credit_code'][:12]}{n:06d}")
 
 
 def bench_xlsx(contexts: dict[str, ReportContext], rows: int) -> list[tuple[str, str]]:

@@ -1,10 +1,7 @@
 """The district summary table (annex 5 of 杭经信联产数〔2024〕20号) as XLSX, streamed with openpyxl write-only.
 
-Layout, as printed: the title; a line "填报单位：… / 填报时间：…"; a two-level header — 申报单位基本信息 over
-columns A–P (序号 … 数字化转型项目投资额), 项目基本信息 over Q–U (项目名称 … 项目预投入), 合同服务商信息 over
-V–AB (单位名称 … 主要承担工作); then one row per submitted filing.  (The extracted seed text puts the group titles at
-columns 1, 11 and 16, which cannot be right: its 项目基本信息 and 合同服务商信息 groups have 5 and 7 columns, which
-fixes the first group at 16 columns.)
+The table's columns (headers, groups, widths, what each cell reads) are declared by the layout
+(bot/rendering/layouts/annex5.py); this module lays them out and prints them.
 
 Several providers: each provider gets a row of its own, and every such row repeats the filing's columns (A–U,
 序号 included), so a row stays self-describing when the sheet is sorted or filtered (a filing's second provider
@@ -27,54 +24,22 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from bot.rendering.context import ReportContext, for_layout
-from bot.rendering.env import decimal_or_none, year_month_day
+from bot.rendering.context import ReportContext
+from bot.rendering.env import year_month_day
+from bot.rendering.layouts import annex5
+from bot.rendering.layouts.annex5 import FilingRow, filing_row
 
-TITLE = "杭州市中小企业数字化改造试点项目备案汇总表"
-
-GROUPS: tuple[tuple[str, int], ...] = (("申报单位基本信息", 16), ("项目基本信息", 5), ("合同服务商信息", 7))
-
-HEADERS: tuple[str, ...] = (
-    "序号",
-    "细分行业类别",
-    "企业所属区、县(市)",
-    "企业名称",
-    "统一社会信用代码",
-    "联系人",
-    "联系方式",
-    "主营产品",
-    "2023年主营业务收入(万元)",
-    "企业类别",
-    "规上/规下",
-    "已获得中央财政中小企业发展专项资金支持的专精特新“小巨人”企业",
-    "已纳入《工业和信息化部办公厅 财政部办公厅关于开展财政支持中小企业数字化转型试点工作的通知》"
-    "(工信厅联企业〔2022〕22号)中改造试点的中小企业",
-    "制造业中小企业数字化水平自测",
-    "企业改造后目标数字化水平",
-    "数字化转型项目投资额(万元)",
-    "项目名称",
-    "实施期限",
-    "应用场景",
-    "上云用云计划",
-    "项目预投入(万元/不含税)",
-    "单位名称",
-    "统一社会信用代码",
-    "联系人",
-    "联系电话",
-    "合同名称",
-    "合同签订日期",
-    "主要承担工作",
-)
+TITLE = annex5.TITLE
+GROUPS: tuple[tuple[str, int], ...] = annex5.groups()
+HEADERS: tuple[str, ...] = annex5.headers()
 #: columns of the enterprise and project part (A–U), repeated on each provider row of a filing
-FILING_COLUMNS = 21
-#: column widths (characters): codes and phone numbers fit on one line; the other texts wrap
-WIDTHS = (4, 8, 7, 14, 20, 7, 13, 14, 9, 12, 6, 12, 16, 7, 7, 9, 16, 12, 16, 14, 9, 14, 20, 7, 13, 16, 11, 18)
+FILING_COLUMNS = len(annex5.COLUMNS)
+WIDTHS: tuple[int, ...] = annex5.widths()
 
 #: the first characters that make a spreadsheet read text as a formula (or as DDE / a command)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -89,120 +54,6 @@ def safe_text(value: str) -> str:
     if text.startswith(_FORMULA_START) or text in _ERROR_LITERALS:
         return "'" + text
     return text
-
-
-@dataclass(frozen=True)
-class ProviderRow:
-    name: str = ""
-    credit_code: str = ""
-    contact: str = ""
-    phone: str = ""
-    contract_name: str = ""
-    contract_date: date | str | None = None
-    duties: str = ""
-
-    def cells(self) -> list[Any]:
-        return [self.name, self.credit_code, self.contact, self.phone, self.contract_name, self.contract_date,
-                self.duties]
-
-
-@dataclass(frozen=True)
-class FilingRow:
-    """One filing as annex 5 prints it (display texts; money as Decimal)."""
-
-    industry: str = ""
-    district: str = ""
-    company_name: str = ""
-    credit_code: str = ""
-    contact_name: str = ""
-    contact_phone: str = ""
-    main_products: str = ""
-    revenue_2023: Decimal | None = None
-    enterprise_category: str = ""
-    designated_size: str = ""
-    little_giant_funded: str = ""
-    pilot_2022: str = ""
-    self_test_level: str = ""
-    target_level: str = ""
-    digital_investment: Decimal | None = None
-    project_name: str = ""
-    project_period: str = ""
-    scenarios: str = ""
-    cloud_plan: str = ""
-    expected_investment: Decimal | None = None
-    providers: tuple[ProviderRow, ...] = ()
-
-    def cells(self, number: int) -> list[Any]:
-        """Columns A–U (序号 first)."""
-        return [number, self.industry, self.district, self.company_name, self.credit_code, self.contact_name,
-                self.contact_phone, self.main_products, self.revenue_2023, self.enterprise_category,
-                self.designated_size, self.little_giant_funded, self.pilot_2022, self.self_test_level,
-                self.target_level, self.digital_investment, self.project_name, self.project_period, self.scenarios,
-                self.cloud_plan, self.expected_investment]
-
-
-def _date(value: Any) -> date | str | None:
-    if value is None or value == "":
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-
-
-def _yes(value: bool | None) -> str:
-    return "" if value is None else ("是" if value else "不是")
-
-
-def _period(start: Any, end: Any) -> str:
-    def ym(v: Any) -> str:
-        s = str(v or "")
-        return f"{int(s[:4])}年{int(s[5:7])}月" if len(s) >= 7 and s[:4].isdigit() and s[5:7].isdigit() else ""
-
-    a, b = ym(start), ym(end)
-    return f"{a}至{b}" if a or b else ""
-
-
-def filing_row(context: ReportContext) -> FilingRow:
-    """A hangzhou-filing session's row of the summary table (layout annex5)."""
-    c = for_layout(context, "annex5")
-    category = c.raw.get("enterprise_category")
-    little_giant = c.yes_no("little_giant_funded")
-    if little_giant is None and category not in (None, "little_giant"):
-        little_giant = False  # asked of 小巨人 enterprises only: any other enterprise is not a funded 小巨人
-    designated = {"above": "规上", "below": "规下"}.get(str(c.raw.get("designated_size")), "")
-    self_test = c.text("self_test_level").split("（", 1)[0]
-    providers = tuple(
-        ProviderRow(
-            name=p.get("name", ""), credit_code=p.get("credit_code", ""), contact=p.get("contact", ""),
-            phone=p.get("phone", ""), contract_name=p.get("contract_name", ""),
-            contract_date=_date(p.get("contract_date")), duties=p.get("duties", ""),
-        )
-        for p in c.entries("providers")
-    )
-    return FilingRow(
-        industry=c.text("industry"),
-        district=c.text("district"),
-        company_name=c.text("company_name"),
-        credit_code=c.text("credit_code"),
-        contact_name=c.text("contact_name"),
-        contact_phone=c.text("contact_phone"),
-        main_products=c.text("main_products"),
-        revenue_2023=decimal_or_none(c.raw.get("revenue_2023")),
-        enterprise_category=c.text("enterprise_category"),
-        designated_size=designated,
-        little_giant_funded=_yes(little_giant),
-        pilot_2022=_yes(c.yes_no("pilot_2022")),
-        self_test_level=self_test,
-        target_level=c.text("target_level"),
-        digital_investment=decimal_or_none(c.raw.get("digital_investment")),
-        project_name=c.text("project_name"),
-        project_period=_period(c.raw.get("project_start"), c.raw.get("project_end")),
-        scenarios=c.text("scenarios"),
-        cloud_plan=c.text("cloud_plan"),
-        expected_investment=decimal_or_none(c.raw.get("expected_investment")),
-        providers=providers,
-    )
 
 
 #: printed height of one line of 10 pt text, and the cell's top and bottom padding (points)
@@ -250,8 +101,8 @@ def _data_rows(rows: Iterable[FilingRow | ReportContext]) -> Iterator[tuple[list
         filing = filing_row(row) if isinstance(row, ReportContext) else row
         columns = _clean(filing.cells(number))
         lines = _max_lines(columns, WIDTHS)
-        for provider in filing.providers or (ProviderRow(),):
-            cells = _clean(provider.cells())
+        for provider in filing.providers or ({},):
+            cells = _clean(FilingRow.provider_cells(provider))
             yield columns + cells, max(lines, _max_lines(cells, provider_widths)) * LINE_HEIGHT + ROW_PADDING
 
 

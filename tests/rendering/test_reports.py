@@ -259,7 +259,7 @@ def test_safe_text(text: str, shown: str) -> None:
 
 def test_xlsx_streams_to_a_buffer_and_counts() -> None:
     buf = BytesIO()
-    rows = (FilingRow(company_name=f"企业{n}", project_name="=cmd|' /C calc'!A0") for n in range(3))
+    rows = (FilingRow.of(company_name=f"企业{n}", project_name="=cmd|' /C calc'!A0") for n in range(3))
     assert write_summary_xlsx(rows, buf, district="余杭区", filled_on=None) == 3
     ws = load_workbook(BytesIO(buf.getvalue())).active
     assert ws["K2"].value.startswith("填报时间：")
