@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.rendering.context import ReportContext
 
 #: in `Layout.reads`, the form that declares the document
 SELF = ""
@@ -24,6 +28,13 @@ class Layout:
     #: generic layout that reads only what the form's scoring lists (MIIT, eligibility), never an id of its own
     reads: Mapping[str, tuple[str, ...]] | None = field(default_factory=dict)
     per_session: bool = True
+    #: the Word file, written by the layout module itself from the report context it may read (the service
+    #: contract, drawn from its own view of two sessions, has its writer in bot/rendering/contract.py)
+    word: Callable[[ReportContext], bytes] | None = None
+
+    def __post_init__(self) -> None:
+        if self.word is not None and DOCX not in self.formats:
+            raise ValueError(f"layout {self.name!r} writes a Word file but does not list the format")
 
     def allowed(self, form_id: str) -> frozenset[str] | None:
         """The item ids of `form_id` this layout may read (a group counts with any of its fields); None: any."""
