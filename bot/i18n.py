@@ -34,6 +34,16 @@ def _languages() -> tuple[str, ...]:
 LANGUAGES = _languages()
 
 
+def language_name(code: str) -> str:
+    """A language's own name for itself ("中文", "English"), as a language picker shows it (from Babel's data)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(code).get_display_name(code) or code)
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
 def N_(message: str) -> str:
     """Marks a string for extraction where it is defined; it is translated where it is shown."""
     return message

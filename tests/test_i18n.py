@@ -75,3 +75,20 @@ def test_translator_switches_language() -> None:
     assert Translator("zh").ui("Yes") != Translator("en").ui("Yes")
     assert Translator("en").form("以上均无") == "None of the above"
     assert Translator("zh").form("以上均无") == "以上均无"
+
+
+def test_the_languages_are_the_folders_under_locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pybabel init -l xx` is all a new language needs to be offered: the picker, the /lang menu and the command
+    menus read the folders (each language named in its own words, from Babel's data)."""
+    import bot.i18n as i18n
+    from bot.dialogs.telegram.commands import menu
+
+    for code in ("en", "zh", "ru"):
+        (tmp_path / code / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "messages.pot").touch()  # a file is not a language
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    assert i18n._languages() == ("zh", "en", "ru")
+    assert [i18n.language_name(c) for c in ("zh", "en", "ru")] == ["中文", "English", "русский"]
+    assert i18n.language_name("xx-not-a-language") == "xx-not-a-language"
+    lang_entry = next(c for c in menu(Translator("zh")) if c.command == "lang")
+    assert lang_entry.description == "语言：" + " / ".join(i18n.language_name(c) for c in i18n.LANGUAGES)

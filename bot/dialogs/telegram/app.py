@@ -48,7 +48,7 @@ from bot.db.migrate import DatabaseUnwritable, prepare
 from bot.dialogs.telegram.commands import menu
 from bot.dialogs.telegram.dispatcher import create_dispatcher
 from bot.dialogs.telegram.middlewares import ChatOrder, ExpiredCallbacks
-from bot.i18n import Translator
+from bot.i18n import DEFAULT_LANG, LANGUAGES, Translator
 from bot.interview.loader import load_forms
 from bot.runtime import tune_garbage_collector
 from bot.service.sessions import Interviews
@@ -80,9 +80,12 @@ def create_bot(settings: Settings) -> Bot:
 
 
 async def register_commands(bot: Bot) -> None:
-    """The command menu: Chinese for everyone (no language_code), English for English-speaking clients."""
-    await bot.set_my_commands(menu(Translator("zh")), scope=BotCommandScopeDefault())
-    await bot.set_my_commands(menu(Translator("en")), scope=BotCommandScopeDefault(), language_code="en")
+    """The command menu: in the default language (Chinese) for everyone (no language_code), and in each other language
+    found under locales/ for the clients that speak it."""
+    await bot.set_my_commands(menu(Translator(DEFAULT_LANG)), scope=BotCommandScopeDefault())
+    for lang in LANGUAGES:
+        if lang != DEFAULT_LANG:
+            await bot.set_my_commands(menu(Translator(lang)), scope=BotCommandScopeDefault(), language_code=lang)
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:

@@ -14,14 +14,12 @@ from bot.dialogs.telegram.callbacks import FormChoice, LangButton, LeaveButton
 from bot.dialogs.telegram.filters import IsCommand
 from bot.dialogs.telegram.people import current_or_tell, external_id, store_lang
 from bot.dialogs.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
-from bot.i18n import LANGUAGES, Translator, normalise_lang
+from bot.i18n import LANGUAGES, Translator, language_name, normalise_lang
 from bot.interview.errors import AnswerError
 from bot.interview.schema import Form
 from bot.present import error_text
 from bot.service.helpdesk import Helpdesk
 from bot.service.sessions import Interviews
-
-LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 
 def menu(tr: Translator) -> list[BotCommand]:
@@ -29,7 +27,8 @@ def menu(tr: Translator) -> list[BotCommand]:
     return [
         BotCommand(command="start", description=tr.ui("Choose an interview")),
         BotCommand(command="resume", description=tr.ui("Continue the current interview")),
-        BotCommand(command="lang", description=tr.ui("Language: 中文 / English")),
+        BotCommand(command="lang", description=tr.ui("Language: {language}",
+                                                     language=" / ".join(map(language_name, LANGUAGES)))),
         BotCommand(command="help", description=tr.ui("How this works")),
         BotCommand(command="cancel", description=tr.ui("Leave the interview (answers are kept)")),
         BotCommand(command="report", description=tr.ui("Report files of your latest submitted interview")),
@@ -102,7 +101,7 @@ async def _switch(bot: Bot, chat_id: int, cb_or_message: Message | CallbackQuery
         return
     await store_lang(interviews, user, lang)
     tr = Translator(lang)
-    await say(bot, chat_id, escape(tr.ui("Language: {language}", language=LANGUAGE_NAMES[lang])))
+    await say(bot, chat_id, escape(tr.ui("Language: {language}", language=language_name(lang))))
     opened = await interviews.current(external_id(user))
     if opened is not None:
         await send(bot, chat_id, screens.current(opened.form, opened.state, opened.session_id, tr))

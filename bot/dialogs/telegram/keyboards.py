@@ -16,7 +16,7 @@ from bot.dialogs.telegram.callbacks import (
     ReviewButton,
 )
 from bot.dialogs.telegram.texts import GroupView, group_view, numbered_options, option_labels
-from bot.i18n import Translator
+from bot.i18n import LANGUAGES, Translator, language_name
 from bot.interview.engine import Question, ReviewScreen, State
 from bot.interview.numbering import numbering
 from bot.interview.schema import ChoiceItem, Form, GroupItem, MultiChoice, SingleChoice, YesNo
@@ -161,9 +161,9 @@ def form_list(forms: list[Form], tr: Translator) -> InlineKeyboardMarkup:
 
 
 def languages() -> InlineKeyboardMarkup:
+    """One button per language found under locales/, each named in its own language."""
     return InlineKeyboardMarkup(inline_keyboard=[[
-        _button("中文", LangButton(code="zh").pack()),
-        _button("English", LangButton(code="en").pack()),
+        _button(language_name(code), LangButton(code=code).pack()) for code in LANGUAGES
     ]])
 
 
