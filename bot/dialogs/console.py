@@ -2,7 +2,8 @@
 
 Works when stdin is a pipe, so a script can answer every question.  Every accepted answer is committed before
 the next question is printed; quitting (or the input ending, or the process being killed) loses nothing, and
-running again resumes at the first unanswered item.
+running again resumes at the first unanswered item.  A typed line is read by the grammar every channel shares
+(bot/dialogs/commands.py); what an input did comes back as a Turn (bot/service/turn.py), printed here.
 
 Report files: given an output folder (`--out DIR`), the console writes the session's PDF (and Word application,
 where the form has one) there when the interview is submitted, and whenever the person types `report` (报告).

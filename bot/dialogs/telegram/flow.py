@@ -1,5 +1,6 @@
 """The interview itself: option, toggle and navigation buttons, repeatable groups, the review screen, typed
-answers and evidence files."""
+answers and evidence files.  Typed words are read by bot/dialogs/commands.py; every input is applied by the
+service, which returns a Turn (bot/service/turn.py) that is rendered here as HTML."""
 
 from __future__ import annotations
 
