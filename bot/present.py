@@ -331,23 +331,6 @@ def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator,
     return lines
 
 
-# --- what people type and how: shared by the terminal and Telegram ----------------------------------------
-
-#: each command, in English and Chinese
-COMMANDS: dict[str, tuple[str, ...]] = {
-    "back": ("back", "b", "返回", "上一题"),
-    "skip": ("skip", "跳过"),
-    "review": ("review", "检查", "查看", "回顾"),
-    "help": ("help", "?", "？", "帮助"),
-    "quit": ("quit", "exit", "q", "退出"),
-    "submit": ("submit", "提交"),
-    "continue": ("continue", "继续"),
-    "keep": ("keep", "沿用"),
-    "add": ("add", "新增", "添加"),
-    "done": ("done", "完成"),
-    "discard": ("discard", "放弃"),
-}
-
 def format_hint(item: Item, tr: Translator, answers: Mapping[str, Answer] | None = None) -> str:
     """How a formatted value or a date is typed, in a line ("" for other items)."""
     if isinstance(item, FormattedItem):
@@ -372,14 +355,6 @@ def format_hint(item: Item, tr: Translator, answers: Mapping[str, Answer] | None
             return tr.ui("Format: date, e.g. 2024-03-11, not later than today")
         return tr.ui("Format: date, e.g. 2024-03-11")
     return ""
-
-
-def command_of(text: str) -> str | None:
-    key = text.strip().lower()
-    for name, words in COMMANDS.items():
-        if key in words:
-            return name
-    return None
 
 
 def step_warnings(form: Form, step: Step, tr: Translator) -> list[str]:

@@ -1,3 +1,3 @@
-"""Talking with people: the channels.  telegram/ (aiogram 3) and console.py (the terminal) read input and show
-what the service returns; the words come from bot/present.py and the catalogs, the typed-command grammar from
-bot/present.py's COMMANDS, so both channels read typed words the same way."""
+"""Talking with people: the channels.  telegram/ (aiogram 3) and console.py (the terminal) read input and render
+the Turn the service builds for each input (bot/service/turn.py); typed words are read by one grammar for every
+channel (commands.py); the words shown come from bot/present.py and the catalogs."""

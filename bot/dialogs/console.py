@@ -2,7 +2,8 @@
 
 Works when stdin is a pipe, so a script can answer every question.  Every accepted answer is committed before
 the next question is printed; quitting (or the input ending, or the process being killed) loses nothing, and
-running again resumes at the first unanswered item.
+running again resumes at the first unanswered item.  A typed line is read by the grammar every channel shares
+(bot/dialogs/commands.py); what an input did comes back as a Turn (bot/service/turn.py), printed here.
 
 Report files: given an output folder (`--out DIR`), the console writes the session's PDF (and Word application,
 where the form has one) there when the interview is submitted, and whenever the person types `report` (报告).
@@ -11,24 +12,22 @@ The rendering libraries are imported only then, so answering stays light.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.i18n import Translator, normalise_lang
+from bot.dialogs import commands
+from bot.i18n import Translator, language_name, normalise_lang
 from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
-from bot.interview.numbering import looks_like_label, numbering
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice
 from bot.interview.typed import MAX_READ, clean, typed_int
 from bot.present import (
     answer_text,
-    command_of,
     entry_text,
-    error_text,
     explanation,
     format_hint,
     item_flags,
@@ -42,20 +41,10 @@ from bot.present import (
     shorten,
     size_line,
     staff_mark,
-    step_warnings,
 )
-from bot.scoring import evaluate, running, scored_items
-from bot.scoring.eligibility import EligibilityEvaluation
+from bot.scoring import evaluate
 from bot.service.sessions import Interviews, Opened
-
-_EDIT = re.compile(r"^(?:edit|修改|改)\s*(\S+)$", re.IGNORECASE)
-#: on the review screen: "修改 16.2", "edit 22a", "修改 A3" (the numbers the paper prints)
-_EDIT_LABEL = _EDIT
-_LANG = re.compile(r"^(?:lang|语言)\s+(\S+)$", re.IGNORECASE)
-_REMOVE = re.compile(r"^(?:remove|删除)\s*(\S+)$", re.IGNORECASE)
-_FILE = re.compile(r"^(?:file|文件)\s+(.+)$", re.IGNORECASE)
-#: console-only commands (not in COMMANDS, which the Telegram channel shares)
-_REPORT = ("report", "报告")
+from bot.service.turn import AfterSubmission, Turn, take_turn
 
 
 def form_menu(forms: Mapping[str, Form], tr: Translator) -> list[str]:
@@ -84,7 +73,7 @@ def pick_form(forms: Mapping[str, Form], lang: str, read_line: Callable[[], str 
         text = line.strip()
         if not text:
             continue
-        if command_of(text) == "quit":
+        if commands.word_of(text) == "quit":
             return None
         n = typed_int(text)
         if n is not None and 1 <= n <= len(ids):
@@ -133,40 +122,81 @@ class Console:
             text = clean(line, limit=MAX_READ).strip()  # a line longer than a message stays so: refused whole
             if not text:
                 continue
-            event = self.parse(form, state, text)
-            if event == "quit":
+            command = commands.read(form, state, text)
+            if isinstance(command, commands.Quit):
                 self.say(tr.ui("Saved. Run the same command again to continue where you left off."))
                 return state
-            if event == "help":
+            if isinstance(command, commands.Help):
                 self.help(form, state)
                 continue
-            if event == "report":
+            if isinstance(command, commands.Report):
                 await self.report(form, opened.session_id, state)
                 continue
-            if isinstance(event, str):
-                self.say(event)
+            event = self.event_of(command)
+            if event is None:
+                tr = self.tr  # "lang en" switched it
                 continue
-            step = await self.interviews.apply(opened.session_id, event, actor=self.external_id)
-            if step.error is not None:
-                self.say("✗ " + error_text(step.error, tr))
-                if step.typed:
-                    self.say(tr.ui("(you typed: {typed})", typed=step.typed))
-            else:
-                state = step.state
-                if step.changes and step.changes[-1].item_id in scored_items(form):
-                    figures = running(form, state.answers)
-                    line = score_line(figures, tr) if figures is not None else ""
-                    if line:
-                        self.say("✓ " + line)
-                for warning in step_warnings(form, step, tr):
-                    self.say("⚠ " + warning)
-            self.show(form, state, engine.screen(form, state))
-            if state.submitted:
-                await self.before_documents(form, opened.session_id)
-                await self.report(form, opened.session_id, state)
-                self.offer_next(form, state)
-                await self.offer_contracts(form, opened.session_id)
+            turn = await take_turn(self.interviews, replace(opened, state=state), event, tr, actor=self.external_id)
+            if turn.refusal is None:
+                state = turn.state
+            self.render(turn)
+            if turn.after is not None:
+                await self.after_submission(form, turn.after, state)
                 return state
+
+    def event_of(self, command: commands.Command) -> Input | None:
+        """The engine input a typed command gives; None when the console handled it itself (said why)."""
+        if isinstance(command, commands.Language):
+            self.tr = Translator(normalise_lang(command.code))
+            self.say(self.tr.ui("Language: {language}", language=language_name(self.tr.lang)))
+            return None
+        if isinstance(command, commands.NoSuchLabel):
+            self.say(self.tr.ui("There is no item {n} on the review list.", n=command.label))
+            return None
+        if isinstance(command, commands.AttachFile):
+            path = Path(command.path).expanduser()
+            if not path.is_file():
+                self.say(self.tr.ui("No such file: {path}", path=str(path)))
+                return None
+            return engine.Attach(file_id=f"file:{path.resolve()}", name=path.name)
+        if isinstance(command, commands.RemoveEntry):  # typed on purpose: removed at once
+            return engine.GroupRemove(command.number)
+        assert not isinstance(command, commands.Help | commands.Quit | commands.Report)
+        return command
+
+    def render(self, turn: Turn) -> None:
+        """A Turn: the refusal (and what was typed) or the running score and the warnings, then the next screen."""
+        tr = self.tr
+        if turn.refusal is not None:
+            self.say("✗ " + turn.refusal.reason)
+            if turn.refusal.typed:
+                self.say(tr.ui("(you typed: {typed})", typed=turn.refusal.typed))
+        else:
+            if turn.score:
+                self.say("✓ " + turn.score)
+            for warning in turn.warnings:
+                self.say("⚠ " + warning)
+        self.show(turn.form, turn.state, turn.screen)
+
+    async def after_submission(self, form: Form, after: AfterSubmission, state: State) -> None:
+        """What follows a submission: a contract's total against its filing, the report files, the interviews
+        that come next, the contracts to draft."""
+        if after.contract_check is not None:
+            for line in after.contract_check:
+                self.say("⚠ " + line if after.contract_differs else line)
+        await self.report(form, after.documents, state)
+        user = self.external_id.split(":", 1)[1]
+        if after.next_forms:
+            self.say(self.tr.ui("Next: the self-assessment and the filing. What you answered here is offered there "
+                                "for you to confirm."))
+            for form_id in after.next_forms:
+                self.say(f"  python -m bot console --form {form_id} --user {user}")
+        if after.filing is not None:
+            self.say(self.tr.ui("Next: draft the service contract (annex 2) with each provider; what the filing "
+                                "holds is filled in:"))
+            for n in range(len(after.filing.providers)):
+                self.say(f"  {n + 1}. {after.filing.provider_name(n)}: python -m bot console --user {user} "
+                         f"--provider {n + 1}")
 
     # --- (issue 15 hooks) service contracts drafted from a filing ---------------------------------------------
 
@@ -203,80 +233,6 @@ class Console:
 
         for line in provider_lines(filing):
             self.say("  " + line)
-
-    async def before_documents(self, form: Form, session_id: int) -> None:
-        """A contract's total against the filing's expected investment, told before its files are made."""
-        from bot.service.contracts import comparison, comparison_text, makes_contracts
-
-        if not makes_contracts(form):
-            return
-        found = await comparison(self.interviews.sessionmaker, session_id)
-        if found is not None:
-            for line in comparison_text(found, self.tr):
-                self.say("⚠ " + line if found.difference else line)
-
-    async def offer_contracts(self, form: Form, session_id: int) -> None:
-        """After a filing: the command that drafts each provider's service contract."""
-        from bot.service.contracts import load_filing
-
-        if not any(f.starts_from == form.id for f in self.interviews.forms.values()):
-            return
-        filing = await load_filing(self.interviews.sessionmaker, session_id)
-        self.say(self.tr.ui("Next: draft the service contract (annex 2) with each provider; what the filing holds "
-                            "is filled in:"))
-        user = self.external_id.split(":", 1)[1]
-        for n in range(len(filing.providers)):
-            self.say(f"  {n + 1}. {filing.provider_name(n)}: python -m bot console --user {user} --provider {n + 1}")
-
-    def offer_next(self, form: Form, state: State) -> None:
-        """After an eligible check: the interviews that come next, whose answers carry over for confirmation."""
-        evaluation = evaluate(form, state.answers)
-        if not form.next or (isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible):
-            return
-        self.say(self.tr.ui("Next: the self-assessment and the filing. What you answered here is offered there "
-                            "for you to confirm."))
-        for form_id in form.next:
-            self.say(f"  python -m bot console --form {form_id} --user {self.external_id.split(':', 1)[1]}")
-
-    def parse(self, form: Form, state: State, text: str) -> Input | str:
-        """A typed line as an engine input, a channel command ("quit", "help"), or a message to print."""
-        command = command_of(text)
-        simple: dict[str, Input] = {"back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(),
-                                    "submit": engine.Submit(confirmed=state.confirming),
-                                    "continue": engine.Continue(),
-                                    "keep": engine.UseSuggestion(), "add": engine.GroupAdd(), "done": engine.Done()}
-        if command in simple:
-            return simple[command]
-        if command == "discard" and state.group is not None:  # elsewhere "放弃" may well be an answer
-            return engine.Discard()
-        at_group_menu = (state.cursor is not None and isinstance(form.item(state.cursor), GroupItem)
-                         and (state.group is None or state.group.field is None))
-        if at_group_menu and (m := _EDIT.match(text)) and (n := typed_int(m.group(1))) is not None:
-            return engine.GroupEdit(n)
-        if at_group_menu and (m := _REMOVE.match(text)) and (n := typed_int(m.group(1))) is not None:
-            return engine.GroupRemove(n)
-        if m := _FILE.match(text):
-            path = Path(m.group(1).strip()).expanduser()
-            if not path.is_file():
-                return self.tr.ui("No such file: {path}", path=str(path))
-            return engine.Attach(file_id=f"file:{path.resolve()}", name=path.name)
-        if command in ("quit", "help"):
-            return command
-        if text.strip().lower() in _REPORT:
-            return "report"
-        if m := _LANG.match(text):
-            self.tr = Translator(normalise_lang(m.group(1)))
-            return self.tr.ui("Language: English") if self.tr.lang == "en" else "语言：中文"
-        if m := _EDIT_LABEL.match(text):
-            label = m.group(1)
-            n = typed_int(label)
-            item_id = numbering(form).item_of(str(n) if n is not None else label)
-            if item_id is not None:
-                return engine.Edit(item_id)
-            return self.tr.ui("There is no item {n} on the review list.", n=label)
-        if state.cursor is None and (looks_like_label(text) or typed_int(text) is not None):
-            return self.parse(form, state, f"edit {text}")
-        return engine.Text(text)
 
     def help(self, form: Form, state: State) -> None:
         tr = self.tr

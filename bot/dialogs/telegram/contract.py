@@ -3,8 +3,8 @@ contract (annex 2); /contract offers them again; staff draft one for a person wi
 
 The interview itself runs through the ordinary flow (bot/dialogs/telegram/flow.py); at its submission the
 contract's total is compared with the filing's expected investment before the Word and PDF contract are sent
-(bot/dialogs/telegram/reports.py calls `before_files` and `offer_contracts`).  The rules live in
-bot/service/contracts.py.
+(the submission's Turn carries the comparison and the filing; bot/dialogs/telegram/reports.py tells them and calls
+`offer_contracts`).  The rules live in bot/service/contracts.py.
 """
 
 from __future__ import annotations
@@ -22,17 +22,13 @@ from bot.dialogs.telegram.people import external_id
 from bot.dialogs.telegram.sending import chat_of, replace_keyboard, say, send
 from bot.i18n import Translator
 from bot.interview.errors import AnswerError
-from bot.interview.schema import Form
 from bot.present import error_text
 from bot.service.contracts import (
     Filing,
     NoSuchFiling,
     NoSuchProvider,
-    comparison,
-    comparison_text,
     latest_filing,
     load_filing,
-    makes_contracts,
     open_contract,
     provider_lines,
 )
@@ -71,29 +67,6 @@ async def offer_contracts(bot: Bot, chat_id: int, interviews: Interviews, filing
     text = tr.ui("Next: draft the service contract (annex 2) with each provider; what the filing holds is filled "
                  "in:")
     await send(bot, chat_id, screens.Outgoing(escape(text), InlineKeyboardMarkup(inline_keyboard=buttons)))
-
-
-async def after_filing(bot: Bot, chat_id: int, interviews: Interviews, form: Form, session_id: int,
-                       tr: Translator) -> None:
-    """After a submission: the contract buttons when the form is one contracts are drafted from."""
-    if not any(f.starts_from == form.id for f in interviews.forms.values()):
-        return
-    try:
-        filing = await load_filing(interviews.sessionmaker, session_id)
-    except NoSuchFiling:
-        return
-    await offer_contracts(bot, chat_id, interviews, filing, tr)
-
-
-async def before_files(bot: Bot, chat_id: int, interviews: Interviews, form: Form, session_id: int,
-                       tr: Translator) -> None:
-    """A contract's total against the filing's expected investment, told before the contract files are sent."""
-    if not makes_contracts(form):
-        return
-    found = await comparison(interviews.sessionmaker, session_id)
-    if found is not None:
-        lines = comparison_text(found, tr)
-        await say(bot, chat_id, ("⚠ " if found.difference else "") + "\n".join(escape(line) for line in lines))
 
 
 async def _show(bot: Bot, chat_id: int, interviews: Interviews, opened: Opened, filing: Filing, provider: int,

@@ -1,15 +1,16 @@
 """The interview itself: option, toggle and navigation buttons, repeatable groups, the review screen, typed
-answers and evidence files."""
+answers and evidence files.  Typed words are read by bot/dialogs/commands.py; every input is applied by the
+service, which returns a Turn (bot/service/turn.py) that is rendered here as HTML."""
 
 from __future__ import annotations
 
-import re
 from html import escape
 from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, Message, Update
 
+from bot.dialogs import commands
 from bot.dialogs.telegram import keyboards, screens, texts
 from bot.dialogs.telegram.callbacks import GroupAction, GroupButton, ItemAction, ItemButton, ReviewAction, ReviewButton
 from bot.dialogs.telegram.filters import HasFile, HasText
@@ -18,21 +19,19 @@ from bot.dialogs.telegram.reports import after_submission
 from bot.dialogs.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 from bot.i18n import Translator
 from bot.interview import engine
-from bot.interview.engine import Input, Question, State, Step
+from bot.interview.engine import Input, Question, State
 from bot.interview.errors import AnswerError
-from bot.interview.numbering import looks_like_label, numbering
-from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice, SingleChoice, TextItem, YesNo
-from bot.interview.typed import MAX_READ, clean, typed_int
-from bot.present import answer_text, command_of, entry_text, error_text, explanation
-from bot.service.sessions import DUPLICATE, Interviews, Opened
+from bot.interview.groups import GroupView, group_view
+from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, SingleChoice, TextItem, YesNo
+from bot.interview.typed import MAX_READ, clean
+from bot.present import entry_text, error_text, explanation
+from bot.service.sessions import Interviews, Opened
+from bot.service.turn import Turn, take_turn
 
 STALE = AnswerError("stale_button")
 #: answers recorded by these buttons turn the question's message into a record of the answer
 _RECORDING = (ItemAction.PICK, ItemAction.DONE, ItemAction.SKIP, ItemAction.USE)
 NO_FILES = AnswerError("no_files_here")
-_EDIT = re.compile(r"^(?:edit|修改|改)\s*(\S+)$", re.IGNORECASE)
-_REMOVE = re.compile(r"^(?:remove|删除)\s*(\S+)$", re.IGNORECASE)
-_EDIT_LABEL = _EDIT
 
 
 def flow_router() -> Router:
@@ -45,12 +44,19 @@ def flow_router() -> Router:
     return router
 
 
-def _notes(form: Form, step: Step, tr: Translator, first: str | None = None) -> str | None:
-    """HTML put above the next screen: `first` (a refusal or "saved"), then the warnings of the step."""
+def _notes(turn: Turn, first: str | None = None) -> str | None:
+    """HTML put above the next screen: `first` (a refusal or "saved"), then the warnings of the turn."""
     lines = [first] if first else []
-    if step.error is None:
-        lines.extend(texts.step_notes(form, step, tr))
+    lines.extend(texts.warning_notes(turn.warnings))
     return "\n".join(lines) or None
+
+
+async def show(bot: Bot, chat_id: int, interviews: Interviews, turn: Turn, tr: Translator, *,
+               before: str | None = None) -> None:
+    """The turn's next screen (with `before` above it); after a submission, what follows it."""
+    await send(bot, chat_id, screens.current(turn.form, turn.state, turn.session_id, tr, before=before))
+    if turn.after is not None:
+        await after_submission(bot, chat_id, interviews, turn.after, tr)
 
 
 async def stale(cb: CallbackQuery, opened: Opened | None, bot: Bot, tr: Translator) -> None:
@@ -84,27 +90,22 @@ async def pressed_session(cb: CallbackQuery, session_id: int, bot: Bot, intervie
 
 
 async def _apply_button(cb: CallbackQuery, opened: Opened, event: Input, item: Item, interviews: Interviews,
-                        bot: Bot, tr: Translator, update_id: int) -> Step | None:
-    """Apply a button of the current item; None when it was handled already (re-delivered, stale, refused)."""
-    step = await interviews.apply(opened.session_id, event, actor=external_id(cb.from_user), chat_id=chat_of(cb),
-                                  update_id=update_id, expect_cursor=item.id)
-    if step.error is DUPLICATE:
-        await cb.answer()
-        return None
-    if step.error is not None:
-        if step.error.code == STALE.code:
+                        bot: Bot, tr: Translator, update_id: int) -> Turn | None:
+    """Apply a button of the current item; None when it was handled already (stale, refused)."""
+    turn = await take_turn(interviews, opened, event, tr, actor=external_id(cb.from_user), chat_id=chat_of(cb),
+                           update_id=update_id, expect_cursor=item.id)
+    if turn.refusal is not None:
+        if turn.refusal.error.code == STALE.code:
             await stale(cb, opened, bot, tr)
             return None
-        await cb.answer(error_text(step.error, tr), show_alert=True)
-        if step.error.code == "entry_unfinished":
+        await cb.answer(turn.refusal.reason, show_alert=True)
+        if turn.refusal.error.code == "entry_unfinished":
             # the refusal stays readable, with the Discard button, under the entry it is about
             await replace_keyboard(cb, None)
-            refusal = texts.refusal(error_text(step.error, tr), None, tr)
-            await send(bot, chat_of(cb), screens.current(opened.form, step.state, opened.session_id, tr,
-                                                         before=refusal))
+            await show(bot, chat_of(cb), interviews, turn, tr, before=texts.refusal(turn.refusal.reason, None, tr))
         return None
     await cb.answer()
-    return step
+    return turn
 
 
 def _button_input(item: Item, data: ItemButton) -> Input | None:
@@ -136,25 +137,23 @@ async def on_item_button(cb: CallbackQuery, callback_data: ItemButton, bot: Bot,
     event = _button_input(item, callback_data)
     if event is None:
         return await stale(cb, opened, bot, tr)
-    step = await _apply_button(cb, opened, event, item, interviews, bot, tr, event_update.update_id)
-    if step is None:
+    turn = await _apply_button(cb, opened, event, item, interviews, bot, tr, event_update.update_id)
+    if turn is None:
         return None
-    form = opened.form
     if callback_data.a is ItemAction.TOGGLE:
-        scr = engine.screen(form, step.state)
+        scr = turn.screen
         if isinstance(scr, engine.Question):
-            await replace_keyboard(cb, keyboards.question(form, scr, opened.session_id, tr))
+            await replace_keyboard(cb, keyboards.question(turn.form, scr, opened.session_id, tr))
         return None
     if callback_data.a in _RECORDING:
-        await replace_text(cb, texts.answered(item, step.state, tr))
+        await replace_text(cb, texts.answered(item, turn.state, tr))
     else:
         await replace_keyboard(cb, None)
-    before = _notes(form, step, tr)
-    await send(bot, chat_of(cb), screens.current(form, step.state, opened.session_id, tr, before=before))
+    await show(bot, chat_of(cb), interviews, turn, tr, before=_notes(turn))
     return None
 
 
-def _group_input(item: GroupItem, view: texts.GroupView, data: GroupButton) -> Input | None:
+def _group_input(item: GroupItem, view: GroupView, data: GroupButton) -> Input | None:
     if data.a is GroupAction.PICK:
         if view.field is None:
             return None
@@ -174,7 +173,7 @@ def _group_input(item: GroupItem, view: texts.GroupView, data: GroupButton) -> I
     return simple.get(data.a)
 
 
-def _picked_value(item: GroupItem, view: texts.GroupView, event: Input) -> Any:
+def _picked_value(item: GroupItem, view: GroupView, event: Input) -> Any:
     """The value a group field's button gave (for the record the pressed message becomes)."""
     assert view.field is not None
     asked = item.fields[view.field]
@@ -195,7 +194,7 @@ async def on_group_button(cb: CallbackQuery, callback_data: GroupButton, bot: Bo
     if not isinstance(item, GroupItem) or opened.state.asking_other:
         return await stale(cb, opened, bot, tr)
     form = opened.form
-    view = texts.group_view(item, opened.state)
+    view = group_view(item, opened.state)
     field = -1 if view.field is None else view.field
     editing = -1 if view.editing is None else view.editing
     if (callback_data.f, callback_data.c) != (field, len(view.entries)) or (
@@ -217,8 +216,8 @@ async def on_group_button(cb: CallbackQuery, callback_data: GroupButton, bot: Bo
     event = _group_input(item, view, callback_data)
     if event is None:
         return await stale(cb, opened, bot, tr)
-    step = await _apply_button(cb, opened, event, item, interviews, bot, tr, event_update.update_id)
-    if step is None:
+    turn = await _apply_button(cb, opened, event, item, interviews, bot, tr, event_update.update_id)
+    if turn is None:
         return None
     if isinstance(event, engine.Back | engine.Discard):
         await replace_keyboard(cb, None)
@@ -232,8 +231,7 @@ async def on_group_button(cb: CallbackQuery, callback_data: GroupButton, bot: Bo
                                                     text=entry_text(item, removed, tr))))
     else:
         await replace_keyboard(cb, None)
-    before = _notes(form, step, tr)
-    await send(bot, chat_of(cb), screens.current(form, step.state, opened.session_id, tr, before=before))
+    await show(bot, chat_of(cb), interviews, turn, tr, before=_notes(turn))
     return None
 
 
@@ -256,61 +254,17 @@ async def on_review_button(cb: CallbackQuery, callback_data: ReviewButton, bot: 
         event = engine.Review()
     else:
         event = engine.Submit(confirmed=callback_data.a is ReviewAction.CONFIRM)
-    step = await interviews.apply(opened.session_id, event, actor=external_id(cb.from_user), chat_id=chat_of(cb),
-                                  update_id=event_update.update_id)
-    if step.error is DUPLICATE:
-        await cb.answer()
-        return None
-    if step.error is not None:
-        if step.error.code == "no_such_item":
+    turn = await take_turn(interviews, opened, event, tr, actor=external_id(cb.from_user), chat_id=chat_of(cb),
+                           update_id=event_update.update_id)
+    if turn.refusal is not None:
+        if turn.refusal.error.code == "no_such_item":
             return await stale(cb, opened, bot, tr)
-        await cb.answer(error_text(step.error, tr), show_alert=True)
+        await cb.answer(turn.refusal.reason, show_alert=True)
         return None
     await cb.answer()
     await replace_keyboard(cb, None)
-    await send(bot, chat_of(cb), screens.current(form, step.state, opened.session_id, tr))
-    if step.state.submitted and not state.submitted:
-        await after_submission(bot, chat_of(cb), interviews, opened.session_id, form, step.state, tr)
+    await show(bot, chat_of(cb), interviews, turn, tr)
     return None
-
-
-def typed_input(form: Form, state: State, text: str) -> Input | str | tuple[str, int]:
-    """What a typed line means: an engine input, "help", or ("remove", N) (to confirm first)."""
-    command = command_of(text)
-    simple: dict[str, Input] = {"back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(),
-                                "submit": engine.Submit(confirmed=state.confirming), "continue": engine.Continue()}
-    if command == "discard" and state.group is not None:  # elsewhere "放弃" may well be an answer
-        return engine.Discard()
-    item = form.item(state.cursor) if state.cursor is not None else None
-    if isinstance(item, GroupItem):
-        view = texts.group_view(item, state)
-        if view.field is None:  # the group's menu: add, edit N, remove N, done
-            group_commands: dict[str, Input] = {"add": engine.GroupAdd(), "done": engine.Done()}
-            if command in group_commands:
-                return group_commands[command]
-            if (m := _EDIT.match(text.strip())) and (n := typed_int(m.group(1))) is not None:
-                return engine.GroupEdit(n)
-            if (m := _REMOVE.match(text.strip())) and (n := typed_int(m.group(1))) is not None:
-                return ("remove", n)
-        elif command == "keep":
-            return engine.UseSuggestion()
-    elif command == "keep":
-        return engine.UseSuggestion()
-    elif command == "done" and isinstance(item, MultiChoice):
-        return engine.Done()
-    if command in simple:
-        return simple[command]
-    if command == "help":
-        return "help"
-    if state.cursor is None:
-        # on the review screen: "16.2", "修改 22a" — the numbers the review list (and the paper) print
-        m = _EDIT_LABEL.match(text.strip())
-        label = m.group(1) if m else text.strip() if looks_like_label(text) or typed_int(text) is not None else None
-        if label is not None and (n := typed_int(label)) is not None:
-            label = str(n)
-        if label is not None and (item_id := numbering(form).item_of(label)) is not None:
-            return engine.Edit(item_id)
-    return engine.Text(text)
 
 
 async def on_text(message: Message, bot: Bot, interviews: Interviews, tr: Translator, event_update: Update) -> None:
@@ -326,16 +280,16 @@ async def on_text(message: Message, bot: Bot, interviews: Interviews, tr: Transl
         return
     who, opened = found
     form, state = opened.form, opened.state
-    event = typed_input(form, state, text)
-    if event == "help":
+    # the words Telegram has its own way for (/lang, /report, files sent as files) are typed text here
+    command = commands.as_text(commands.read(form, state, text), text)
+    if isinstance(command, commands.Help):
         item = form.item(state.cursor) if state.cursor else None
         await say(bot, message.chat.id, escape(explanation(item, tr)))
         return
-    if isinstance(event, tuple):
-        await _confirm_typed_remove(bot, message.chat.id, opened, event[1], tr)
+    if isinstance(command, commands.RemoveEntry):
+        await _confirm_typed_remove(bot, message.chat.id, opened, command.number, tr)
         return
-    assert not isinstance(event, str)
-    await _apply_and_show(bot, message.chat.id, interviews, opened, event, who, event_update, tr, typed=text)
+    await _apply_and_show(bot, message.chat.id, interviews, opened, command, who, event_update, tr, typed=text)
 
 
 async def _confirm_typed_remove(bot: Bot, chat_id: int, opened: Opened, number: int, tr: Translator) -> None:
@@ -343,7 +297,7 @@ async def _confirm_typed_remove(bot: Bot, chat_id: int, opened: Opened, number: 
     form, state = opened.form, opened.state
     item = form.item(state.cursor) if state.cursor else None
     assert isinstance(item, GroupItem)
-    view = texts.group_view(item, state)
+    view = group_view(item, state)
     if not 1 <= number <= len(view.entries):
         refusal = texts.refusal(error_text(AnswerError("no_such_entry", max=len(view.entries)), tr), None, tr)
         await send(bot, chat_id, screens.current(form, state, opened.session_id, tr, before=refusal))
@@ -355,25 +309,16 @@ async def _confirm_typed_remove(bot: Bot, chat_id: int, opened: Opened, number: 
 
 async def _apply_and_show(bot: Bot, chat_id: int, interviews: Interviews, opened: Opened, event: Input, who: str,
                           event_update: Update, tr: Translator, *, typed: str | None) -> None:
-    """Apply a typed answer or a file; show the refusal (with what was typed) or "saved", the warnings, and the
-    next screen; after a submission, the report files."""
-    form = opened.form
-    step = await interviews.apply(opened.session_id, event, actor=who, chat_id=chat_id,
-                                  update_id=event_update.update_id)
-    if step.error is DUPLICATE:
-        return
+    """Apply a typed answer or a file; show the Turn: the refusal (with what was typed) or "saved", the warnings,
+    and the next screen; after a submission, the report files."""
+    turn = await take_turn(interviews, opened, event, tr, actor=who, chat_id=chat_id,
+                           update_id=event_update.update_id, typed=typed)
     first: str | None = None
-    if step.error is not None:
-        first = texts.refusal(error_text(step.error, tr), step.typed or typed, tr)
-    elif step.changes:
-        change = step.changes[-1]
-        first = "✓ " + escape(tr.ui("Saved: {answer}", answer=answer_text(form.item(change.item_id), change.new, tr)))
-    elif opened.state.cursor is not None and isinstance(item := form.item(opened.state.cursor), GroupItem):
-        first = texts.group_saved(item, texts.group_view(item, opened.state), texts.group_view(item, step.state), tr)
-    before = _notes(form, step, tr, first)
-    await send(bot, chat_id, screens.current(form, step.state, opened.session_id, tr, before=before))
-    if step.error is None and step.state.submitted and not opened.state.submitted:
-        await after_submission(bot, chat_id, interviews, opened.session_id, form, step.state, tr)
+    if turn.refusal is not None:
+        first = texts.refusal(turn.refusal.reason, turn.refusal.typed, tr)
+    elif turn.saved is not None:
+        first = "✓ " + escape(tr.ui("Saved: {answer}", answer=turn.saved))
+    await show(bot, chat_id, interviews, turn, tr, before=_notes(turn, first))
 
 
 def _file_of(message: Message) -> engine.Attach | None:

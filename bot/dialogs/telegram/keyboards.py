@@ -15,9 +15,10 @@ from bot.dialogs.telegram.callbacks import (
     ReviewAction,
     ReviewButton,
 )
-from bot.dialogs.telegram.texts import GroupView, group_view, numbered_options, option_labels
+from bot.dialogs.telegram.texts import numbered_options, option_labels
 from bot.i18n import LANGUAGES, Translator, language_name
 from bot.interview.engine import Question, ReviewScreen, State
+from bot.interview.groups import GroupView, group_view
 from bot.interview.numbering import numbering
 from bot.interview.schema import ChoiceItem, Form, GroupItem, MultiChoice, SingleChoice, YesNo
 

@@ -23,12 +23,9 @@ from bot.dialogs.telegram.people import external_id
 from bot.dialogs.telegram.screens import Outgoing
 from bot.dialogs.telegram.sending import say, send
 from bot.i18n import Translator
-from bot.interview.engine import State
-from bot.interview.schema import Form
-from bot.scoring import evaluate
-from bot.scoring.eligibility import EligibilityEvaluation
 from bot.service.reports import session_reports
 from bot.service.sessions import Interviews
+from bot.service.turn import AfterSubmission
 
 log = logging.getLogger(__name__)
 
@@ -87,23 +84,26 @@ async def on_report(message: Message, bot: Bot, interviews: Interviews, tr: Tran
     await send_reports(bot, message.chat.id, interviews, session_id, tr)
 
 
-async def after_submission(bot: Bot, chat_id: int, interviews: Interviews, session_id: int, form: Form,
-                           state: State, tr: Translator) -> None:
-    """The report files, then — when the interview ended well and names what comes next (an eligible check) —
-    buttons to start those interviews, whose answers carry over for confirmation."""
-    from bot.dialogs.telegram.contract import after_filing, before_files  # (issue 15 hooks) service contracts
+async def after_submission(bot: Bot, chat_id: int, interviews: Interviews, after: AfterSubmission,
+                           tr: Translator) -> None:
+    """What a Turn says follows a submission: a contract's total against its filing, the report files, the
+    contract buttons of a filing, and — when the interview ended well and names what comes next (an eligible
+    check) — buttons to start those interviews, whose answers carry over for confirmation."""
+    from bot.dialogs.telegram.contract import offer_contracts  # (issue 15 hooks) service contracts
 
-    await before_files(bot, chat_id, interviews, form, session_id, tr)
-    await send_reports(bot, chat_id, interviews, session_id, tr)
-    await after_filing(bot, chat_id, interviews, form, session_id, tr)
-    evaluation = evaluate(form, state.answers)
-    if not form.next or (isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible):
+    if after.contract_check is not None:
+        await say(bot, chat_id, ("⚠ " if after.contract_differs else "")
+                  + "\n".join(escape(line) for line in after.contract_check))
+    await send_reports(bot, chat_id, interviews, after.documents, tr)
+    if after.filing is not None:
+        await offer_contracts(bot, chat_id, interviews, after.filing, tr)
+    if not after.next_forms:
         return
     from bot.dialogs.telegram.commands import listed  # the /start list: the buttons' numbers must match it
 
     everything = listed(interviews)
     buttons = [[InlineKeyboardButton(text=tr.form(f.title), callback_data=FormChoice(n=n).pack())]
-               for n, f in enumerate(everything) if f.id in form.next]
+               for n, f in enumerate(everything) if f.id in after.next_forms]
     text = tr.ui("Next: the self-assessment and the filing. What you answered here is offered there for you to "
                  "confirm.")
     await send(bot, chat_id, Outgoing(escape(text), InlineKeyboardMarkup(inline_keyboard=buttons)))

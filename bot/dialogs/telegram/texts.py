@@ -6,18 +6,17 @@ bot.present.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
 from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.answer import Answer
-from bot.interview.engine import Question, ReviewScreen, State, Step
+from bot.interview.engine import Question, ReviewScreen, State
+from bot.interview.groups import group_view
 from bot.interview.schema import (
     ChoiceItem,
     FieldItem,
@@ -30,7 +29,6 @@ from bot.interview.schema import (
 )
 from bot.present import (
     answer_text,
-    colon,
     entry_text,
     explanation,
     format_hint,
@@ -45,7 +43,6 @@ from bot.present import (
     shorten,
     size_line,
     staff_mark,
-    step_warnings,
 )
 from bot.scoring import evaluate, running, scored_items
 
@@ -157,31 +154,6 @@ def suggestion_line(item: Item, state: State, suggestion: Answer, tr: Translator
 # --- repeatable groups ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GroupView:
-    """Where a repeatable group stands, as the engine sees it (engine._group): its entries, the field asked
-    (None: the group's menu), the entry being changed (None: a new one) and that entry's values so far."""
-
-    entries: tuple[Mapping[str, Any], ...]
-    field: int | None
-    editing: int | None = None
-    current: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-
-    @property
-    def number(self) -> int:
-        """The 1-based number of the entry being filled in."""
-        return self.editing + 1 if self.editing is not None else len(self.entries) + 1
-
-
-def group_view(item: GroupItem, state: State) -> GroupView:
-    draft = state.group
-    if draft is None:
-        existing = state.answers.get(item.id)
-        entries = tuple(existing.value) if existing is not None and existing.value else ()
-        return GroupView(entries, None if entries else 0)
-    return GroupView(tuple(draft.entries), draft.field, draft.editing, dict(draft.current))
-
-
 def entry_label(item: GroupItem, number: int, tr: Translator) -> str:
     return f"{tr.form(item.entry)} {number}"
 
@@ -222,21 +194,6 @@ def group_answered(item: GroupItem, asked: FieldItem, number: int, value: Any, t
     return f"{escape(entry_label(item, number, tr))} · {escape(tr.form(asked.text))}\n✓ <b>{escape(shown)}</b>"
 
 
-def group_saved(item: GroupItem, before: GroupView, after: GroupView, tr: Translator) -> str | None:
-    """"✓ Saved: …" for a group field answered by typing (None when `before` was not asking a field)."""
-    if before.field is None:
-        return None
-    asked = item.fields[before.field]
-    if after.field is not None and after.editing == before.editing:
-        values = after.current
-    elif 0 < before.number <= len(after.entries):
-        values = after.entries[before.number - 1]
-    else:
-        return None
-    shown = answer_text(asked, Answer(values.get(asked.id)), tr)
-    return "✓ " + escape(tr.ui("Saved: {answer}", answer=f"{tr.form(asked.text)}{colon(tr)}{shown}"))
-
-
 def remove_question(item: GroupItem, number: int, entry: Mapping[str, Any], tr: Translator) -> str:
     return escape(tr.ui("Remove {entry}: {text}?", entry=entry_label(item, number, tr),
                         text=entry_text(item, entry, tr)))
@@ -245,9 +202,9 @@ def remove_question(item: GroupItem, number: int, entry: Mapping[str, Any], tr: 
 # --- after an answer -----------------------------------------------------------------------------------------
 
 
-def step_notes(form: Form, step: Step, tr: Translator) -> list[str]:
-    """Warnings about an accepted answer (HTML lines)."""
-    return [f"⚠️ {escape(line)}" for line in step_warnings(form, step, tr)]
+def warning_notes(warnings: Sequence[str]) -> list[str]:
+    """Warnings about an accepted answer (a Turn's, plain text) as HTML lines."""
+    return [f"⚠️ {escape(line)}" for line in warnings]
 
 
 def number_prompt(item: NumberItem, tr: Translator) -> str:

@@ -482,16 +482,17 @@ async def test_an_eligible_check_offers_the_next_interviews(world: World) -> Non
 
 
 async def test_discard_while_editing_an_entry_names_the_changes(world: World) -> None:
-    from bot.dialogs.telegram import keyboards, texts
+    from bot.dialogs.telegram import keyboards
+    from bot.interview.groups import GroupView
 
     form = world.interviews.forms["hangzhou-filing"]
     item = form.item("providers")
     entry = dict(zip([f.id for f in item.fields], PROVIDER_A, strict=True))  # type: ignore[union-attr]
-    unchanged = texts.GroupView((entry,), 0, 0, dict(entry))
-    changed = texts.GroupView((entry,), 0, 0, {**entry, "name": "杭州丙服务商有限公司"})
-    new = texts.GroupView((entry,), 0, None, {"name": "杭州乙服务商有限公司"})
+    unchanged = GroupView((entry,), 0, 0, dict(entry))
+    changed = GroupView((entry,), 0, 0, {**entry, "name": "杭州丙服务商有限公司"})
+    new = GroupView((entry,), 0, None, {"name": "杭州乙服务商有限公司"})
 
-    def shown(view: texts.GroupView) -> list[str]:
+    def shown(view: GroupView) -> list[str]:
         markup = keyboards.group(form, item, view, 1, TR)  # type: ignore[arg-type]
         return [b.text for row in markup.inline_keyboard for b in row]
 
