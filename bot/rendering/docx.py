@@ -29,6 +29,7 @@ from io import BytesIO
 from typing import Any
 
 from docx import Document
+from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -268,3 +269,10 @@ def render_docx(name: str, context: ReportContext) -> bytes:
 
 async def render_docx_async(name: str, context: ReportContext) -> bytes:
     return await asyncio.to_thread(render_docx, name, context)
+
+
+#: what the layout modules use besides the helpers above (python-docx's units and enums, through this module)
+__all__ = ["CELL_MARGINS_CM", "FILING_TEXT_WIDTH_CM", "TEXT_WIDTH_CM", "WD_ALIGN_PARAGRAPH", "WD_SECTION", "Cm",
+           "DocxKindError", "Grid", "Pt", "boxes", "keep_with_next", "merge", "new_document", "new_table",
+           "no_borders", "page_break", "para", "raw_text", "render_docx", "render_docx_async", "save",
+           "session_facts", "write", "write_cell", "yes_no_boxes"]

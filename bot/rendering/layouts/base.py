@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.rendering.context import ReportContext
+
+class _DeferredWordWriter:
+    """bot.rendering.docx, imported on first use: declaring the layouts (the loader does at start-up, and the light
+    commands with it) must not load python-docx."""
+
+    def __getattr__(self, name: str) -> Any:
+        from bot.rendering import docx
+
+        return getattr(docx, name)
+
+
+#: the Word writer's toolbox for the layout modules (`w.para`, `w.Pt` …), loaded when a Word file is first written
+word_writer: Any = _DeferredWordWriter()
 
 #: in `Layout.reads`, the form that declares the document
 SELF = ""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from typing import TYPE_CHECKING
 
-from bot.rendering import docx as w
 from bot.rendering.context import ReportContext
 from bot.rendering.env import CHECKED, UNCHECKED, year_month, year_month_day
 from bot.rendering.layouts.base import DOCX, PDF, SELF, Layout
+
+if TYPE_CHECKING:
+    from bot.rendering import docx as w
+else:
+    from bot.rendering.layouts.base import word_writer as w
 
 #: the filing's grid: the section cell, then label | value | label | value (the last value spans two columns);
 #: a provider's line of five fields uses the five columns after the section cell
@@ -20,7 +23,7 @@ def word(context: ReportContext) -> bytes:
     c = context
     doc = w.new_document(c, side_margin_cm=(21.0 - w.FILING_TEXT_WIDTH_CM) / 2)
     w.para(doc, "附件1", size=10.5)
-    w.para(doc, c.title, bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    w.para(doc, c.title, bold=True, size=16, align=w.WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
 
     providers = c.entries("providers") or ({},)
     # rows: 14 (section 1) + 6 (section 2) + 4 per provider and the plan (section 3) + 1 (section 4)
@@ -94,17 +97,17 @@ def word(context: ReportContext) -> bytes:
     w.write(p, f"{CHECKED if confirmed else UNCHECKED}已阅读并确认以上声明")
     # the typed name beside the signature, never on its line: the legal representative signs by hand there
     p = body.add_paragraph()
-    p.paragraph_format.space_before = Pt(12)
+    p.paragraph_format.space_before = w.Pt(12)
     w.write(p, f"法定代表人：{c.text('signatory')}")
     p = body.add_paragraph()
-    p.paragraph_format.space_before = Pt(12)
+    p.paragraph_format.space_before = w.Pt(12)
     w.write(p, "法定代表人（签字）：" + SIGNATURE_BLANK)
     p = body.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p.paragraph_format.space_before = Pt(12)
+    p.alignment = w.WD_ALIGN_PARAGRAPH.RIGHT
+    p.paragraph_format.space_before = w.Pt(12)
     w.write(p, "单位：（盖章）")
     p = body.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    p.alignment = w.WD_ALIGN_PARAGRAPH.RIGHT
     w.write(p, year_month_day(c.raw.get("signed_on")))
     return w.save(doc)
 

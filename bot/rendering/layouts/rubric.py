@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
-
-from bot.rendering import docx as w
 from bot.rendering.context import ReportContext
 from bot.rendering.env import CHECKED, year_month_day
 from bot.rendering.layouts.base import DOCX, PDF, SELF, Layout
+
+if TYPE_CHECKING:
+    from bot.rendering import docx as w
+else:
+    from bot.rendering.layouts.base import word_writer as w
 
 _INSTRUCTIONS = (
     "一、本申报表由申报黑龙江省中小企业数字化示范标杆的企业填写。",
@@ -39,24 +39,24 @@ def _growth(context: ReportContext, computed_id: str) -> str:
 def _cover(doc: Any, c: ReportContext) -> None:
     for _ in range(5):
         w.para(doc)
-    w.para(doc, "黑龙江省中小企业数字化", bold=True, size=24, align=WD_ALIGN_PARAGRAPH.CENTER)
-    w.para(doc, "示范标杆企业申报书", bold=True, size=24, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=80)
+    w.para(doc, "黑龙江省中小企业数字化", bold=True, size=24, align=w.WD_ALIGN_PARAGRAPH.CENTER)
+    w.para(doc, "示范标杆企业申报书", bold=True, size=24, align=w.WD_ALIGN_PARAGRAPH.CENTER, space_after=80)
     for label, value in (("申报单位：", c.company or c.text("applicant")), ("推荐单位：", c.text("recommender"))):
         p = w.para(doc, space_after=14)
-        p.paragraph_format.left_indent = Cm(2.5)
+        p.paragraph_format.left_indent = w.Cm(2.5)
         w.write(p, label, size=15)
         w.write(p, f" {value} ".ljust(24, "\u3000"), size=15, underline=True)
     p = w.para(doc, space_after=14)
-    p.paragraph_format.left_indent = Cm(2.5)
+    p.paragraph_format.left_indent = w.Cm(2.5)
     w.write(p, "填报日期：", size=15)
     w.write(p, year_month_day(c.raw.get("fill_date")), size=15)
     for _ in range(8):
         w.para(doc)
-    w.para(doc, "黑龙江省工业和信息化厅 制", size=15, align=WD_ALIGN_PARAGRAPH.CENTER)
+    w.para(doc, "黑龙江省工业和信息化厅 制", size=15, align=w.WD_ALIGN_PARAGRAPH.CENTER)
 
 
 def _basic_table(doc: Any, c: ReportContext) -> None:
-    w.para(doc, "企业基本情况表", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    w.para(doc, "企业基本情况表", bold=True, size=16, align=w.WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     widths = (2.0, 1.8, 2.6, 3.6, 2.0, 4.0)  # the phone and mobile columns take "0451-86661234" on one line
     t = w.new_table(doc, 17, widths)
 
@@ -114,8 +114,8 @@ def _basic_table(doc: Any, c: ReportContext) -> None:
 def _rubric_table(doc: Any, c: ReportContext) -> None:
     r = c.rubric
     assert r is not None
-    w.para(doc, "黑龙江省中小企业数字化示范标杆企业", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER)
-    w.para(doc, "自评得分情况表", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    w.para(doc, "黑龙江省中小企业数字化示范标杆企业", bold=True, size=15, align=w.WD_ALIGN_PARAGRAPH.CENTER)
+    w.para(doc, "自评得分情况表", bold=True, size=15, align=w.WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     widths = (1.1, 1.9, 7.0, 1.9, 1.9, 1.1, 1.1)
     # + 1: the unit and the note, in a last row without side borders (so they never sit alone on a page)
     n_rows = 1 + sum(len(g.indicators) + 1 for s in r.sections for g in s.groups) + 1 + len(r.bonus) + 1 + 1 + 1
@@ -172,14 +172,14 @@ def _rubric_table(doc: Any, c: ReportContext) -> None:
     w.write_cell(unit_note, "（单位：分）\n注：以上每项指标按2023年底情况提供佐证情况填写“是/否满足”项，如是，"
                  f"在方框（□）内划“√”（例如“是{CHECKED}”），同时做自评，将自评得分填到相应列；按要求每项二级指标均应有得分，"
                  "如某二级指标评价为0分，则不能进入后序评审。", size=9)
-    unit_note.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    unit_note.paragraphs[0].alignment = w.WD_ALIGN_PARAGRAPH.RIGHT
     w.no_borders(unit_note, "left", "right", "bottom")
     if not r.gate_passed:
         w.para(doc, f"自评结果：以下二级指标得分为0分，不能进入后序评审——{'、'.join(r.failing)}。", bold=True, size=9)
 
     if r.evidence:
         w.page_break(doc)
-        w.para(doc, "佐证材料说明", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+        w.para(doc, "佐证材料说明", bold=True, size=14, align=w.WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
         ev = w.new_table(doc, 1 + len(r.evidence), (1.4, 7.0, 7.6), header_rows=1)
         for col, head in enumerate(("指标", "三级指标", "佐证材料")):
             w.write_cell(ev.cell(0, col), head, bold=True, center=True, size=9)
@@ -196,12 +196,12 @@ def word(context: ReportContext) -> bytes:
     doc = w.new_document(context)
     _cover(doc, context)
     w.page_break(doc)
-    w.para(doc, "填 报 说 明", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    w.para(doc, "填 报 说 明", bold=True, size=16, align=w.WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     for line in _INSTRUCTIONS:
         p = w.para(doc, line, size=12, space_after=6)
-        p.paragraph_format.first_line_indent = Pt(24)
+        p.paragraph_format.first_line_indent = w.Pt(24)
         p.paragraph_format.line_spacing = 1.5
-    doc.add_section(WD_SECTION.NEW_PAGE)
+    doc.add_section(w.WD_SECTION.NEW_PAGE)
     _basic_table(doc, context)
     w.page_break(doc)
     _rubric_table(doc, context)
