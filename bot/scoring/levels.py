@@ -1,4 +1,4 @@
-"""Levels from a score: a score on an edge takes the higher level (exactly 40 is 二级)."""
+"""Levels from a score: a score on an edge takes the higher level (exactly 40 is 二级); the Level model."""
 
 from __future__ import annotations
 
@@ -6,7 +6,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from bot.interview.schema import Level
+from pydantic import Field
+
+from bot.interview.schema import Model
+
+
+class Level(Model):
+    """A level of a rule's scale (一级 …): the lowest score that reaches it."""
+
+    level: int = Field(ge=0)
+    #: the lowest score of this level (a score on the edge takes this level)
+    min: Decimal
+    name: str
+    #: what the level means, in the instrument's own words (附件4: "一级（20-40分）：开展了基础业务流程梳理…")
+    description: str | None = None
+
 
 #: each level's minimum as a Fraction, by the level's identity (levels are frozen and live as long as their form)
 _MINIMUMS: dict[int, tuple[Level, Fraction]] = {}

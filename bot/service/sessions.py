@@ -35,10 +35,10 @@ from bot.interview.answer import Answer
 from bot.interview.engine import Input, State, Step
 from bot.interview.errors import AnswerError
 from bot.interview.parsing import answer_from_value
-from bot.interview.schema import Form, WeightedTreeScoring
+from bot.interview.schema import Form
 from bot.interview.typed import typed_int
 from bot.scoring import evaluate
-from bot.scoring.weighted_tree import TreeEvaluation
+from bot.scoring.weighted_tree import TreeEvaluation, WeightedTreeScoring
 
 #: the profile key of the unified social credit code: it decides which enterprise's profile is read and written
 CREDIT_CODE = "credit_code"
