@@ -44,8 +44,7 @@ from bot.present import (
     staff_mark,
     step_warnings,
 )
-from bot.scoring import evaluate, running, scored_items
-from bot.scoring.eligibility import EligibilityEvaluation
+from bot.scoring import evaluate, offers_next, running, scored_items
 from bot.service.sessions import Interviews, Opened
 
 _EDIT = re.compile(r"^(?:edit|修改|改)\s*(\S+)$", re.IGNORECASE)
@@ -230,8 +229,7 @@ class Console:
 
     def offer_next(self, form: Form, state: State) -> None:
         """After an eligible check: the interviews that come next, whose answers carry over for confirmation."""
-        evaluation = evaluate(form, state.answers)
-        if not form.next or (isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible):
+        if not offers_next(form, state.answers):
             return
         self.say(self.tr.ui("Next: the self-assessment and the filing. What you answered here is offered there "
                             "for you to confirm."))

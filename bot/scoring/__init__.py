@@ -12,8 +12,8 @@ from bot.interview.schema import Form, RuleModel
 from bot.scoring import eligibility, miit2024, points, weighted_tree
 from bot.scoring.registry import Evaluation, Rule
 
-__all__ = ["RULES", "Evaluation", "Rule", "evaluate", "lost_groups", "model_of", "rule_named", "rule_of", "running",
-           "scored_items"]
+__all__ = ["RULES", "Evaluation", "Rule", "evaluate", "level_profile", "lost_groups", "model_of", "offers_next",
+           "rule_named", "rule_of", "running", "scored_items"]
 
 #: every scoring rule, by the name a form's `scoring.rule` gives
 RULES: dict[str, Rule] = {r.name: r for r in (weighted_tree.RULE, points.RULE, eligibility.RULE, miit2024.RULE)}
@@ -62,6 +62,25 @@ def running(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
     """The figures shown after each answer (points so far, the final range still open), computed cheaply."""
     rule = rule_of(form)
     return None if rule is None else rule.running(form, visible_answers(form, answers))
+
+
+def offers_next(form: Form, answers: Mapping[str, Answer]) -> bool:
+    """Whether the interviews the form names next are offered after submission (not after a refused check)."""
+    if not form.next:
+        return False
+    rule = rule_of(form)
+    evaluation = evaluate(form, answers)
+    return rule is None or evaluation is None or not rule.blocks_next(evaluation)
+
+
+def level_profile(form: Form, answers: Mapping[str, Answer]) -> tuple[str, str] | None:
+    """(profile key, "level<n>"): the level reached at submission as the enterprise profile keeps it, when the
+    form's rule names a key for it."""
+    rule = rule_of(form)
+    key = rule.level_profile(form) if rule is not None else None
+    evaluation = evaluate(form, answers) if key else None
+    level = rule.level_of(evaluation) if rule is not None and evaluation is not None else None
+    return None if key is None or level is None else (key, f"level{level}")
 
 
 def lost_groups(form: Form, answers: Mapping[str, Answer], change: Any) -> tuple[str, ...]:

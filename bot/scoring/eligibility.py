@@ -20,7 +20,16 @@ from bot.interview.conditions import is_true, names_in, names_in_template, rende
 from bot.interview.engine import visible_answers
 from bot.interview.errors import FormError
 from bot.interview.schema import Form, Model, RuleModel
-from bot.scoring.registry import AnswerText, Rule, as_given, no_figures, no_lost_groups, questions_counted
+from bot.scoring.registry import (
+    AnswerText,
+    Rule,
+    as_given,
+    no_figures,
+    no_level,
+    no_lost_groups,
+    no_profile,
+    questions_counted,
+)
 from bot.wording import Line, form_message, list_sep, size_class_name
 
 # --- the model (a form's `scoring:` with `rule: eligibility`) ---------------------------------------------------
@@ -220,4 +229,7 @@ RULE = Rule(
     size_line=questions_counted,
     report_slot="eligibility",
     report_view=report_view,
+    level_profile=no_profile,
+    level_of=no_level,
+    blocks_next=lambda evaluation: not evaluation.eligible,
 )

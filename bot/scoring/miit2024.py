@@ -33,7 +33,7 @@ from bot.interview.answer import Answer
 from bot.interview.errors import FormError
 from bot.interview.schema import Form, Item, ItemId, Model, MultiChoice, RuleModel, SingleChoice
 from bot.scoring.levels import rounded
-from bot.scoring.registry import AnswerText, Rule, no_lost_groups, no_warnings, questions_counted
+from bot.scoring.registry import AnswerText, Rule, never, no_lost_groups, no_warnings, questions_counted
 from bot.scoring.weighted_tree import TreeNode
 from bot.wording import Line
 
@@ -869,4 +869,7 @@ RULE = Rule(
     size_line=questions_counted,
     report_slot="view",
     report_view=report_view,
+    level_profile=lambda form: _rule(form).profile,
+    level_of=lambda evaluation: evaluation.level.level,
+    blocks_next=never,
 )

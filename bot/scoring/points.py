@@ -21,7 +21,7 @@ from bot.interview.engine import missing_items, visible_answers
 from bot.interview.errors import FormError
 from bot.interview.numbering import numbering
 from bot.interview.schema import Form, ItemId, Model, RuleModel, YesNo
-from bot.scoring.registry import AnswerText, Rule, as_given, num, pts
+from bot.scoring.registry import AnswerText, Rule, as_given, never, no_level, no_profile, num, pts
 from bot.scoring.types import AnswerLike
 from bot.wording import Line, list_sep
 
@@ -410,4 +410,7 @@ RULE = Rule(
     size_line=size_line,
     report_slot="rubric",
     report_view=report_view,
+    level_profile=no_profile,
+    level_of=no_level,
+    blocks_next=never,
 )

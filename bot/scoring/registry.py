@@ -65,6 +65,12 @@ class Rule:
     report_slot: str
     #: the report view: (form, evaluation, answers shown, translator, report labels, answer text) → view
     report_view: Callable[[Form, Any, Mapping[str, Answer], Translator, Mapping[str, str], AnswerText], Any]
+    #: the enterprise-profile key that receives the level reached at submission ("level<n>"); None: none
+    level_profile: Callable[[Form], str | None]
+    #: the level an evaluation reached (its number), None for a rule without levels
+    level_of: Callable[[Any], int | None]
+    #: whether a submitted result closes the way to the interviews the form names next (a refused eligibility)
+    blocks_next: Callable[[Any], bool]
 
 
 #: every hook a Rule has (the registry test checks each is given and callable)
@@ -92,6 +98,18 @@ def no_lost_groups(form: Form, answers: Mapping[str, Answer], change: Any) -> tu
 
 def questions_counted(form: Form, tr: Translator) -> str | None:
     return None
+
+
+def no_profile(form: Form) -> str | None:
+    return None
+
+
+def no_level(evaluation: Any) -> int | None:
+    return None
+
+
+def never(evaluation: Any) -> bool:
+    return False
 
 
 def num(value: Any) -> float:

@@ -27,6 +27,7 @@ from bot.scoring.registry import (
     AnswerText,
     Rule,
     as_given,
+    never,
     no_lost_groups,
     no_warnings,
     num,
@@ -615,4 +616,7 @@ RULE = Rule(
     size_line=questions_counted,
     report_slot="tree",
     report_view=report_view,
+    level_profile=lambda form: _rule(form).profile,
+    level_of=lambda evaluation: evaluation.level.level,
+    blocks_next=never,
 )

@@ -25,8 +25,7 @@ from bot.dialogs.telegram.sending import say, send
 from bot.i18n import Translator
 from bot.interview.engine import State
 from bot.interview.schema import Form
-from bot.scoring import evaluate
-from bot.scoring.eligibility import EligibilityEvaluation
+from bot.scoring import offers_next
 from bot.service.reports import session_reports
 from bot.service.sessions import Interviews
 
@@ -96,8 +95,7 @@ async def after_submission(bot: Bot, chat_id: int, interviews: Interviews, sessi
     await before_files(bot, chat_id, interviews, form, session_id, tr)
     await send_reports(bot, chat_id, interviews, session_id, tr)
     await after_filing(bot, chat_id, interviews, form, session_id, tr)
-    evaluation = evaluate(form, state.answers)
-    if not form.next or (isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible):
+    if not offers_next(form, state.answers):
         return
     from bot.dialogs.telegram.commands import listed  # the /start list: the buttons' numbers must match it
 
