@@ -8,6 +8,10 @@ Numbers are exact until here and shown rounded to 2 decimals (`bot.scoring.level
 with `bot.present.answer_text`, the same words the channels use.  Texts are plain strings: escaping is the
 writer's job (Jinja autoescape for HTML, python-docx and openpyxl write text, never markup).
 
+The scoring rule's part of a report (points by node, the rubric, the eligibility outcome …) is built by the rule
+itself (`Rule.report_view`, bot/scoring/NAME.py) into the context field its `report_slot` names; this module never
+asks which rule a form has.
+
 Report headings are interface texts like any other: English in `LABEL_TEXTS`, translated by the `messages`
 catalog under the message context "report".  The official-form layouts (annex 1, annex 5, the Heilongjiang tables)
 are printed in Chinese as in the source whatever the language.
@@ -27,7 +31,7 @@ from bot.interview.answer import Answer
 from bot.interview.engine import visible_answers, visible_items
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item
 from bot.present import answer_text, next_steps
-from bot.scoring import Evaluation, evaluate, miit2024, rule_of
+from bot.scoring import Evaluation, evaluate, rule_of
 from bot.scoring.eligibility import EligibilityView
 from bot.scoring.levels import rounded
 from bot.scoring.points import RubricView
@@ -38,7 +42,7 @@ MIIT = "miit"
 RUBRIC = "rubric"
 ELIGIBILITY = "eligibility"
 FILING = "filing"
-MIIT2024 = miit2024.KIND
+MIIT2024 = "miit2024"
 KINDS = (MIIT, RUBRIC, ELIGIBILITY, FILING, MIIT2024)
 
 #: report headings and small words, by key (templates read them as L.key): English here, other languages in the

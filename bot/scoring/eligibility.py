@@ -64,6 +64,7 @@ def check(form: Form, path: str) -> None:
             raise FormError(path, f"condition {cond.code} refers to unknown name(s) {', '.join(unknown)}")
 
 
+# --- evaluation -------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

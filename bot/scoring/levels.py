@@ -22,15 +22,12 @@ class Level(Model):
     description: str | None = None
 
 
-#: each level's minimum as a Fraction, by the level's identity (levels are frozen and live as long as their form)
-_MINIMUMS: dict[int, tuple[Level, Fraction]] = {}
-
-
 def _minimum(level: Level) -> Fraction:
-    known = _MINIMUMS.get(id(level))
-    if known is None or known[0] is not level:
-        known = _MINIMUMS[id(level)] = (level, Fraction(level.min))
-    return known[1]
+    """The level's minimum as a Fraction, kept on the (frozen) level itself."""
+    known = level.memos.get("minimum")
+    if not isinstance(known, Fraction):
+        known = level.memos["minimum"] = Fraction(level.min)
+    return known
 
 
 def level_for(levels: Sequence[Level], score: Fraction) -> Level:

@@ -37,9 +37,6 @@ from bot.scoring.registry import AnswerText, Rule, never, no_lost_groups, no_war
 from bot.scoring.weighted_tree import TreeNode
 from bot.wording import Line
 
-#: the report kind and its template (bot/rendering/html.py, bot/service/reports.py find them here)
-KIND = "miit2024"
-TEMPLATE = "miit2024.html.j2"
 #: the levels a scenario can be rated (0, 未达到一级, is reserved: MIIT-2024.md §8 #3)
 TOP_RATING = 4
 
@@ -222,8 +219,6 @@ class _Plan:
     denominator: int
     units: Mapping[str, Mapping[str, int]]
     max_units: Mapping[str, int]
-
-
 
 
 def _plan(form: Form, rule: Miit2024Scoring) -> _Plan:

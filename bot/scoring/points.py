@@ -94,6 +94,7 @@ def check(form: Form, path: str) -> None:
         seen.add(indicator.item)
 
 
+# --- evaluation -------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

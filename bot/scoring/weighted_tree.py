@@ -152,6 +152,7 @@ def check(form: Form, path: str) -> None:
         raise FormError(path, "scoring levels must start at 0 and have distinct minima")
 
 
+# --- evaluation -------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -249,8 +250,6 @@ class _Plan:
     levels: tuple[Level, ...]
     #: every scored item with its maximum (units)
     leaves: tuple[tuple[str, int], ...]
-
-
 
 
 def _plan(rule: WeightedTreeScoring, items: Mapping[str, Item]) -> _Plan:
