@@ -169,10 +169,12 @@ def _check_documents(forms: dict[str, Form], directory: Path) -> None:
     """Every document a form declares is a layout, and every item id the layout reads is in its form."""
     # deferred: the layouts are declarations that read the forms; the forms never import them
     from bot.rendering.layouts import problems
+    from bot.scoring import rule_of
 
     items = {fid: {i.id: frozenset(f.id for f in getattr(i, "fields", ())) for i in f.items}
              for fid, f in forms.items()}
     for form in forms.values():
-        found = problems(items, form.id, form.documents)
+        rule = rule_of(form)
+        found = problems(items, form.id, form.documents, rule.report_slot if rule is not None else None)
         if found:
             raise FormError(f"{directory / form.id}.yaml", "; ".join(found))

@@ -4,6 +4,7 @@ the loader, the chat texts and the reports call, and a form naming a rule nobody
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 from typing import get_args
 
 import pytest
@@ -71,3 +72,13 @@ def test_a_rule_checks_its_own_model_at_load() -> None:
     with pytest.raises(FormError, match=r"scoring\.levels"):
         parse_form(GOOD.replace("  levels: [{level: 0, min: 0, name: 无}, {level: 1, min: 50, name: 一级}]\n", ""),
                    "demo.yaml")
+
+
+def test_a_document_printing_another_rules_view_is_refused_at_load(tmp_path: Path) -> None:
+    """A layout declares which rule's report view it prints; a form whose rule does not give it fails at start-up."""
+    (tmp_path / "demo.yaml").write_text(GOOD + "documents: [miit]\n", encoding="utf-8")
+    assert load_forms(tmp_path)["demo"].documents == ("miit",)
+    load_forms.cache_clear()
+    (tmp_path / "demo.yaml").write_text(GOOD + "documents: [rubric]\n", encoding="utf-8")
+    with pytest.raises(FormError, match=r"prints the scoring view 'rubric'.*does not give \(tree\)"):
+        load_forms(tmp_path)

@@ -24,6 +24,10 @@ class Layout:
     #: generic layout that reads only what the form's scoring lists (MIIT, eligibility), never an id of its own
     reads: Mapping[str, tuple[str, ...]] | None = field(default_factory=dict)
     per_session: bool = True
+    #: the report context field holding the scoring rule's view this layout prints (the rule's `report_slot`:
+    #: tree, rubric, eligibility, view); None: it prints no rule's view.  The loader refuses a form whose rule
+    #: does not give it.
+    view: str | None = None
 
     def allowed(self, form_id: str) -> frozenset[str] | None:
         """The item ids of `form_id` this layout may read (a group counts with any of its fields); None: any."""
