@@ -48,7 +48,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from bot.interview.dump import answers_from_json
-    from bot.interview.schema import Miit2024Scoring
+    from bot.scoring import rule_of
     from bot.scoring.summary import evaluation_to_json
 
     forms = load_forms()
@@ -58,10 +58,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     form = forms[args.form_id]
     try:
         raw = json.loads(Path(args.answers).read_text(encoding="utf-8"))
-        if isinstance(form.scoring, Miit2024Scoring):  # hook: option keys as the platform writes them ("C")
-            from bot.scoring.miit2024 import prepare_json_answers
-
-            raw = prepare_json_answers(form, form.scoring, raw)
+        rule = rule_of(form)
+        if rule is not None:  # as the rule's source writes them (the 2024 platform's option letters "C")
+            raw = rule.prepare_answers(form, raw)
         answers = answers_from_json(form, raw)
     except AnswerError as exc:  # before ValueError, which it is: the message names the item
         print(f"{args.answers}: {exc.params.get('item', '?')}: {exc.code} {exc.params}", file=sys.stderr)

@@ -7,49 +7,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 from bot.interview import derived
 from bot.interview.answer import Answer
 from bot.interview.conditions import render_message
-from bot.interview.engine import Notice, Progress, State, Step, missing_items, visible_answers
+from bot.interview.engine import Notice, Progress, State, Step, visible_answers
 from bot.interview.errors import AnswerError
 from bot.interview.numbering import numbering
 from bot.interview.schema import (
     ChoiceItem,
     DateItem,
-    EligibilityRule,
     Form,
     FormattedItem,
     GroupItem,
     Item,
-    Miit2024Scoring,
     NumberItem,
-    PointsRubric,
     TextItem,
-    WeightedTreeScoring,
     YesNo,
 )
-from bot.scoring import Evaluation, evaluate, lost_groups, miit2024
-from bot.scoring.eligibility import EligibilityEvaluation
+from bot.scoring import Evaluation, evaluate, lost_groups, rule_named, rule_of
 from bot.scoring.levels import rounded
-from bot.scoring.points import RubricEvaluation
-from bot.scoring.weighted_tree import RunningScore, TreeEvaluation
 from bot.texts import ERRORS
-
-
-def form_message(template: str, values: Mapping[str, Any], tr: Translator) -> str:
-    """A form's message (a check, a reason) in the person's language: the template translated, then filled in;
-    a size class it names ("中型", a computed value) in the person's words."""
-    text = render_message(tr.form(template), values)
-    if tr.lang != "zh":
-        for name, words in SIZE_CLASSES.items():
-            text = text.replace(name, tr.ui(words))
-    return text
+from bot.wording import Line, form_message, list_sep
 
 
 def error_text(error: AnswerError, tr: Translator) -> str:
@@ -60,20 +43,6 @@ def error_text(error: AnswerError, tr: Translator) -> str:
         return tr.ui("That answer was not accepted. Please check it and try again.")
     params = {k: (tr.form(v) if k in ("option", "entry") else v) for k, v in error.params.items()}
     return tr.ui(template, **params)
-
-
-#: the size classes of 工信部联企业〔2011〕300号 as the scoring names them, in the interface's words
-SIZE_CLASSES: dict[str, str] = {"大型": N_("large"), "中型": N_("medium-sized"), "小型": N_("small"),
-                                "微型": N_("micro")}
-
-
-def size_class_name(value: str, tr: Translator) -> str:
-    return tr.ui(SIZE_CLASSES[value]) if value in SIZE_CLASSES else tr.form(value)
-
-
-def list_sep(tr: Translator) -> str:
-    """Between the labels of several picks: "；" in Chinese, "; " in English."""
-    return "；" if tr.lang == "zh" else "; "
 
 
 def section_heading(section: str, tr: Translator) -> str:
@@ -98,14 +67,12 @@ def shorten(text: str, limit: int) -> str:
 def size_line(form: Form, tr: Translator) -> str:
     """"24 questions, about 10 minutes" — counted as the paper counts (a rubric form: its details, indicators and
     bonus items apart)."""
-    questions = numbering(form).questions
-    minutes = form.minutes or "?"
-    indicators = sum(1 for q in questions if q.isdigit())
-    if isinstance(form.scoring, PointsRubric) and indicators:
-        return tr.ui("{details} enterprise details, {indicators} indicators and {bonus} bonus items, about {minutes} "
-                     "minutes.", details=sum(1 for q in questions if q.startswith("A")), indicators=indicators,
-                     bonus=sum(1 for q in questions if q.startswith("B")), minutes=minutes)
-    return tr.ui("{count} questions, about {minutes} minutes.", count=len(questions), minutes=minutes)
+    rule = rule_of(form)
+    counted = rule.size_line(form, tr) if rule is not None else None
+    if counted is not None:
+        return counted
+    return tr.ui("{count} questions, about {minutes} minutes.", count=len(numbering(form).questions),
+                 minutes=form.minutes or "?")
 
 
 def open_count(form: Form, missing: tuple[str, ...]) -> int:
@@ -142,16 +109,9 @@ def review_warnings(form: Form, state: State, tr: Translator) -> list[str]:
     answers = visible_answers(form, state.answers)
     lines = [form_message(f.check.message, derived.values(form, answers), tr)
              for f in derived.failed_checks(form, answers) if f.check.severity == "warning"]
-    evaluation = evaluate(form, answers)
-    if isinstance(evaluation, RubricEvaluation):
-        lost = evaluation.lost if missing_items(form, state.answers) else evaluation.failing
-        if lost:
-            lines.append(tr.ui("These indicators score 0, so the application cannot go on to review: {names}",
-                               names=list_sep(tr).join(tr.form(n) for n in lost)))
-    elif isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible and evaluation.reasons:
-        lines.append(tr.ui("Not eligible for filing:") + " "
-                     + list_sep(tr).join(outcome_text(form, r.code, r.message, state.answers, tr)
-                                         for r in evaluation.reasons))
+    rule, evaluation = rule_of(form), evaluate(form, answers)
+    if rule is not None and evaluation is not None:
+        lines.extend(rule.review_warnings(form, evaluation, state.answers, tr))
     return lines
 
 
@@ -234,39 +194,10 @@ def points(value: Fraction) -> str:
     return str(rounded(value))
 
 
-def score_line(evaluation: Evaluation | RunningScore, tr: Translator) -> str:
-    """"Score 42.10 · final 42.10–77.30 · 二级 sure, up to 三级" — the running view after an answer."""
-    if isinstance(evaluation, EligibilityEvaluation):
-        return ""
-    if isinstance(evaluation, miit2024.Miit2024Evaluation):  # hook
-        return miit2024.score_line(evaluation, tr)
-    if isinstance(evaluation, RubricEvaluation):
-        if evaluation.low == evaluation.high:
-            return tr.ui("Score {total} (base {base} + bonus {bonus})", total=points(evaluation.total),
-                         base=points(evaluation.base), bonus=points(evaluation.bonus))
-        return tr.ui("Score so far {total} · final between {low} and {high}", total=points(evaluation.total),
-                     low=points(evaluation.low), high=points(evaluation.high))
-    if evaluation.low == evaluation.high:
-        return tr.ui("Score {total} · level {level}", total=points(evaluation.total),
-                     level=tr.form(evaluation.level.name))
-    if evaluation.low_level == evaluation.high_level:
-        reach = tr.ui("level {level} whatever the remaining answers", level=tr.form(evaluation.low_level.name))
-    elif evaluation.low_level.level == 0:
-        reach = tr.ui("{high} still reachable", high=tr.form(evaluation.high_level.name))
-    else:
-        reach = tr.ui("sure of {low}, {high} still reachable", low=tr.form(evaluation.low_level.name),
-                      high=tr.form(evaluation.high_level.name))
-    return tr.ui("Score so far {total} · final between {low} and {high} · {reach}", total=points(evaluation.total),
-                 low=points(evaluation.low), high=points(evaluation.high), reach=reach)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a result: `strong` lines are headlines, `note` lines are small print."""
-
-    text: str
-    strong: bool = False
-    note: bool = False
+def score_line(evaluation: Evaluation, tr: Translator) -> str:
+    """"Score 42.10 · final 42.10–77.30 · 二级 sure, up to 三级" — the running view after an answer, or the score on
+    the review screen, as the rule that made the figures words it ("" when it shows none)."""
+    return rule_named(evaluation).score_line(evaluation, tr)
 
 
 def next_steps(form: Form, answers: Mapping[str, Answer], tr: Translator) -> list[str]:
@@ -278,52 +209,12 @@ def next_steps(form: Form, answers: Mapping[str, Answer], tr: Translator) -> lis
     return [render_message(tr.form(paragraph), shown).strip() for paragraph in form.next_steps]
 
 
-def outcome_text(form: Form, code: str, message: str, answers: Mapping[str, Answer] | None, tr: Translator) -> str:
-    """An eligibility reason or note in the person's language: its template translated, then filled in (a
-    message already filled in with Chinese values would match no catalog entry)."""
-    rule = form.scoring
-    if isinstance(rule, EligibilityRule) and answers is not None:
-        condition = next((c for c in (*rule.reasons, *rule.notes) if c.code == code), None)
-        if condition is not None:
-            return form_message(condition.message, derived.values(form, visible_answers(form, answers)), tr)
-    return tr.form(message)
-
-
 def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator,
                  answers: Mapping[str, Answer] | None = None) -> list[Line]:
-    """The result of a finished interview in plain text lines (each channel adds its own markup); `answers`
-    fill in the eligibility reasons and notes in the person's language, and the form's next steps follow."""
-    lines: list[Line] = []
-    if isinstance(evaluation, TreeEvaluation):
-        lines.append(Line(tr.ui("Total {total} / {maximum} · level {level}", total=points(evaluation.total),
-                                maximum=points(evaluation.maximum), level=tr.form(evaluation.level.name)), True))
-        lines.extend(Line(f"• {tr.form(n.name)}: {points(n.points)} / {points(n.maximum)}") for n in evaluation.nodes)
-    elif isinstance(evaluation, RubricEvaluation):
-        lines.append(Line(tr.ui("Score {total} (base {base} + bonus {bonus})", total=points(evaluation.total),
-                                base=points(evaluation.base), bonus=points(evaluation.bonus)), True))
-        lines.extend(Line(f"• {tr.form(s.name)}: {points(s.points)} / {points(s.maximum)}")
-                     for s in evaluation.sections)
-        if evaluation.gate_passed:
-            lines.append(Line(tr.ui("Every second-level indicator scores: the application can go on to review.")))
-        else:
-            names = list_sep(tr).join(tr.form(n) for n in evaluation.failing)
-            lines.append(Line(tr.ui("These indicators score 0, so the application cannot go on to review: "
-                                    "{names}", names=names), True))
-    elif isinstance(evaluation, EligibilityEvaluation):
-        if evaluation.eligible:
-            lines.append(Line(tr.ui("Eligible for filing."), True))
-        else:
-            lines.append(Line(tr.ui("Not eligible for filing:"), True))
-            lines.extend(Line(f"• {outcome_text(form, r.code, r.message, answers, tr)}") for r in evaluation.reasons)
-        if evaluation.size_class:
-            lines.append(Line(tr.ui("Size class: {size}", size=size_class_name(evaluation.size_class, tr))))
-        lines.extend(Line(f"ℹ️ {outcome_text(form, n.code, n.message, answers, tr)}") for n in evaluation.notes)
-    elif isinstance(evaluation, miit2024.Miit2024Evaluation):  # hook
-        lines.extend(Line(text, strong) for text, strong in miit2024.result_texts(form, evaluation, tr))
-    rule = form.scoring
-    if isinstance(rule, WeightedTreeScoring | Miit2024Scoring) and rule.estimate:
-        lines.append(Line(tr.ui("This is an estimate; the authoritative result comes from {authority}.",
-                                authority=tr.form(rule.authority)), note=True))
+    """The result of a finished interview in plain text lines (each channel adds its own markup): the rule's
+    (`answers` fill in its messages in the person's language), then the form's next steps."""
+    rule = rule_of(form)
+    lines = rule.result_lines(form, evaluation, tr, answers) if rule is not None and evaluation is not None else []
     steps = next_steps(form, answers, tr) if answers is not None else []
     if steps:
         lines.append(Line(tr.ui("What happens next:"), True))

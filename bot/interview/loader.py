@@ -1,12 +1,11 @@
 """Load interview definitions from YAML and check them whole, so that a broken form never reaches a user.
 
-Every problem is a FormError naming the file, the item and (where known) the line.
+Every problem is a FormError naming the file, the item and (where known) the line.  The scoring rule a form names
+checks its own model (`Rule.check`, bot/scoring/NAME.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
@@ -18,18 +17,13 @@ from bot.interview.conditions import FUNCTIONS, ExpressionError, names_in, names
 from bot.interview.errors import FormError
 from bot.interview.schema import (
     DateItem,
-    EligibilityRule,
     Form,
     FormattedItem,
     GroupItem,
-    Miit2024Scoring,
     MultiChoice,
     NumberItem,
-    PointsRubric,
     SingleChoice,
     TextItem,
-    TreeNode,
-    WeightedTreeScoring,
     YesNo,
 )
 
@@ -97,14 +91,13 @@ def parse_form(text: str, path: str = "<form>") -> Form:
 
     _check_conditions(form, path, where)
     _check_expressions(form, path)
-    if isinstance(form.scoring, WeightedTreeScoring):
-        _check_tree(form, form.scoring, path)
-    elif isinstance(form.scoring, PointsRubric):
-        _check_rubric(form, form.scoring, path)
-    elif isinstance(form.scoring, Miit2024Scoring):  # hook: the rule module checks its own model
-        from bot.scoring import miit2024
+    if form.scoring is not None:
+        # deferred: the rule modules read the schema; the rule named by the form checks its own model
+        from bot.scoring import rule_of
 
-        miit2024.check(form, form.scoring, path)
+        rule = rule_of(form)
+        assert rule is not None
+        rule.check(form, path)
     return form
 
 
@@ -129,7 +122,7 @@ def _check_conditions(form: Form, path: str, where: Any) -> None:
 
 
 def _check_expressions(form: Form, path: str) -> None:
-    """Checks, computed values and rule conditions may read items and computed values, nothing else."""
+    """Checks and computed values may read items and computed values, nothing else (a rule's conditions: its check)."""
     known = set(form.index) | set(form.constants)
     for computed in form.computed:
         if computed.id in FUNCTIONS or computed.id in form.index:
@@ -141,67 +134,12 @@ def _check_expressions(form: Form, path: str) -> None:
             _names_known(path, f"item {item.id}: suggest", names_in(item.suggest), known)
     for check in form.checks:
         _names_known(path, f"check {check.id}", names_in(check.test) | names_in_template(check.message), known)
-    if isinstance(form.scoring, EligibilityRule):
-        for cond in (*form.scoring.reasons, *form.scoring.notes):
-            _names_known(path, f"condition {cond.code}", names_in(cond.when) | names_in_template(cond.message),
-                         known)
 
 
 def _names_known(path: str, what: str, names: frozenset[str], known: set[str]) -> None:
     unknown = sorted(names - known)
     if unknown:
         raise FormError(path, f"{what} refers to unknown name(s) {', '.join(unknown)}")
-
-
-def _check_rubric(form: Form, rule: PointsRubric, path: str) -> None:
-    seen: set[str] = set()
-    for section in rule.sections:
-        if sum(g.max for g in section.groups) != section.max:
-            raise FormError(path, f"scoring: the groups of {section.name} add up to "
-                                  f"{sum(g.max for g in section.groups)}, not {section.max}")
-        for group in section.groups:
-            if sum(i.points for i in group.items) != group.max:
-                raise FormError(path, f"scoring: the items of {group.name} add up to "
-                                      f"{sum(i.points for i in group.items)}, not {group.max}")
-    for indicator in (*(i for s in rule.sections for g in s.groups for i in g.items), *rule.bonus):
-        if indicator.item not in form.index:
-            raise FormError(path, "scoring refers to an unknown item", indicator.item)
-        if not isinstance(form.item(indicator.item), YesNo):
-            raise FormError(path, "a points rubric scores yes/no items only", indicator.item)
-        if indicator.item in seen:
-            raise FormError(path, "item is scored twice", indicator.item)
-        seen.add(indicator.item)
-
-
-def _check_tree(form: Form, rule: WeightedTreeScoring, path: str) -> None:
-    scored: set[str] = set()
-
-    def check_group(name: str, children: Iterable[TreeNode]) -> None:
-        kids = list(children)
-        total = sum((c.weight for c in kids), Fraction(0))
-        if total != 100:
-            raise FormError(path, f"scoring: weights under {name} add up to {float(total):g}%, not 100%")
-        for child in kids:
-            if child.item is None:
-                check_group(child.name or child.id or "?", child.children)
-                continue
-            if child.item not in form.index:
-                raise FormError(path, "scoring refers to an unknown item", child.item)
-            if child.item in scored:
-                raise FormError(path, "item is scored twice", child.item)
-            scored.add(child.item)
-            item = form.item(child.item)
-            if not isinstance(item, SingleChoice | MultiChoice):
-                raise FormError(path, f"a {item.type} item cannot be scored by the weighted tree", item.id)
-            if isinstance(item, SingleChoice) and any(o.rung is None for o in item.options):
-                raise FormError(path, "every option of a scored single choice needs a rung", item.id)
-            if isinstance(item, MultiChoice) and not item.substantive:
-                raise FormError(path, "a scored multiple choice needs substantive options", item.id)
-
-    check_group("the tree", rule.tree)
-    levels = sorted(lv.min for lv in rule.levels)
-    if not levels or levels[0] != 0 or len(set(levels)) != len(levels):
-        raise FormError(path, "scoring levels must start at 0 and have distinct minima")
 
 
 def load_form(path: Path) -> Form:
@@ -231,10 +169,12 @@ def _check_documents(forms: dict[str, Form], directory: Path) -> None:
     """Every document a form declares is a layout, and every item id the layout reads is in its form."""
     # deferred: the layouts are declarations that read the forms; the forms never import them
     from bot.rendering.layouts import problems
+    from bot.scoring import rule_of
 
     items = {fid: {i.id: frozenset(f.id for f in getattr(i, "fields", ())) for i in f.items}
              for fid, f in forms.items()}
     for form in forms.values():
-        found = problems(items, form.id, form.documents)
+        rule = rule_of(form)
+        found = problems(items, form.id, form.documents, rule.report_slot if rule is not None else None)
         if found:
             raise FormError(f"{directory / form.id}.yaml", "; ".join(found))

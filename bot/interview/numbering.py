@@ -3,10 +3,12 @@
 - An item without a condition (`show_if`) is a numbered item of the paper; an item with one is a follow-up of the
   numbered item before it ("22a": the exact figure behind Q22's band, "1a": indicator 1's evidence) and never
   changes the count.
-- In a weighted-tree form, a group node standing where questions stand (Q16 and its three parts) is one question
-  whose items are its sub-questions ("16.1", "16.2", "16.3").
-- In a points-rubric form, the rubric's indicators are numbered 1… in the rubric's order (Heilongjiang's 30
-  indicators), its bonus items B1…, and the other numbered items (the enterprise's details) A1….
+- The scoring rule may print a question in parts (`RuleModel.sub_questions`): in a weighted-tree form, a group node
+  standing where questions stand (Q16 and its three parts) is one question whose items are its sub-questions
+  ("16.1", "16.2", "16.3").
+- The scoring rule may number items itself (`RuleModel.indicator_labels`): a points rubric numbers its indicators
+  1… in the rubric's order (Heilongjiang's 30 indicators), its bonus items B1…; the other numbered items (the
+  enterprise's details) are then A1….
 
 Pure: a Form in, labels out; computed once per form.
 """
@@ -18,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.interview.schema import Form, PointsRubric, TreeNode, WeightedTreeScoring
+from bot.interview.schema import Form
 
 
 @dataclass(frozen=True)
@@ -48,45 +50,14 @@ def numbering(form: Form) -> Numbering:
     return known
 
 
-def _sub_questions(tree: tuple[TreeNode, ...]) -> dict[str, tuple[str, ...]]:
-    """Group nodes at the depth of the shallowest leaf (where questions stand), as {first item: their items}."""
-    leaves: list[tuple[int, TreeNode]] = []
-    groups: list[tuple[int, TreeNode]] = []
-
-    def walk(nodes: tuple[TreeNode, ...], depth: int) -> None:
-        for node in nodes:
-            if node.item is not None:
-                leaves.append((depth, node))
-            else:
-                groups.append((depth, node))
-                walk(node.children, depth + 1)
-
-    walk(tree, 0)
-    if not leaves:
-        return {}
-    question_depth = min(d for d, _ in leaves)
-    out: dict[str, tuple[str, ...]] = {}
-    for depth, node in groups:
-        if depth == question_depth and all(c.item is not None for c in node.children):
-            items = tuple(c.item for c in node.children if c.item is not None)
-            out[items[0]] = items
-    return out
-
-
 def _numbering(form: Form) -> Numbering:
     labels: dict[str, str] = {}
     question_of: dict[str, str] = {}
     questions: list[str] = []
     rule = form.scoring
-    subs: dict[str, tuple[str, ...]] = {}
-    if isinstance(rule, WeightedTreeScoring):
-        subs = _sub_questions(rule.tree)
+    subs = rule.sub_questions() if rule is not None else {}
     sub_of = {item: (first, n) for first, items in subs.items() for n, item in enumerate(items, 1)}
-    indicators: dict[str, str] = {}
-    if isinstance(rule, PointsRubric):
-        ordered = [ind.item for s in rule.sections for g in s.groups for ind in g.items]
-        indicators = {item: str(n) for n, item in enumerate(ordered, 1)}
-        indicators.update({ind.item: f"B{n}" for n, ind in enumerate(rule.bonus, 1)})
+    indicators = rule.indicator_labels() if rule is not None else {}
     plain = 0
     last: str | None = None
     follow_ups = 0

@@ -4,19 +4,20 @@ Texts in a definition are Chinese, as printed in the source document; they are a
 translation domain, so English lives in locales/en/LC_MESSAGES/forms.po (see bot/i18n.py).
 
 One pydantic model per item kind, discriminated by `type`.  Checks that need the whole form (duplicate ids,
-references in conditions, scoring weights) live in bot/interview/loader.py.
+references in conditions) live in bot/interview/loader.py.  A scoring rule's model and its load-time checks live
+with the rule (bot/scoring/NAME.py); this schema only knows the base they share, `RuleModel`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from functools import cached_property
 from itertools import pairwise
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 OptionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=24)]
@@ -229,164 +230,24 @@ Item = Annotated[
 ]
 
 
-class Level(_Model):
-    level: int = Field(ge=0)
-    #: the lowest score of this level (a score on the edge takes this level)
-    min: Decimal
-    name: str
-    #: what the level means, in the instrument's own words (附件4: "一级（20-40分）：开展了基础业务流程梳理…")
-    description: str | None = None
+#: the public name of the base every model of a form derives from (frozen, unknown keys refused, memos)
+Model = _Model
 
 
-class TreeNode(_Model):
-    """A node of a weighted scoring tree: either a group with children or a leaf naming an item."""
+class RuleModel(_Model):
+    """What the form knows of its scoring rule: the `rule:` naming it.  Each rule's own model (its levels, tree,
+    rubric, conditions …) lives with the rule in bot/scoring/NAME.py and derives from this; `Form.scoring` is
+    validated by the model of the rule it names (bot.scoring.model_of), so the schema lists no rule."""
 
-    id: str | None = None
-    name: str | None = None
-    item: ItemId | None = None
-    #: percent of the parent; a fraction such as "100/3" is allowed
-    weight: Fraction = Fraction(100)
-    children: tuple[TreeNode, ...] = ()
+    rule: str
 
-    @field_validator("weight", mode="before")
-    @classmethod
-    def _fraction(cls, v: object) -> Fraction:
-        if isinstance(v, Fraction):
-            return v
-        if isinstance(v, (int, str)):
-            return Fraction(v)
-        if isinstance(v, float):
-            return Fraction(str(v))
-        raise ValueError(f"weight must be a number, got {v!r}")
+    def sub_questions(self) -> Mapping[str, tuple[str, ...]]:
+        """Questions printed in parts ("16.1", "16.2"), as {first item: its items}; none unless the rule says."""
+        return {}
 
-    @model_validator(mode="after")
-    def _leaf_or_group(self) -> TreeNode:
-        if (self.item is None) == (not self.children):
-            raise ValueError("a tree node is either a leaf with `item` or a group with `children`")
-        if self.item is None and not (self.id and self.name):
-            raise ValueError("a group node needs an id and a name")
-        return self
-
-
-class WeightedTreeScoring(_Model):
-    rule: Literal["weighted_tree"]
-    total: Decimal = Decimal(100)
-    #: the result is an estimate of an official figure (shown with `authority`)
-    estimate: bool = False
-    authority: str | None = None
-    #: where a person gets the authoritative figure, in the source's words (附件4 备注: "可免费在线自评")
-    authority_note: str | None = None
-    levels: tuple[Level, ...]
-    tree: tuple[TreeNode, ...]
-    #: the enterprise-profile key that receives the level reached, as "level<n>" (the filing's self-test field)
-    profile: str | None = None
-
-
-class RubricIndicator(_Model):
-    item: ItemId
-    points: Decimal = Field(gt=0)
-
-
-class RubricGroup(_Model):
-    """A second-level indicator: yes/no items with points; `gate` means it must score above 0."""
-
-    id: str
-    name: str
-    max: Decimal
-    items: tuple[RubricIndicator, ...] = Field(min_length=1)
-
-
-class RubricSection(_Model):
-    """A first-level indicator."""
-
-    id: str
-    name: str
-    max: Decimal
-    groups: tuple[RubricGroup, ...] = Field(min_length=1)
-
-
-class PointsRubric(_Model):
-    """Yes earns the item's points (Heilongjiang benchmark, SCORING.md §2)."""
-
-    rule: Literal["points"]
-    sections: tuple[RubricSection, ...]
-    #: every second-level group must score above 0, or the application cannot go on to review
-    gate: bool = True
-    bonus: tuple[RubricIndicator, ...] = ()
-    bonus_cap: Decimal = Decimal(0)
-
-
-class Condition(_Model):
-    """A named outcome that applies when `when` is true (a reason to refuse, or a note to tell)."""
-
-    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    when: str
-    message: str
-
-
-class EligibilityRule(_Model):
-    """Eligible unless a reason applies (hangzhou-eligibility); notes are told whatever the outcome."""
-
-    rule: Literal["eligibility"]
-    reasons: tuple[Condition, ...]
-    notes: tuple[Condition, ...] = ()
-
-
-# --- hook: the MIIT 2024 rule's model (its checks, evaluation, running view and report view live in
-# bot/scoring/miit2024.py; the model sits here because bot.scoring imports this module) -------------------------
-
-
-class ScenarioRef(_Model):
-    """A scenario of 数字化经营: a single choice whose options' `rung` is the level (1–4) it describes."""
-
-    item: ItemId
-    #: the scenario's name (产品设计)
-    name: str
-    #: 约束性 (the platform's type flag; the label is the third-party tool's, see `unconfirmed`)
-    constraint: bool = False
-
-
-class ScenarioGroup(_Model):
-    id: str
-    name: str
-    scenarios: tuple[ScenarioRef, ...] = Field(min_length=1)
-
-
-class ScenarioLevel(_Model):
-    """A level of the 2024 rule: the score AND the count of scenarios rated at `scenario_level` or higher AND how
-    many of those are 约束性.  Level 0 (no level) has every condition at 0."""
-
-    level: int = Field(ge=0)
-    name: str
-    min: Decimal
-    scenario_level: int = Field(default=0, ge=0)
-    scenarios: int = Field(default=0, ge=0)
-    constraint: int = Field(default=0, ge=0)
-    description: str | None = None
-
-
-class Miit2024Scoring(_Model):
-    """MIIT 2024 self-assessment (MIIT-2024.md): option weights per option, levels gated by scenario counts."""
-
-    rule: Literal["miit2024"]
-    total: Decimal = Decimal(100)
-    estimate: bool = True
-    authority: str | None = None
-    authority_note: str | None = None
-    #: the weight tree (dimension → indicator → sub-indicator → question), each weight a percent of its parent
-    tree: tuple[TreeNode, ...]
-    #: per scored item, each option's weight in percent of the question's maximum
-    weights: dict[str, dict[str, Decimal]]
-    scenario_groups: tuple[ScenarioGroup, ...]
-    levels: tuple[ScenarioLevel, ...]
-    #: the parts of the rule not yet confirmed by the official document, one sentence each (named in reports)
-    unconfirmed: tuple[str, ...] = ()
-    #: the enterprise-profile key that receives the level reached, as "level<n>"
-    profile: str | None = None
-
-
-Scoring = Annotated[WeightedTreeScoring | PointsRubric | EligibilityRule | Miit2024Scoring,
-                    Field(discriminator="rule")]
+    def indicator_labels(self) -> Mapping[str, str]:
+        """Items the rule numbers itself ("1"…, "B1"…), by item id; the others are then numbered A1…."""
+        return {}
 
 
 class Check(_Model):
@@ -430,13 +291,24 @@ class Form(_Model):
     #: what happens after submission, one paragraph each: told in the chat at submission and printed as the closing
     #: section of the form's document; a paragraph may name answers as {{ item_id }} (their display text)
     next_steps: tuple[str, ...] = ()
-    scoring: Scoring | None = None
+    #: the scoring rule, by name (`rule:`), validated by that rule's model; None: the form is not scored
+    scoring: SerializeAsAny[RuleModel] | None = None
     #: (issue 15) the form of a submitted session this interview is started from, never on its own: a service
     #: contract is drafted from a filing, for one of its providers.  Such a form is not on the list of interviews.
     starts_from: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     #: the document layouts of this form, by name (bot/rendering/layouts/<name>.py): the first is its report;
     #: the loader checks that every item id a layout reads is in the form.  Empty: no documents.
     documents: tuple[str, ...] = ()
+
+    @field_validator("scoring", mode="before")
+    @classmethod
+    def _rule_model(cls, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        # deferred: the rule modules read this schema, so it cannot import them when it is loaded
+        from bot.scoring import model_of
+
+        return model_of(value.get("rule")).model_validate(value)
 
     def item(self, item_id: str) -> Item:
         return self.index[item_id]

@@ -8,6 +8,10 @@ Numbers are exact until here and shown rounded to 2 decimals (`bot.scoring.level
 with `bot.present.answer_text`, the same words the channels use.  Texts are plain strings: escaping is the
 writer's job (Jinja autoescape for HTML, python-docx and openpyxl write text, never markup).
 
+The scoring rule's part of a report (points by node, the rubric, the eligibility outcome …) is built by the rule
+itself (`Rule.report_view`, bot/scoring/NAME.py) into the context field its `report_slot` names; this module never
+asks which rule a form has.
+
 Report headings are interface texts like any other: English in `LABEL_TEXTS`, translated by the `messages`
 catalog under the message context "report".  The official-form layouts (annex 1, annex 5, the Heilongjiang tables)
 are printed in Chinese as in the source whatever the language.
@@ -15,7 +19,6 @@ are printed in Chinese as in the source whatever the language.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -25,37 +28,22 @@ from typing import Any
 from bot.i18n import P_, Translator
 from bot.interview import derived
 from bot.interview.answer import Answer
-from bot.interview.conditions import render_message
 from bot.interview.engine import visible_answers, visible_items
-from bot.interview.schema import (
-    ChoiceItem,
-    EligibilityRule,
-    Form,
-    GroupItem,
-    Item,
-    Miit2024Scoring,
-    MultiChoice,
-    PointsRubric,
-    SingleChoice,
-    WeightedTreeScoring,
-)
-from bot.present import answer_text, list_sep, next_steps, size_class_name
-from bot.scoring import Evaluation, evaluate, miit2024
-from bot.scoring.eligibility import EligibilityEvaluation, Outcome
+from bot.interview.schema import ChoiceItem, Form, GroupItem, Item
+from bot.present import answer_text, next_steps
+from bot.scoring import Evaluation, evaluate, rule_of
+from bot.scoring.eligibility import EligibilityView
 from bot.scoring.levels import rounded
-from bot.scoring.points import RubricEvaluation
-from bot.scoring.weighted_tree import NodeScore, TreeEvaluation
+from bot.scoring.points import RubricView
+from bot.scoring.weighted_tree import ADVICE_LIMIT, TreeView
 
 #: report kinds, one per scoring rule (the filing has no scoring: it is a form to print and send)
 MIIT = "miit"
 RUBRIC = "rubric"
 ELIGIBILITY = "eligibility"
 FILING = "filing"
-MIIT2024 = miit2024.KIND
+MIIT2024 = "miit2024"
 KINDS = (MIIT, RUBRIC, ELIGIBILITY, FILING, MIIT2024)
-
-#: how many items the "next level" advice lists
-ADVICE_LIMIT = 5
 
 #: report headings and small words, by key (templates read them as L.key): English here, other languages in the
 #: `messages` catalog under the message context "report" (the same English word may read otherwise in a chat)
@@ -122,11 +110,6 @@ LABEL_TEXTS: dict[str, str] = {
     "no": P_("report", "No"),
 }
 
-_ESTIMATE_NOTICE = P_("report", "The score in this report is an estimate: the official per-option points of {title} "
-                                "were never published, so it is computed from the published indicator weights. The "
-                                "authoritative score and level are those of the {authority}.")
-
-
 # --- views ------------------------------------------------------------------------------------------------
 
 
@@ -163,144 +146,6 @@ class ComputedView:
     label: str
     text: str
     raw: Any
-
-
-@dataclass(frozen=True)
-class NodeView:
-    """A dimension, indicator or question of the weighted tree with its points and maximum."""
-
-    id: str
-    name: str
-    depth: int
-    points: str
-    maximum: str
-    #: points / maximum, 0..1 (for charts)
-    ratio: float
-    item: str | None = None
-    number: str = ""
-    answer: str = ""
-    children: tuple[NodeView, ...] = ()
-    #: the condition printed with the question ("（50%以上…即可勾选该项）")
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class AdviceView:
-    item_id: str
-    number: str
-    label: str
-    current: str
-    gain: str
-    best: str
-
-
-@dataclass(frozen=True)
-class LevelView:
-    name: str
-    band: str
-    description: str
-    #: "reached", "next" or ""
-    mark: str
-
-
-@dataclass(frozen=True)
-class TreeView:
-    total: str
-    maximum: str
-    level: int
-    level_name: str
-    low: str
-    high: str
-    low_level_name: str
-    high_level_name: str
-    complete: bool
-    dimensions: tuple[NodeView, ...]
-    advice: tuple[AdviceView, ...]
-    #: "12.34 points short of 三级 (60)"; or that the top level is reached
-    next_level: str
-    estimate: bool
-    authority: str
-    notice: str
-    #: every level with a description, lowest first: (name, score band, description, "reached" / "next" / "")
-    levels: tuple[LevelView, ...] = ()
-    #: where the authoritative figure comes from, in the source's words ("可免费在线自评")
-    authority_note: str = ""
-
-
-@dataclass(frozen=True)
-class IndicatorView:
-    number: int
-    item_id: str
-    text: str
-    #: True / False / None (not answered)
-    yes: bool | None
-    points: str
-    earned: str
-    evidence: str = ""
-
-
-@dataclass(frozen=True)
-class GroupView:
-    id: str
-    name: str
-    maximum: str
-    points: str
-    any_yes: bool
-    lost: bool
-    indicators: tuple[IndicatorView, ...]
-
-
-@dataclass(frozen=True)
-class SectionView:
-    id: str
-    name: str
-    maximum: str
-    points: str
-    groups: tuple[GroupView, ...]
-
-
-@dataclass(frozen=True)
-class BonusView:
-    #: the printed second-level name ("创新型", "专精特新")
-    name: str
-    indicator: IndicatorView
-
-
-@dataclass(frozen=True)
-class RubricView:
-    sections: tuple[SectionView, ...]
-    base: str
-    base_max: str
-    bonus: tuple[BonusView, ...]
-    bonus_points: str
-    bonus_cap: str
-    total: str
-    maximum: str
-    low: str
-    high: str
-    complete: bool
-    gate_passed: bool
-    failing: tuple[str, ...]
-    #: every yes with its evidence note: (indicator number, indicator text, note)
-    evidence: tuple[tuple[int, str, str], ...]
-
-
-@dataclass(frozen=True)
-class ReasonView:
-    code: str
-    message: str
-
-
-@dataclass(frozen=True)
-class EligibilityView:
-    eligible: bool
-    outcome: str
-    reasons: tuple[ReasonView, ...]
-    notes: tuple[ReasonView, ...]
-    size_class: str
-    #: "规上企业" / "规下企业" / "" when revenue is unknown
-    designated: str
-    above_designated_size: bool | None
 
 
 @dataclass(frozen=True)
@@ -360,7 +205,8 @@ class ReportContext:
     tree: TreeView | None = None
     rubric: RubricView | None = None
     eligibility: EligibilityView | None = None
-    #: hook: the view of a rule that builds its own (bot/scoring/miit2024.py report_view)
+    #: the scoring rule's report view (`Rule.report_view`), in the field its `report_slot` names: the rules of
+    #: bot/scoring fill tree (weighted_tree), rubric (points), eligibility or view (miit2024 and any new rule)
     view: Any = None
     session_meta: Mapping[str, str] = field(default_factory=dict)
     staff_items: frozenset[str] = frozenset()
@@ -472,11 +318,6 @@ def for_layout(context: ReportContext, name: str) -> ReportContext:
     return context if allowed is None else context.reading(allowed)
 
 
-def pts(value: Fraction | Decimal | int) -> str:
-    """Points as a 2-decimal string (round half up, for display only)."""
-    return str(rounded(Fraction(value)))
-
-
 def _display(value: Any, unit: str | None, tr: Translator) -> str:
     if value is None:
         return ""
@@ -486,16 +327,6 @@ def _display(value: Any, unit: str | None, tr: Translator) -> str:
         text = str(rounded(Fraction(str(value)) if isinstance(value, float) else Fraction(value)))
         return f"{text}{unit or ''}" if unit == "%" else f"{text} {unit}" if unit else text
     return str(value)
-
-
-def _question_number(item_id: str, position: int, tr: Translator | None = None) -> str:
-    """q7 → 7, q16_1 → 16（1） (16(1) in English); other ids → the position in the form."""
-    m = re.fullmatch(r"[a-z]+(\d+)(?:_(\d+))?", item_id)
-    if m is None:
-        return str(position)
-    if not m.group(2):
-        return m.group(1)
-    return m.group(1) + (f"（{m.group(2)}）" if tr is None or tr.lang == "zh" else f"({m.group(2)})")
 
 
 def _section_of(item: Item) -> str:
@@ -533,163 +364,6 @@ def _answer_views(
             note=tr.form(item.note) if item.note else "",
         ))
     return tuple(out)
-
-
-def _node_view(node: NodeScore, form: Form, answers: Mapping[str, Answer], tr: Translator) -> NodeView:
-    ratio = float(node.points / node.maximum) if node.maximum else 0.0
-    if node.item is not None:
-        item = form.item(node.item)
-        return NodeView(
-            id=node.id, name=tr.form(item.text), depth=node.depth, points=pts(node.points),
-            maximum=pts(node.maximum), ratio=ratio, item=node.item,
-            number=_question_number(node.item, form.position(node.item) + 1, tr),
-            answer=answer_text(item, answers.get(node.item), tr), note=tr.form(item.note) if item.note else "",
-        )
-    return NodeView(
-        id=node.id, name=tr.form(node.name), depth=node.depth, points=pts(node.points), maximum=pts(node.maximum),
-        ratio=ratio, children=tuple(_node_view(c, form, answers, tr) for c in node.children),
-    )
-
-
-def _best_answer(item: Item, answer: Answer | None, tr: Translator) -> str:
-    """What full marks would take: the top rung, or the substantive options not yet ticked."""
-    if isinstance(item, SingleChoice):
-        top = max(item.options, key=lambda o: o.rung or 0)
-        return tr.form(top.short or top.label)
-    if isinstance(item, MultiChoice):
-        ticked = set(answer.value) if answer is not None and isinstance(answer.value, list) else set()
-        return list_sep(tr).join(tr.form(o.short or o.label) for o in item.substantive if o.id not in ticked)
-    return ""
-
-
-def _tree_view(form: Form, rule: WeightedTreeScoring, ev: TreeEvaluation, answers: Mapping[str, Answer],
-               tr: Translator, labels: Mapping[str, str]) -> TreeView:
-    leaves = [n for top in ev.nodes for n in top.walk() if n.item is not None]
-    ranked = sorted(
-        (n for n in leaves if n.maximum > n.points),
-        key=lambda n: (-(n.maximum - n.points), form.position(n.item or "")),
-    )[:ADVICE_LIMIT]
-    advice = tuple(
-        AdviceView(
-            item_id=n.item or "",
-            number=_question_number(n.item or "", form.position(n.item or "") + 1),
-            label=tr.form(form.item(n.item or "").text),
-            current=answer_text(form.item(n.item or ""), answers.get(n.item or ""), tr),
-            gain=pts(n.maximum - n.points),
-            best=_best_answer(form.item(n.item or ""), answers.get(n.item or ""), tr),
-        )
-        for n in ranked
-    )
-    higher = sorted((lv for lv in rule.levels if Fraction(lv.min) > ev.total), key=lambda lv: lv.min)
-    if higher:
-        nxt = higher[0]
-        next_level = labels["to_next"].format(level=tr.form(nxt.name), min=pts(Fraction(nxt.min)),
-                                              points=pts(Fraction(nxt.min) - ev.total))
-    else:
-        next_level = labels["top_level"].format(level=tr.form(ev.level.name))
-    authority = tr.form(rule.authority) if rule.authority else ""
-    ordered = sorted(rule.levels, key=lambda lv: lv.min)
-    level_views = []
-    for n, lv in enumerate(ordered):
-        if not lv.description:
-            continue
-        low = _plain_number(lv.min)
-        band = f"{low}–{_plain_number(ordered[n + 1].min)}" if n + 1 < len(ordered) else f"≥ {low}"
-        mark = "reached" if lv.level == ev.level.level else "next" if higher and lv.level == higher[0].level else ""
-        level_views.append(LevelView(tr.form(lv.name), band, tr.form(lv.description), mark))
-    notice = ""
-    if rule.estimate:
-        notice = tr.pui("report", _ESTIMATE_NOTICE).format(title=tr.form(form.title), authority=authority or "—")
-    return TreeView(
-        total=pts(ev.total), maximum=pts(ev.maximum), level=ev.level.level, level_name=tr.form(ev.level.name),
-        low=pts(ev.low), high=pts(ev.high), low_level_name=tr.form(ev.low_level.name),
-        high_level_name=tr.form(ev.high_level.name), complete=ev.low == ev.high,
-        dimensions=tuple(_node_view(n, form, answers, tr) for n in ev.nodes),
-        advice=advice, next_level=next_level, estimate=rule.estimate, authority=authority, notice=notice,
-        levels=tuple(level_views), authority_note=tr.form(rule.authority_note) if rule.authority_note else "",
-    )
-
-
-def _plain_number(value: Decimal) -> str:
-    """A band edge as printed (20, not 20.00)."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _bonus_name(text: str) -> str:
-    for name in ("创新型", "专精特新"):
-        if name in text:
-            return name
-    return "加分项"
-
-
-def _rubric_view(form: Form, rule: PointsRubric, ev: RubricEvaluation, answers: Mapping[str, Answer],
-                 tr: Translator) -> RubricView:
-    def yes(item_id: str) -> bool | None:
-        a = answers.get(item_id)
-        return None if a is None or a.value is None else bool(a.value)
-
-    def evidence(item_id: str) -> str:
-        note_id = f"{item_id}_evidence"
-        if note_id not in form.index or note_id not in answers or answers[note_id].value is None:
-            return ""
-        return answer_text(form.item(note_id), answers[note_id], tr)
-
-    scores = {g.id: g for g in ev.groups}
-    sections: list[SectionView] = []
-    number = 0
-    for s_rule, s_score in zip(rule.sections, ev.sections, strict=True):
-        groups: list[GroupView] = []
-        for g_rule in s_rule.groups:
-            g = scores[g_rule.id]
-            indicators: list[IndicatorView] = []
-            for ind in g_rule.items:
-                number += 1
-                said = yes(ind.item)
-                indicators.append(IndicatorView(
-                    number=number, item_id=ind.item, text=tr.form(form.item(ind.item).text), yes=said,
-                    points=pts(ind.points), earned=pts(ind.points if said else 0),
-                    evidence=evidence(ind.item) if said else "",
-                ))
-            groups.append(GroupView(g.id, tr.form(g.name), pts(g.maximum), pts(g.points), g.any_yes, g.lost,
-                                    tuple(indicators)))
-        sections.append(SectionView(s_score.id, tr.form(s_score.name), pts(s_score.maximum), pts(s_score.points),
-                                    tuple(groups)))
-    bonus = tuple(
-        BonusView(_bonus_name(form.item(b.item).text), IndicatorView(
-            number=0, item_id=b.item, text=tr.form(form.item(b.item).text), yes=yes(b.item),
-            points=pts(b.points), earned=pts(b.points if yes(b.item) else 0)))
-        for b in rule.bonus
-    )
-    evidence_rows = tuple((i.number, i.text, i.evidence) for s in sections for g in s.groups for i in g.indicators
-                          if i.yes)
-    return RubricView(
-        sections=tuple(sections), base=pts(ev.base), base_max=pts(sum((s.maximum for s in ev.sections), Fraction(0))),
-        bonus=bonus, bonus_points=pts(ev.bonus), bonus_cap=pts(rule.bonus_cap), total=pts(ev.total),
-        maximum=pts(ev.maximum), low=pts(ev.low), high=pts(ev.high), complete=ev.low == ev.high,
-        gate_passed=ev.gate_passed, failing=tuple(tr.form(f) for f in ev.failing), evidence=evidence_rows,
-    )
-
-
-def _eligibility_view(rule: EligibilityRule, ev: EligibilityEvaluation, values: Mapping[str, Any], tr: Translator,
-                      labels: Mapping[str, str]) -> EligibilityView:
-    designated = "" if ev.above_designated_size is None else labels["above" if ev.above_designated_size else "below"]
-    templates = {c.code: c.message for c in (*rule.reasons, *rule.notes)}
-
-    def said(outcome: Outcome) -> ReasonView:
-        if tr.lang == "zh" or outcome.code not in templates:
-            return ReasonView(outcome.code, outcome.message)
-        return ReasonView(outcome.code, render_message(tr.form(templates[outcome.code]), values))
-
-    return EligibilityView(
-        eligible=ev.eligible,
-        outcome=labels["eligible" if ev.eligible else "not_eligible"],
-        reasons=tuple(said(r) for r in ev.reasons),
-        notes=tuple(said(n) for n in ev.notes),
-        size_class=size_class_name(ev.size_class, tr) if ev.size_class else "",
-        designated=designated,
-        above_designated_size=ev.above_designated_size,
-    )
 
 
 def _get(row: Any, key: str, default: Any = None) -> Any:
@@ -767,17 +441,11 @@ def build_context(
     values = {k: v for k, v in derived.values(form, shown).items() if k not in form.constants}
     evaluation = evaluate(form, answers)
     kind = report_kind(form)
-    tree = rubric = eligibility = None
-    rule = form.scoring
-    if isinstance(evaluation, TreeEvaluation) and isinstance(rule, WeightedTreeScoring):
-        tree = _tree_view(form, rule, evaluation, shown, tr, labels)
-    elif isinstance(evaluation, RubricEvaluation) and isinstance(rule, PointsRubric):
-        rubric = _rubric_view(form, rule, evaluation, shown, tr)
-    elif isinstance(evaluation, EligibilityEvaluation) and isinstance(rule, EligibilityRule):
-        eligibility = _eligibility_view(rule, evaluation, derived.values(form, shown), tr, labels)
-    view = None
-    if isinstance(evaluation, miit2024.Miit2024Evaluation) and isinstance(rule, Miit2024Scoring):  # hook
-        view = miit2024.report_view(form, rule, evaluation, shown, tr, answer_text)
+    #: the rule's report view, in the field its templates read (tree, rubric, eligibility or view)
+    rule_view: dict[str, Any] = {}
+    rule = rule_of(form)
+    if rule is not None and evaluation is not None:
+        rule_view[rule.report_slot] = rule.report_view(form, evaluation, shown, tr, labels, answer_text)
     computed = tuple(
         ComputedView(c.id, tr.form(c.label or c.id), _display(values.get(c.id), c.unit, tr), values.get(c.id))
         for c in form.computed
@@ -797,10 +465,7 @@ def build_context(
         values=values,
         computed=computed,
         evaluation=evaluation,
-        tree=tree,
-        rubric=rubric,
-        eligibility=eligibility,
-        view=view,
+        **rule_view,
         session_meta={str(k): "" if v is None else str(v) for k, v in (session_meta or {}).items()},
         staff_items=frozenset(staff_items),
         audit=_audit_views(form, audit or (), tr),
@@ -813,6 +478,7 @@ def yes_no_text(value: bool | None, labels: Mapping[str, str]) -> str:
 
 
 __all__ = [
+    "ADVICE_LIMIT",
     "ELIGIBILITY",
     "FILING",
     "KINDS",

@@ -7,7 +7,7 @@ from typing import Any
 from markupsafe import Markup
 
 from bot.rendering.charts import Bar, bar_chart, radar_chart
-from bot.rendering.context import ELIGIBILITY, FILING, MIIT, MIIT2024, RUBRIC, ReportContext, for_layout
+from bot.rendering.context import MIIT, ReportContext, for_layout
 from bot.rendering.env import environment, stylesheet
 from bot.rendering.layouts import LAYOUTS
 
@@ -48,9 +48,8 @@ def _walk(node: Any) -> Any:
 def _check(kind: str, context: ReportContext) -> None:
     if kind not in TEMPLATES:
         raise ReportKindError(f"unknown report kind {kind!r}; known: {', '.join(TEMPLATES)}")
-    needs = {MIIT: context.tree, RUBRIC: context.rubric, ELIGIBILITY: context.eligibility, FILING: True,
-             MIIT2024: context.view}
-    if needs[kind] is None:
+    view = LAYOUTS[kind].view  # the scoring rule's view the layout prints (bot/rendering/layouts/)
+    if view is not None and getattr(context, view) is None:
         raise ReportKindError(f"{context.form_id} answers cannot make a {kind} report (its kind is {context.kind})")
 
 

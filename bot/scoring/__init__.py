@@ -1,4 +1,5 @@
-"""Scoring: pure functions of a form's answers.  One module per rule; `evaluate` picks the form's rule."""
+"""Scoring: pure functions of a form's answers.  One module per rule, found by the name a form's `scoring.rule`
+gives (RULES); everything else asks the form's rule (`rule_of`) and never which rule it is."""
 
 from __future__ import annotations
 
@@ -7,22 +8,32 @@ from typing import Any
 
 from bot.interview.answer import Answer
 from bot.interview.engine import visible_answers
-from bot.interview.schema import Form, PointsRubric
+from bot.interview.schema import Form, RuleModel
 from bot.scoring import eligibility, miit2024, points, weighted_tree
-from bot.scoring.eligibility import EligibilityEvaluation
-from bot.scoring.miit2024 import Miit2024Evaluation
-from bot.scoring.points import RubricEvaluation
-from bot.scoring.registry import Rule
-from bot.scoring.weighted_tree import RunningScore, TreeEvaluation
+from bot.scoring.registry import Evaluation, Rule
 
-Evaluation = TreeEvaluation | RubricEvaluation | EligibilityEvaluation | Miit2024Evaluation
+__all__ = ["RULES", "Evaluation", "Rule", "evaluate", "level_profile", "lost_groups", "model_of", "offers_next",
+           "rule_named", "rule_of", "running", "scored_items"]
 
 #: every scoring rule, by the name a form's `scoring.rule` gives
 RULES: dict[str, Rule] = {r.name: r for r in (weighted_tree.RULE, points.RULE, eligibility.RULE, miit2024.RULE)}
 
 
+def model_of(name: Any) -> type[RuleModel]:
+    """The model of the rule named `name` (a form's `scoring.rule`); an unknown name is refused, naming it."""
+    rule = RULES.get(name) if isinstance(name, str) else None
+    if rule is None:
+        raise ValueError(f"unknown scoring rule {name!r} (known: {', '.join(RULES)})")
+    return rule.model
+
+
 def rule_of(form: Form) -> Rule | None:
     return None if form.scoring is None else RULES[form.scoring.rule]
+
+
+def rule_named(evaluation: Evaluation) -> Rule:
+    """The rule that made an evaluation (or running figures)."""
+    return RULES[evaluation.rule]
 
 
 def evaluate(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
@@ -34,8 +45,7 @@ def evaluate(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
     rule = rule_of(form)
     if rule is None:
         return None
-    result: Evaluation = rule.evaluate(form, visible_answers(form, answers))
-    return result
+    return rule.evaluate(form, visible_answers(form, answers))
 
 
 def scored_items(form: Form) -> frozenset[str]:
@@ -48,24 +58,32 @@ def scored_items(form: Form) -> frozenset[str]:
     return found
 
 
-def running(form: Form, answers: Mapping[str, Answer]
-            ) -> RunningScore | RubricEvaluation | Miit2024Evaluation | None:
+def running(form: Form, answers: Mapping[str, Answer]) -> Evaluation | None:
     """The figures shown after each answer (points so far, the final range still open), computed cheaply."""
     rule = rule_of(form)
-    if rule is None or rule.running is None:
-        return None
-    result: RunningScore | RubricEvaluation | Miit2024Evaluation = rule.running(form, visible_answers(form, answers))
-    return result
+    return None if rule is None else rule.running(form, visible_answers(form, answers))
+
+
+def offers_next(form: Form, answers: Mapping[str, Answer]) -> bool:
+    """Whether the interviews the form names next are offered after submission (not after a refused check)."""
+    if not form.next:
+        return False
+    rule = rule_of(form)
+    evaluation = evaluate(form, answers)
+    return rule is None or evaluation is None or not rule.blocks_next(evaluation)
+
+
+def level_profile(form: Form, answers: Mapping[str, Answer]) -> tuple[str, str] | None:
+    """(profile key, "level<n>"): the level reached at submission as the enterprise profile keeps it, when the
+    form's rule names a key for it."""
+    rule = rule_of(form)
+    key = rule.level_profile(form) if rule is not None else None
+    evaluation = evaluate(form, answers) if key else None
+    level = rule.level_of(evaluation) if rule is not None and evaluation is not None else None
+    return None if key is None or level is None else (key, f"level{level}")
 
 
 def lost_groups(form: Form, answers: Mapping[str, Answer], change: Any) -> tuple[str, ...]:
-    """Gated groups that the change just made unable to score (warned about once, when it happens)."""
-    rule = form.scoring
-    if not isinstance(rule, PointsRubric) or change.new is None or change.new.value is not False:
-        return ()
-    evaluation = points.evaluate(rule, visible_answers(form, answers))
-    return tuple(g.name for g in evaluation.groups if g.lost and change.item_id in _group_items(g.id, evaluation))
-
-
-def _group_items(group_id: str, evaluation: RubricEvaluation) -> frozenset[str]:
-    return evaluation.group_items.get(group_id, frozenset())
+    """Groups that the change just made unable to score (warned about once, when it happens)."""
+    rule = rule_of(form)
+    return () if rule is None else rule.lost_groups(form, answers, change)

@@ -1,4 +1,4 @@
-"""Levels from a score: a score on an edge takes the higher level (exactly 40 is 二级)."""
+"""Levels from a score: a score on an edge takes the higher level (exactly 40 is 二级); the Level model."""
 
 from __future__ import annotations
 
@@ -6,17 +6,28 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from bot.interview.schema import Level
+from pydantic import Field
 
-#: each level's minimum as a Fraction, by the level's identity (levels are frozen and live as long as their form)
-_MINIMUMS: dict[int, tuple[Level, Fraction]] = {}
+from bot.interview.schema import Model
+
+
+class Level(Model):
+    """A level of a rule's scale (一级 …): the lowest score that reaches it."""
+
+    level: int = Field(ge=0)
+    #: the lowest score of this level (a score on the edge takes this level)
+    min: Decimal
+    name: str
+    #: what the level means, in the instrument's own words (附件4: "一级（20-40分）：开展了基础业务流程梳理…")
+    description: str | None = None
 
 
 def _minimum(level: Level) -> Fraction:
-    known = _MINIMUMS.get(id(level))
-    if known is None or known[0] is not level:
-        known = _MINIMUMS[id(level)] = (level, Fraction(level.min))
-    return known[1]
+    """The level's minimum as a Fraction, kept on the (frozen) level itself."""
+    known = level.memos.get("minimum")
+    if not isinstance(known, Fraction):
+        known = level.memos["minimum"] = Fraction(level.min)
+    return known
 
 
 def level_for(levels: Sequence[Level], score: Fraction) -> Level:

@@ -1,7 +1,6 @@
 """The MIIT 2024 self-assessment rule (../shared/design/MIIT-2024.md): everything about it in one module.
 
-- **Model**: `Miit2024Scoring` and its parts in bot/interview/schema.py (a marked hook there: bot.scoring imports
-  the schema, so the schema cannot import this module).
+- **Model**: `Miit2024Scoring` and its parts (the weight tree's nodes are the weighted tree's `TreeNode`).
 - **Load-time checks** (`check`): the weight tree adds up at every node; every option of a scored question has a
   weight; a multiple choice's weights add up to exactly 100 and its exclusive "无" weighs 0; a single choice's
   ladder runs from 0 to 100; every scenario is a single choice whose options' rungs are distinct levels 1–4; the
@@ -12,8 +11,9 @@
   rise, cheapest first.
 - **Running bounds** (`running`): the score so far, the lowest and highest final score, and for each level whether
   its scenario conditions are met yet.
-- **JSON summary** (`to_json`), **texts for the chat** (`score_line`, `result_texts`) and the **report view**
-  (`report_view`, rendered by templates/miit2024.html.j2).
+- **JSON summary** (`to_json`, and `prepare_json_answers` for the platform's option letters), **texts for the
+  chat** (`score_line`, `result_lines`) and the **report view** (`report_view`, rendered by
+  templates/miit2024.html.j2 as context.view).
 """
 
 from __future__ import annotations
@@ -24,35 +24,81 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
 from math import lcm
-from typing import Any
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
 
 from bot.i18n import Translator
 from bot.interview.answer import Answer
 from bot.interview.errors import FormError
-from bot.interview.schema import (
-    Form,
-    Item,
-    Miit2024Scoring,
-    MultiChoice,
-    ScenarioLevel,
-    SingleChoice,
-    TreeNode,
-)
+from bot.interview.schema import Form, Item, ItemId, Model, MultiChoice, RuleModel, SingleChoice
 from bot.scoring.levels import rounded
-from bot.scoring.registry import Rule
+from bot.scoring.registry import AnswerText, Rule, never, no_lost_groups, no_warnings, questions_counted
+from bot.scoring.weighted_tree import TreeNode
+from bot.wording import Line
 
-#: the report kind and its template (bot/rendering/html.py, bot/service/reports.py find them here)
-KIND = "miit2024"
-TEMPLATE = "miit2024.html.j2"
 #: the levels a scenario can be rated (0, 未达到一级, is reserved: MIIT-2024.md §8 #3)
 TOP_RATING = 4
+
+
+# --- the model (a form's `scoring:` with `rule: miit2024`) -------------------------------------------------------
+
+
+class ScenarioRef(Model):
+    """A scenario of 数字化经营: a single choice whose options' `rung` is the level (1–4) it describes."""
+
+    item: ItemId
+    #: the scenario's name (产品设计)
+    name: str
+    #: 约束性 (the platform's type flag; the label is the third-party tool's, see `unconfirmed`)
+    constraint: bool = False
+
+
+class ScenarioGroup(Model):
+    id: str
+    name: str
+    scenarios: tuple[ScenarioRef, ...] = Field(min_length=1)
+
+
+class ScenarioLevel(Model):
+    """A level of the 2024 rule: the score AND the count of scenarios rated at `scenario_level` or higher AND how
+    many of those are 约束性.  Level 0 (no level) has every condition at 0."""
+
+    level: int = Field(ge=0)
+    name: str
+    min: Decimal
+    scenario_level: int = Field(default=0, ge=0)
+    scenarios: int = Field(default=0, ge=0)
+    constraint: int = Field(default=0, ge=0)
+    description: str | None = None
+
+
+class Miit2024Scoring(RuleModel):
+    """MIIT 2024 self-assessment (MIIT-2024.md): option weights per option, levels gated by scenario counts."""
+
+    rule: Literal["miit2024"]
+    total: Decimal = Decimal(100)
+    estimate: bool = True
+    authority: str | None = None
+    authority_note: str | None = None
+    #: the weight tree (dimension → indicator → sub-indicator → question), each weight a percent of its parent
+    tree: tuple[TreeNode, ...]
+    #: per scored item, each option's weight in percent of the question's maximum
+    weights: dict[str, dict[str, Decimal]]
+    scenario_groups: tuple[ScenarioGroup, ...]
+    levels: tuple[ScenarioLevel, ...]
+    #: the parts of the rule not yet confirmed by the official document, one sentence each (named in reports)
+    unconfirmed: tuple[str, ...] = ()
+    #: the enterprise-profile key that receives the level reached, as "level<n>"
+    profile: str | None = None
 
 
 # --- load-time checks ---------------------------------------------------------------------------------------
 
 
-def check(form: Form, rule: Miit2024Scoring, path: str) -> None:
+def check(form: Form, path: str) -> None:
     """Refuse a definition whose arithmetic or level table cannot be right (FormError names what)."""
+    rule = _rule(form)
     scored: list[str] = []
 
     def group(name: str, children: tuple[TreeNode, ...]) -> None:
@@ -175,8 +221,6 @@ class _Plan:
     max_units: Mapping[str, int]
 
 
-
-
 def _plan(form: Form, rule: Miit2024Scoring) -> _Plan:
     cached = rule.memos.get("plan")
     if isinstance(cached, _Plan):
@@ -286,6 +330,8 @@ class Blocker:
 
 @dataclass(frozen=True)
 class Miit2024Evaluation:
+    rule: ClassVar[str] = "miit2024"
+
     total: Fraction
     maximum: Fraction
     level: ScenarioLevel
@@ -589,14 +635,19 @@ def _join(tr: Translator, parts: Iterable[str]) -> str:
     return ("、" if tr.lang == "zh" else "; ").join(parts)
 
 
-def result_texts(form: Form, ev: Miit2024Evaluation, tr: Translator) -> list[tuple[str, bool]]:
-    """The result at submission as (text, strong) lines."""
-    lines = [(tr.ui("Total {total} / {maximum} · level {level} (estimate)", total=_pts(ev.total),
-                    maximum=_pts(ev.maximum), level=tr.form(ev.level.name)), True)]
-    lines.extend((f"• {tr.form(g.name)}: {_pts(g.points)} / {_pts(g.maximum)}", False) for g in ev.groups)
-    lines.append((conditions_line(ev, tr), False))
-    lines.append((_decided_text(ev, tr), False))
-    lines.extend((text, False) for text in blocker_texts(form, ev, tr))
+def result_lines(form: Form, ev: Miit2024Evaluation, tr: Translator,
+                 answers: Mapping[str, Answer] | None = None) -> list[Line]:
+    """The result at submission, in lines."""
+    lines = [Line(tr.ui("Total {total} / {maximum} · level {level} (estimate)", total=_pts(ev.total),
+                        maximum=_pts(ev.maximum), level=tr.form(ev.level.name)), True)]
+    lines.extend(Line(f"• {tr.form(g.name)}: {_pts(g.points)} / {_pts(g.maximum)}") for g in ev.groups)
+    lines.append(Line(conditions_line(ev, tr)))
+    lines.append(Line(_decided_text(ev, tr)))
+    lines.extend(Line(text) for text in blocker_texts(form, ev, tr))
+    rule = _rule(form)
+    if rule.estimate:
+        lines.append(Line(tr.ui("This is an estimate; the authoritative result comes from {authority}.",
+                                authority=tr.form(rule.authority)), note=True))
     return lines
 
 
@@ -688,10 +739,12 @@ class Miit2024View:
     labels: Mapping[str, str]
 
 
-def report_view(form: Form, rule: Miit2024Scoring, ev: Miit2024Evaluation, answers: Mapping[str, Answer],
-                tr: Translator, answer_text: Any) -> Miit2024View:
-    """Everything the report template shows, in the reader's language.  `answer_text(item, answer, tr)` is the
-    display text of an answer (bot.present.answer_text, passed in to keep this module free of channel code)."""
+def report_view(form: Form, ev: Miit2024Evaluation, answers: Mapping[str, Answer], tr: Translator,
+                report_labels: Mapping[str, str], answer_text: AnswerText) -> Miit2024View:
+    """Everything the report template shows, in the reader's language (its own headings: `labels`).
+    `answer_text(item, answer, tr)` is the display text of an answer (bot.present.answer_text, passed in to keep
+    this module free of channel code)."""
+    rule = _rule(form)
     def rows(g: GroupScore) -> list[RowView]:
         out = [RowView(g.depth, tr.form(g.name), _pts(g.points), _pts(g.maximum))]
         for q in g.questions:
@@ -797,8 +850,21 @@ def _rule(form: Form) -> Miit2024Scoring:
 
 RULE = Rule(
     name="miit2024",
+    model=Miit2024Scoring,
+    check=check,
     evaluate=lambda form, shown: evaluate(form, _rule(form), shown),
     scored_items=lambda form: scored_items(_rule(form)),
-    to_json=to_json,
     running=lambda form, shown: running(form, _rule(form), shown),
+    to_json=to_json,
+    prepare_answers=lambda form, raw: prepare_json_answers(form, _rule(form), raw),
+    score_line=score_line,
+    result_lines=result_lines,
+    review_warnings=no_warnings,
+    lost_groups=no_lost_groups,
+    size_line=questions_counted,
+    report_slot="view",
+    report_view=report_view,
+    level_profile=lambda form: _rule(form).profile,
+    level_of=lambda evaluation: evaluation.level.level,
+    blocks_next=never,
 )

@@ -35,10 +35,9 @@ from bot.interview.answer import Answer
 from bot.interview.engine import Input, State, Step
 from bot.interview.errors import AnswerError
 from bot.interview.parsing import answer_from_value
-from bot.interview.schema import Form, WeightedTreeScoring
+from bot.interview.schema import Form
 from bot.interview.typed import typed_int
-from bot.scoring import evaluate
-from bot.scoring.weighted_tree import TreeEvaluation
+from bot.scoring import level_profile, rule_of
 
 #: the profile key of the unified social credit code: it decides which enterprise's profile is read and written
 CREDIT_CODE = "credit_code"
@@ -420,7 +419,8 @@ class Interviews:
         """The profile update this step needs inside the write transaction, or None (most steps)."""
         form = cached.form
         touches = any(form.item(c.item_id).profile for c in step.changes)
-        scores = step.state.submitted and isinstance(form.scoring, WeightedTreeScoring) and form.scoring.profile
+        rule = rule_of(form)
+        scores = step.state.submitted and rule is not None and rule.level_profile(form)
         if not touches and not scores:
             return None
 
@@ -435,10 +435,9 @@ class Interviews:
         form, state = cached.form, step.state
         keyed = {form.item(c.item_id).profile: c.new for c in step.changes
                  if c.new is not None and c.new.value is not None and form.item(c.item_id).profile}
-        if state.submitted and isinstance(form.scoring, WeightedTreeScoring) and form.scoring.profile:
-            result = evaluate(form, state.answers)
-            if isinstance(result, TreeEvaluation):
-                keyed[form.scoring.profile] = Answer(f"level{result.level.level}")
+        reached = level_profile(form, state.answers) if state.submitted else None
+        if reached is not None:
+            keyed[reached[0]] = Answer(reached[1])
         if not keyed:
             return state
         owner = cached.owner_id

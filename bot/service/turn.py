@@ -21,8 +21,7 @@ from bot.interview.errors import AnswerError
 from bot.interview.groups import GroupView, group_view
 from bot.interview.schema import Form, GroupItem
 from bot.present import answer_text, colon, error_text, score_line, step_warnings
-from bot.scoring import evaluate, running, scored_items
-from bot.scoring.eligibility import EligibilityEvaluation
+from bot.scoring import offers_next, running, scored_items
 from bot.service.sessions import Interviews, Opened
 
 if TYPE_CHECKING:
@@ -143,7 +142,5 @@ async def _after_submission(interviews: Interviews, form: Form, session_id: int,
             filing = await load_filing(interviews.sessionmaker, session_id)
         except NoSuchFiling:
             filing = None
-    evaluation = evaluate(form, state.answers)
-    eligible = not (isinstance(evaluation, EligibilityEvaluation) and not evaluation.eligible)
-    next_forms = tuple(form.next) if form.next and eligible else ()
+    next_forms = tuple(form.next) if offers_next(form, state.answers) else ()
     return AfterSubmission(session_id, check, differs, filing, next_forms)

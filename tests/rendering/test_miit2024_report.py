@@ -10,11 +10,10 @@ import pytest
 
 from bot.interview.dump import answers_from_json
 from bot.interview.loader import load_forms
-from bot.interview.schema import Miit2024Scoring
 from bot.rendering.context import MIIT2024, build_context
 from bot.rendering.html import render_html
 from bot.rendering.pdf import render_pdf
-from bot.scoring.miit2024 import prepare_json_answers
+from bot.scoring.miit2024 import Miit2024Scoring, prepare_json_answers
 from tests.scoring.test_miit2024 import CASES, raw_answers
 
 pytestmark = pytest.mark.slow

@@ -15,10 +15,10 @@ import yaml
 
 from bot.interview import derived
 from bot.interview.dump import answers_from_json
-from bot.interview.schema import Form, PointsRubric
+from bot.interview.schema import Form
 from bot.scoring import evaluate
 from bot.scoring.levels import rounded
-from bot.scoring.points import RubricEvaluation
+from bot.scoring.points import PointsRubric, RubricEvaluation
 
 FORM_ID = "heilongjiang-benchmark"
 GOLDEN: list[dict[str, Any]] = yaml.safe_load(

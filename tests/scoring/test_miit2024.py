@@ -20,9 +20,9 @@ from bot.interview.answer import Answer
 from bot.interview.dump import answers_from_json
 from bot.interview.errors import FormError
 from bot.interview.loader import FORMS_DIR, load_forms, parse_form
-from bot.interview.schema import Form, Miit2024Scoring, MultiChoice, SingleChoice
+from bot.interview.schema import Form, MultiChoice, SingleChoice
 from bot.scoring import evaluate, running, scored_items
-from bot.scoring.miit2024 import Miit2024Evaluation, prepare_json_answers, score_line
+from bot.scoring.miit2024 import Miit2024Evaluation, Miit2024Scoring, prepare_json_answers, score_line
 from bot.scoring.summary import evaluation_to_json
 
 GOLDEN = yaml.safe_load((Path(__file__).parent / "golden" / "miit-2024.yaml").read_text(encoding="utf-8"))

@@ -22,15 +22,19 @@ def layout(name: str) -> Layout:
 
 
 def problems(form_items: Mapping[str, Mapping[str, frozenset[str]]], form_id: str,
-             documents: tuple[str, ...]) -> list[str]:
-    """What is wrong with the documents `form_id` declares: an unknown layout, or an item id (or group field) a
-    layout reads that its form does not have.  `form_items`: every form's item ids → the fields of its groups."""
+             documents: tuple[str, ...], scoring_view: str | None = None) -> list[str]:
+    """What is wrong with the documents `form_id` declares: an unknown layout, an item id (or group field) a
+    layout reads that its form does not have, or a scoring view it prints that the form's rule does not give.
+    `form_items`: every form's item ids → the fields of its groups; `scoring_view`: the form's rule's report_slot."""
     out: list[str] = []
     for name in documents:
         found = LAYOUTS.get(name)
         if found is None:
             out.append(f"document {name!r} is not a layout; known: {', '.join(sorted(LAYOUTS))}")
             continue
+        if found.view is not None and found.view != scoring_view:
+            out.append(f"document {name!r} prints the scoring view {found.view!r}, which the form's scoring rule "
+                       f"does not give ({scoring_view or 'not scored'})")
         for source, ids in (found.reads or {}).items():
             source_id = form_id if source == SELF else source
             items = form_items.get(source_id)

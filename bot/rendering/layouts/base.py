@@ -48,6 +48,10 @@ class Layout:
     def __post_init__(self) -> None:
         if self.word is not None and DOCX not in self.formats:
             raise ValueError(f"layout {self.name!r} writes a Word file but does not list the format")
+    #: the report context field holding the scoring rule's view this layout prints (the rule's `report_slot`:
+    #: tree, rubric, eligibility, view); None: it prints no rule's view.  The loader refuses a form whose rule
+    #: does not give it.
+    view: str | None = None
 
     def allowed(self, form_id: str) -> frozenset[str] | None:
         """The item ids of `form_id` this layout may read (a group counts with any of its fields); None: any."""

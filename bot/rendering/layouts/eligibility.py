@@ -9,4 +9,5 @@ LAYOUT = Layout(
     template="eligibility.html.j2",
     # every figure comes from the form's scoring; no item is read by an id of its own
     reads=None,
+    view="eligibility",
 )

@@ -9,4 +9,5 @@ LAYOUT = Layout(
     template="miit.html.j2",
     # every figure comes from the form's scoring; no item is read by an id of its own
     reads=None,
+    view="tree",
 )

@@ -220,4 +220,5 @@ LAYOUT = Layout(
         "registered_capital", "enterprise_size", "enterprise_type", "industry", "niche", "bank_credit_rating",
         "assets_2023", "liabilities_2023", "revenue_2023", "revenue_2022", "profit_2023", "profit_2022",
     )},
+    view="rubric",
 )
