@@ -52,6 +52,8 @@ class Layout:
     #: tree, rubric, eligibility, view); None: it prints no rule's view.  The loader refuses a form whose rule
     #: does not give it.
     view: str | None = None
+    #: values its template needs beyond the report context (the MIIT report's charts), computed from it
+    extra: Callable[[ReportContext], dict[str, Any]] | None = None
 
     def allowed(self, form_id: str) -> frozenset[str] | None:
         """The item ids of `form_id` this layout may read (a group counts with any of its fields); None: any."""
