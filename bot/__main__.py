@@ -62,7 +62,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             from bot.scoring.miit2024 import prepare_json_answers
 
             raw = prepare_json_answers(form, form.scoring, raw)
-        answers = answers_from_json(form, raw)
+        answers = answers_from_json(form, raw, date.today())  # the command line reads the clock
     except AnswerError as exc:  # before ValueError, which it is: the message names the item
         print(f"{args.answers}: {exc.params.get('item', '?')}: {exc.code} {exc.params}", file=sys.stderr)
         return 2

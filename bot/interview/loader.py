@@ -9,25 +9,22 @@ from collections.abc import Iterable
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from bot.interview.conditions import FUNCTIONS, ExpressionError, names_in, names_in_template
 from bot.interview.errors import FormError
+from bot.interview.kinds import KINDS
 from bot.interview.schema import (
     DateItem,
     EligibilityRule,
     Form,
-    FormattedItem,
-    GroupItem,
     Miit2024Scoring,
     MultiChoice,
-    NumberItem,
     PointsRubric,
     SingleChoice,
-    TextItem,
     TreeNode,
     WeightedTreeScoring,
     YesNo,
@@ -35,11 +32,7 @@ from bot.interview.schema import (
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 
-ITEM_TYPES: frozenset[str] = frozenset(
-    t
-    for model in (SingleChoice, MultiChoice, YesNo, TextItem, FormattedItem, DateItem, NumberItem, GroupItem)
-    for t in get_args(model.model_fields["type"].annotation)
-)
+ITEM_TYPES: frozenset[str] = frozenset(KINDS)
 
 
 def _item_lines(text: str) -> list[int]:
