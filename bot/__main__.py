@@ -61,7 +61,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         rule = rule_of(form)
         if rule is not None:  # as the rule's source writes them (the 2024 platform's option letters "C")
             raw = rule.prepare_answers(form, raw)
-        answers = answers_from_json(form, raw)
+        answers = answers_from_json(form, raw, date.today())  # the command line reads the clock
     except AnswerError as exc:  # before ValueError, which it is: the message names the item
         print(f"{args.answers}: {exc.params.get('item', '?')}: {exc.code} {exc.params}", file=sys.stderr)
         return 2

@@ -5,9 +5,7 @@ Pure: a Translator in, text out (plain text; a channel adds its own markup and e
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -17,22 +15,19 @@ from bot.interview.answer import Answer
 from bot.interview.conditions import render_message
 from bot.interview.engine import Notice, Progress, State, Step, visible_answers
 from bot.interview.errors import AnswerError
+from bot.interview.kinds import kind_of
+from bot.interview.kinds.base import colon as colon  # re-exported: the channels say it with the rest
+from bot.interview.kinds.base import list_sep as list_sep
 from bot.interview.numbering import numbering
 from bot.interview.schema import (
-    ChoiceItem,
-    DateItem,
     Form,
-    FormattedItem,
     GroupItem,
     Item,
-    NumberItem,
-    TextItem,
-    YesNo,
 )
 from bot.scoring import Evaluation, evaluate, lost_groups, rule_named, rule_of
 from bot.scoring.levels import rounded
 from bot.texts import ERRORS
-from bot.wording import Line, form_message, list_sep
+from bot.wording import Line, form_message
 
 
 def error_text(error: AnswerError, tr: Translator) -> str:
@@ -48,10 +43,6 @@ def error_text(error: AnswerError, tr: Translator) -> str:
 def section_heading(section: str, tr: Translator) -> str:
     """"【数字化基础 / 设备系统】" in Chinese, "[Digital foundation / Equipment]" in English."""
     return f"【{tr.form(section)}】" if tr.lang == "zh" else f"[{tr.form(section)}]"
-
-
-def colon(tr: Translator) -> str:
-    return "：" if tr.lang == "zh" else ": "
 
 
 def shorten(text: str, limit: int) -> str:
@@ -126,13 +117,8 @@ def explanation(item: Item | None, tr: Translator) -> str:
 
 
 def kind_hint(item: Item, tr: Translator) -> str:
-    if item.type == "single":
-        return tr.ui("single choice")
-    if item.type == "multi":
-        return tr.ui("multiple choice")
-    if item.type == "yesno":
-        return tr.ui("yes / no")
-    return ""
+    """The item's kind in a word or two ("single choice"), or ""."""
+    return kind_of(item).hint(item, tr)
 
 
 def answer_text(item: Item, answer: Answer | None, tr: Translator) -> str:
@@ -140,39 +126,7 @@ def answer_text(item: Item, answer: Answer | None, tr: Translator) -> str:
         return tr.ui("(not answered)")
     if answer.value is None:
         return tr.ui("(skipped)")
-    if isinstance(item, ChoiceItem):
-        ids = answer.value if isinstance(answer.value, list) else [answer.value]
-        labels = list_sep(tr).join(tr.form(item.option(i).short or item.option(i).label) for i in ids)
-        if answer.extra:
-            other = any(item.option(i).other for i in ids)
-            typed = answer.extra + ("%" if getattr(item, "accepts_number", None) == "percent" else "")
-            labels += f"{colon(tr)}{answer.extra}" if other else tr.ui(" (typed: {value})", value=typed)
-        return labels
-    if isinstance(item, GroupItem):
-        return tr.ui("{count} × {entry}", count=len(answer.value), entry=tr.form(item.entry))
-    if isinstance(item, TextItem) and answer.extra:
-        names = ("、" if tr.lang == "zh" else ", ").join(f["name"] for f in json.loads(answer.extra))
-        return tr.ui("{text} (files: {names})", text=answer.value, names=names)
-    if isinstance(item, YesNo):
-        return tr.ui("Yes") if answer.value else tr.ui("No")
-    if isinstance(item, NumberItem):
-        if item.type == "money" and item.unit in (None, "万元") and tr.lang != "zh":
-            return yuan(answer.value, tr)
-        suffix = "%" if item.type == "percent" else (" " + tr.form(item.unit) if item.unit else "")
-        if item.type == "money" and not item.unit:
-            suffix = " " + tr.ui("10k yuan")
-        return f"{answer.value}{suffix}"
-    return str(answer.value)
-
-
-def yuan(value: Any, tr: Translator) -> str:
-    """An amount in 万元 written out in yuan for English readers ("500,000,000 yuan"), exactly."""
-    try:
-        amount = Decimal(str(value)) * 10000
-    except ArithmeticError:
-        return str(value)
-    text = f"{amount:,.2f}".rstrip("0").rstrip(".") if amount != amount.to_integral() else f"{amount:,.0f}"
-    return tr.ui("{amount} yuan", amount=text)
+    return kind_of(item).display(item, answer, tr)
 
 
 def entry_text(item: GroupItem, entry: Mapping[str, Any], tr: Translator) -> str:
@@ -224,28 +178,7 @@ def result_lines(form: Form, evaluation: Evaluation | None, tr: Translator,
 
 def format_hint(item: Item, tr: Translator, answers: Mapping[str, Answer] | None = None) -> str:
     """How a formatted value or a date is typed, in a line ("" for other items)."""
-    if isinstance(item, FormattedItem):
-        hints = {
-            "credit_code": tr.ui("Format: 18-character unified social credit code"),
-            "mobile": tr.ui("Format: 11-digit mobile number, e.g. 13812345678"),
-            "landline": tr.ui("Format: landline with area code, e.g. 0571-85257095 (extension optional)"),
-            "phone": tr.ui("Format: mobile (11 digits) or landline with area code, e.g. 0571-85257095"),
-            "email": tr.ui("Format: e-mail address, e.g. name@example.com"),
-            "postal_code": tr.ui("Format: 6-digit postal code, e.g. 310052"),
-        }
-        return hints.get(item.type, "")
-    if isinstance(item, DateItem):
-        start = (answers or {}).get(item.after) if item.after else None
-        if item.type == "year_month":
-            if start is not None and start.value is not None:
-                return tr.ui("Format: year and month, e.g. 2024-03, later than {start}", start=start.value)
-            return tr.ui("Format: year and month, e.g. 2024-03")
-        if start is not None and start.value is not None:
-            return tr.ui("Format: date, e.g. 2024-03-11, later than {start}", start=start.value)
-        if item.not_future:
-            return tr.ui("Format: date, e.g. 2024-03-11, not later than today")
-        return tr.ui("Format: date, e.g. 2024-03-11")
-    return ""
+    return kind_of(item).format_hint(item, tr, answers or {})
 
 
 def step_warnings(form: Form, step: Step, tr: Translator) -> list[str]:

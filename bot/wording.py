@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.i18n import N_, Translator
 from bot.interview.conditions import render_message
+from bot.interview.kinds.base import list_sep as list_sep  # the kinds join picked labels with it too
 
 #: the size classes of 工信部联企业〔2011〕300号 as the scoring names them, in the interface's words
 SIZE_CLASSES: dict[str, str] = {"大型": N_("large"), "中型": N_("medium-sized"), "小型": N_("small"),
@@ -30,11 +31,6 @@ def form_message(template: str, values: Mapping[str, Any], tr: Translator) -> st
         for name, words in SIZE_CLASSES.items():
             text = text.replace(name, tr.ui(words))
     return text
-
-
-def list_sep(tr: Translator) -> str:
-    """Between the labels of several picks: "；" in Chinese, "; " in English."""
-    return "；" if tr.lang == "zh" else "; "
 
 
 @dataclass(frozen=True)

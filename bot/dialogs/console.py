@@ -23,7 +23,8 @@ from bot.i18n import Translator, language_name, normalise_lang
 from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
-from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, MultiChoice
+from bot.interview.kinds import Widget, kind_of
+from bot.interview.schema import Form, GroupItem, Item
 from bot.interview.typed import MAX_READ, clean, typed_int
 from bot.present import (
     answer_text,
@@ -239,7 +240,7 @@ class Console:
         if state.cursor is not None:
             item = form.item(state.cursor)
             self.say(explanation(item, tr))
-            if isinstance(item, MultiChoice):
+            if kind_of(item).widget is Widget.TOGGLES:
                 self.say(tr.ui("Several numbers separated by spaces, e.g. 1 3 4."))
         self.say(tr.ui("Commands: back, skip (optional questions), review, quit (answers are kept), "
                        "lang en / lang zh."))
@@ -250,14 +251,15 @@ class Console:
 
     def show_options(self, item: Item) -> None:
         tr = self.tr
-        if isinstance(item, ChoiceItem):
-            for n, opt in enumerate(item.options, 1):
+        kind = kind_of(item)
+        if kind.widget in (Widget.OPTIONS, Widget.TOGGLES):
+            for n, opt in enumerate(kind.options(item), 1):
                 self.say(f"  {n}. {tr.form(opt.label)}")
             if getattr(item, "accepts_number", None) == "percent":
                 self.say(tr.ui("  …or type the exact percentage, e.g. 15%"))
-        elif item.type == "yesno":
+        elif kind.widget is Widget.YESNO:
             self.say(f"  1. {tr.ui('Yes')}  2. {tr.ui('No')}")
-        elif getattr(item, "accepts_file", False):
+        elif kind.takes_files(item):
             self.say(tr.ui("  (you may attach a file: file PATH)"))
 
     def hints(self, item: Item) -> str:

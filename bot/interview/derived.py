@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from bot.interview.conditions import is_true, names_in, render_message, value_of
-from bot.interview.schema import Check, DateItem, Form, GroupItem, Item, NumberItem
+from bot.interview.kinds import kind_of
+from bot.interview.schema import Check, Form, Item
 
 
 def typed_value(item: Item, value: Any) -> Any:
-    """An answer's stored value as expressions read it: numbers as Decimal, the rest as stored."""
-    if value is None:
-        return None
-    if isinstance(item, NumberItem):
-        return Decimal(value)
-    if isinstance(item, GroupItem):
-        return [{f.id: typed_value(f, entry.get(f.id)) for f in item.fields} for entry in value]
-    if isinstance(item, DateItem):
-        return str(value)
-    return value
+    """An answer's stored value as expressions read it (numbers as Decimal…: the item's kind says)."""
+    return None if value is None else kind_of(item).typed_value(item, value)
 
 
 def values(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from bot.interview.answer import Answer
 from bot.interview.errors import AnswerError
+from bot.interview.kinds import kind_of
 from bot.interview.parsing import answer_from_value
-from bot.interview.schema import ChoiceItem, Form, NumberItem, SingleChoice
+from bot.interview.schema import Form, NumberItem, SingleChoice
 
 
 def form_summary(form: Form, *, full: bool = False) -> str:
@@ -19,8 +21,7 @@ def form_summary(form: Form, *, full: bool = False) -> str:
     for item in form.items:
         flag = "" if item.required else " (optional)"
         lines.append(f"  {item.id:<10} {item.type:<8} {item.text}{flag}")
-        if isinstance(item, ChoiceItem):
-            lines.extend(f"      {n}. [{o.id}] {o.label}" for n, o in enumerate(item.options, 1))
+        lines.extend(f"      {n}. [{o.id}] {o.label}" for n, o in enumerate(kind_of(item).options(item), 1))
     return "\n".join(lines)
 
 
@@ -32,10 +33,10 @@ def form_to_json(form: Form) -> dict[str, Any]:
             entry["section"] = item.section
         if item.show_if:
             entry["show_if"] = item.show_if
-        if isinstance(item, ChoiceItem):
+        if options := kind_of(item).options(item):
             entry["options"] = [
                 {"number": n, "id": o.id, "label": o.label, **({"exclusive": True} if o.exclusive else {})}
-                for n, o in enumerate(item.options, 1)
+                for n, o in enumerate(options, 1)
             ]
         if isinstance(item, SingleChoice) and item.accepts_number:
             entry["accepts_number"] = item.accepts_number
@@ -45,8 +46,9 @@ def form_to_json(form: Form) -> dict[str, Any]:
     return {"id": form.id, "version": form.version, "title": form.title, "items": items}
 
 
-def answers_from_json(form: Form, raw: Any) -> dict[str, Answer]:
-    """ANSWERS.json → answers.  Raises AnswerError (with `item` in params) for an unknown id or a bad value."""
+def answers_from_json(form: Form, raw: Any, today: date) -> dict[str, Answer]:
+    """ANSWERS.json → answers, read as on `today`.  Raises AnswerError (with `item` in params) for an unknown id or
+    a bad value."""
     if not isinstance(raw, Mapping):
         raise AnswerError("not_a_mapping", item="(file)")
     answers: dict[str, Answer] = {}
@@ -54,7 +56,7 @@ def answers_from_json(form: Form, raw: Any) -> dict[str, Answer]:
         if key not in form.index:
             raise AnswerError("no_such_item", item=key)
         try:
-            answers[key] = answer_from_value(form.item(key), value)
+            answers[key] = answer_from_value(form.item(key), value, today)
         except AnswerError as exc:
             raise AnswerError(exc.code, item=key, **exc.params) from exc
     return answers

@@ -22,18 +22,16 @@ from bot.interview import validators as v
 from bot.interview.answer import Answer
 from bot.interview.conditions import is_true, names_in, value_of
 from bot.interview.errors import AnswerError
+from bot.interview.kinds import kind_of
+from bot.interview.kinds.choice import checked_multi
 from bot.interview.numbering import answered_questions, numbering
-from bot.interview.parsing import answer_from_value, checked_multi, parse_answer
+from bot.interview.parsing import answer_from_value, parse_answer
 from bot.interview.schema import (
-    ChoiceItem,
     FieldItem,
     Form,
     GroupItem,
     Item,
     MultiChoice,
-    SingleChoice,
-    TextItem,
-    YesNo,
 )
 
 
@@ -400,7 +398,9 @@ def start(form: Form, answers: Mapping[str, Answer] | None = None) -> State:
     return State(answers=answers, cursor=first_open(form, answers))
 
 
-def screen(form: Form, state: State) -> Screen:
+def screen(form: Form, state: State, today: date | None = None) -> Screen:
+    """What the interview shows now.  Without `today` (a channel drawing a screen) a value computed by an item's
+    `suggest` is offered only when its kind does not read today's date; `apply` always checks it with today."""
     prog = progress(form, state.answers)
     if state.submitted:
         return Finished(prog)
@@ -423,33 +423,39 @@ def screen(form: Form, state: State) -> Screen:
         progress=prog,
         new_section=new_section,
         can_back=bool(state.history),
-        suggestion=offered(form, state, item) if state.answers.get(item.id) is None else None,
+        suggestion=offered(form, state, item, today) if state.answers.get(item.id) is None else None,
         asking_other=state.asking_other,
         group=group,
         field=field_item,
     )
 
 
-def offered(form: Form, state: State, item: Item) -> Answer | None:
-    """The value offered for an item: from the enterprise profile, else from the item's `suggest` expression."""
+#: the date given to a kind that does not read it (offered() without today)
+_UNDATED = date.min
+
+
+def offered(form: Form, state: State, item: Item, today: date | None) -> Answer | None:
+    """The value offered for an item: from the enterprise profile, else from the item's `suggest` expression
+    (read by the item's kind; one that reads today's date is offered only when `today` is given)."""
     if item.id in state.suggestions:
         return state.suggestions[item.id]
-    if item.suggest is None:
+    if item.suggest is None or (today is None and kind_of(item).dated):
         return None
     value = value_of(item.suggest, derived.values(form, state.answers))
     if value is None:
         return None
     try:
-        return answer_from_value(item, value)
+        return answer_from_value(item, value, today if today is not None else _UNDATED)
     except AnswerError:
         return None
 
 
 def _needs_other_text(item: Item, answer: Answer) -> bool:
-    if not isinstance(item, ChoiceItem) or answer.value is None or answer.extra:
+    options = {o.id: o for o in kind_of(item).options(item)}
+    if not options or answer.value is None or answer.extra:
         return False
     picked = answer.value if isinstance(answer.value, list) else [answer.value]
-    return any(item.option(oid).other for oid in picked)
+    return any(options[oid].other for oid in picked)
 
 
 # --- applying an input --------------------------------------------------------------------------------------
@@ -485,7 +491,7 @@ def _record(form: Form, state: State, item_id: str, answer: Answer, typed: str |
     return Step(state=new_state, changes=changes, warnings=warnings)
 
 
-def apply(form: Form, state: State, event: Input, today: date | None = None) -> Step:
+def apply(form: Form, state: State, event: Input, today: date) -> Step:
     """Apply one input.  Never raises for bad input: a refusal comes back as `Step.error`.
 
     A pending "submit" question (`confirming`) ends with anything accepted but a confirmed submit; a refused
@@ -498,7 +504,7 @@ def apply(form: Form, state: State, event: Input, today: date | None = None) -> 
     return step
 
 
-def _apply(form: Form, state: State, event: Input, today: date | None = None) -> Step:
+def _apply(form: Form, state: State, event: Input, today: date) -> Step:
     if state.submitted:
         return _refuse(state, "already_submitted")
     if isinstance(event, Discard):
@@ -545,11 +551,11 @@ def _apply(form: Form, state: State, event: Input, today: date | None = None) ->
     item = form.item(state.cursor)
 
     if state.asking_other:
-        return _other_text(form, state, item, event)
+        return _other_text(form, state, item, event, today)
     if isinstance(item, GroupItem):
-        return _group(form, state, item, event, today or date.today())
+        return _group(form, state, item, event, today)
     if isinstance(event, UseSuggestion):
-        suggestion = offered(form, state, item)
+        suggestion = offered(form, state, item, today)
         if suggestion is None:
             return _refuse(state, "no_suggestion")
         return _record(form, state, item.id, suggestion)
@@ -564,21 +570,19 @@ def _apply(form: Form, state: State, event: Input, today: date | None = None) ->
             return Step(state=state, error=exc, typed=event.text)
         return _record(form, state, item.id, answer, typed=event.text)
     if isinstance(event, Attach):
-        if not isinstance(item, TextItem) or not item.accepts_file:
-            return _refuse(state, "no_files_here")
         note = (event.caption or event.name).strip()
         files = json.dumps([{"file_id": event.file_id, "name": event.name}], ensure_ascii=False)
-        return _record(form, state, item.id, Answer(note[: item.max_length] if item.max_length else note, files))
+        try:
+            attached = kind_of(item).attach(item, note, files)
+        except AnswerError as exc:
+            return Step(state=state, error=exc)
+        return _record(form, state, item.id, attached)
     if isinstance(event, Pick):
-        if not isinstance(item, SingleChoice | YesNo):
-            return _refuse(state, "stale_button")
-        if isinstance(item, YesNo):
-            if event.option_id not in ("yes", "no"):
-                return _refuse(state, "stale_button")
-            return _record(form, state, item.id, Answer(event.option_id == "yes"))
-        if event.option_id not in {o.id for o in item.options}:
-            return _refuse(state, "stale_button")
-        return _record(form, state, item.id, Answer(event.option_id))
+        try:
+            chosen = kind_of(item).pick(item, event.option_id)
+        except AnswerError as exc:
+            return Step(state=state, error=exc)
+        return _record(form, state, item.id, chosen)
     if isinstance(event, Toggle):
         if not isinstance(item, MultiChoice) or event.option_id not in {o.id for o in item.options}:
             return _refuse(state, "stale_button")
@@ -642,7 +646,7 @@ def _discard(form: Form, state: State) -> Step:
     return Step(replace(state, group=replace(draft, current={}, field=None, editing=None)))
 
 
-def _other_text(form: Form, state: State, item: Item, event: Input) -> Step:
+def _other_text(form: Form, state: State, item: Item, event: Input, today: date) -> Step:
     """The choice included "其他": the next text is what "其他" means."""
     current = state.answers[item.id]
     if isinstance(event, Text):
@@ -654,7 +658,7 @@ def _other_text(form: Form, state: State, item: Item, event: Input) -> Step:
     if isinstance(event, Skip):
         return _refuse(state, "other_needs_text")
     # a new pick replaces the choice that asked for the text
-    return apply(form, replace(state, asking_other=False), event)
+    return apply(form, replace(state, asking_other=False), event, today)
 
 
 def _group(form: Form, state: State, item: GroupItem, event: Input, today: date) -> Step:
@@ -696,11 +700,14 @@ def _group(form: Form, state: State, item: GroupItem, event: Input, today: date)
         value = draft.current[field_item.id]  # keep the value of the entry being edited
     elif isinstance(event, Text):
         try:
-            value = parse_answer(field_item, event.text, today=today).value
+            value = parse_answer(field_item, event.text, {}, today).value
         except AnswerError as exc:
             return Step(state=state, error=exc, typed=event.text)
-    elif isinstance(event, Pick) and isinstance(field_item, SingleChoice | YesNo):
-        value = (event.option_id == "yes") if isinstance(field_item, YesNo) else event.option_id
+    elif isinstance(event, Pick):
+        try:
+            value = kind_of(field_item).pick(field_item, event.option_id).value
+        except AnswerError as exc:
+            return Step(state=state, error=exc)
     else:
         return _refuse(state, "stale_button")
     current = {**draft.current, field_item.id: value}

@@ -8,32 +8,22 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from bot.interview.conditions import FUNCTIONS, ExpressionError, names_in, names_in_template
 from bot.interview.errors import FormError
+from bot.interview.kinds import KINDS
 from bot.interview.schema import (
     DateItem,
     Form,
-    FormattedItem,
-    GroupItem,
-    MultiChoice,
-    NumberItem,
-    SingleChoice,
-    TextItem,
-    YesNo,
 )
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 
-ITEM_TYPES: frozenset[str] = frozenset(
-    t
-    for model in (SingleChoice, MultiChoice, YesNo, TextItem, FormattedItem, DateItem, NumberItem, GroupItem)
-    for t in get_args(model.model_fields["type"].annotation)
-)
+ITEM_TYPES: frozenset[str] = frozenset(KINDS)
 
 
 def _item_lines(text: str) -> list[int]:

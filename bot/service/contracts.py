@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -96,18 +97,20 @@ async def latest_filing(sessionmaker: async_sessionmaker[AsyncSession], external
         return await _filing_of(s, await repo.latest_session(s, user.id, FILING_FORM, status="submitted"))
 
 
-def _offer(form: Form, item_id: str, value: Any) -> dict[str, Answer]:
+def _offer(form: Form, item_id: str, value: Any, today: date) -> dict[str, Answer]:
     if value is None or value == "":
         return {}
     try:
-        return {item_id: answer_from_value(form.item(item_id), value)}
+        return {item_id: answer_from_value(form.item(item_id), value, today)}
     except (AnswerError, KeyError, TypeError, ValueError):
         return {}
 
 
-def offers(form: Form, filing: Filing, provider: int, profile_data: Mapping[str, Any]) -> dict[str, Answer]:
+def offers(form: Form, filing: Filing, provider: int, profile_data: Mapping[str, Any],
+           today: date) -> dict[str, Answer]:
     """What the new contract offers to confirm: the enterprise profile's values (address, bank), else the filing's
-    通讯地址 for 甲方's 法定地址; the provider's 合同编号 for both 协议号; the filing's 项目实施期限."""
+    通讯地址 for 甲方's 法定地址; the provider's 合同编号 for both 协议号; the filing's 项目实施期限 (each read as on
+    `today`)."""
     p = provider_of(filing.answers, provider)
 
     def filed(item_id: str) -> Any:
@@ -115,12 +118,12 @@ def offers(form: Form, filing: Filing, provider: int, profile_data: Mapping[str,
         return answer.value if answer is not None else None
 
     offered: dict[str, Answer] = {}
-    offered |= _offer(form, "party_a_address", filed("address"))
-    offered |= _offer(form, "party_a_agreement_no", p.get("contract_no"))
-    offered |= _offer(form, "party_b_agreement_no", p.get("contract_no"))
-    offered |= _offer(form, "period_start", filed("project_start"))
-    offered |= _offer(form, "period_end", filed("project_end"))
-    return offered | suggestions(form, profile_data)
+    offered |= _offer(form, "party_a_address", filed("address"), today)
+    offered |= _offer(form, "party_a_agreement_no", p.get("contract_no"), today)
+    offered |= _offer(form, "party_b_agreement_no", p.get("contract_no"), today)
+    offered |= _offer(form, "period_start", filed("project_start"), today)
+    offered |= _offer(form, "period_end", filed("project_end"), today)
+    return offered | suggestions(form, profile_data, today)
 
 
 async def open_contract(interviews: Interviews, filing: Filing, provider: int) -> Opened:
@@ -137,7 +140,8 @@ async def open_contract(interviews: Interviews, filing: Filing, provider: int) -
         known = await s.run_sync(lambda sync: repo.profile(sync, owner_id, code))
     origin = {"filing": filing.session_id, "provider": provider, CREDIT_CODE: code}
     return await interviews.open_from(filing.owner, CONTRACT_FORM, origin,
-                                      offers(form, filing, provider, known.data if known else {}))
+                                      offers(form, filing, provider, known.data if known else {},
+                                             interviews.today()))
 
 
 # --- at submission: the comparison, then the files -------------------------------------------------------------

@@ -45,15 +45,16 @@ CREDIT_CODE = "credit_code"
 UPDATE_ID_RETENTION = timedelta(days=7)
 
 
-def suggestions(form: Form, profile_data: Mapping[str, Any]) -> dict[str, Answer]:
-    """The profile values this form's items can offer, by item id (a value the item would refuse is not offered)."""
+def suggestions(form: Form, profile_data: Mapping[str, Any], today: date) -> dict[str, Answer]:
+    """The profile values this form's items can offer, by item id (a value the item would refuse on `today` is not
+    offered)."""
     offered: dict[str, Answer] = {}
     for item in form.items:
         stored = profile_data.get(item.profile) if item.profile else None
         if stored is None or stored.get("value") is None:
             continue
         try:
-            answer = answer_from_value(item, stored["value"])
+            answer = answer_from_value(item, stored["value"], today)
         except (AnswerError, KeyError, TypeError, ValueError):
             continue
         offered[item.id] = replace(answer, extra=stored.get("extra"))
@@ -211,7 +212,8 @@ class Interviews:
             else:
                 owner_id = user.id
                 known = await s.run_sync(lambda sync: repo.profile(sync, owner_id))
-                state = replace(engine.start(form), suggestions=suggestions(form, known.data if known else {}))
+                state = replace(engine.start(form), suggestions=suggestions(form, known.data if known else {},
+                                                                                  self.today()))
                 row = await repo.create_session(s, user, form.id, form.version, state)
                 opened = Opened(row.id, form, state, resumed=False)
             # touching the session makes it the person's current one (for /resume and typed answers)
@@ -453,7 +455,8 @@ class Interviews:
                           if i.profile and i.id in state.answers and state.answers[i.id].value is not None}
             repo.remember(s, owner, code, everything)
             if before is not None:
-                state = replace(state, suggestions={**state.suggestions, **suggestions(form, before.data)})
+                offered = suggestions(form, before.data, self.today())
+                state = replace(state, suggestions={**state.suggestions, **offered})
             return state
         # before the code is known (or in a form without one) answers go to the person's '' profile
         repo.remember(s, owner, code, {k: a for k, a in keyed.items() if k})

@@ -19,6 +19,7 @@ from bot.interview.schema import Form, MultiChoice
 from bot.scoring import evaluate
 from bot.scoring.levels import rounded
 from tests.scoring.miit_answers import extreme_answers
+from tests.today import TODAY
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -81,7 +82,7 @@ def test_scripted_run_killed_half_way_then_resumed(miit: Form, tmp_path: Path) -
     first_prompt = next(line for line in out.splitlines() if line.startswith("["))
     assert miit.item(miit.items[12].id).text in first_prompt
 
-    expected = evaluate(miit, answers_from_json(miit, answers))
+    expected = evaluate(miit, answers_from_json(miit, answers, TODAY))
     assert expected is not None
     assert f"{rounded(expected.total)} / 100.00" in out
     assert expected.level.name in out

@@ -24,6 +24,7 @@ from bot.interview.numbering import numbering
 from bot.interview.schema import ChoiceItem, Form, Item
 from bot.present import points
 from bot.scoring import evaluate
+from tests.today import TODAY
 
 pytestmark = pytest.mark.slow
 
@@ -167,7 +168,7 @@ async def test_whole_interview_with_a_restart(api: FakeBotAPI, tmp_path: Path) -
         await person.press(TR.ui("Yes, submit"))
         result = await person.user.wait_message(contains=TR.ui("Submitted. Thank you!"), timeout=STEP_TIMEOUT)
 
-        evaluation = evaluate(FORM, answers_from_json(FORM, EXPECTED_JSON))
+        evaluation = evaluate(FORM, answers_from_json(FORM, EXPECTED_JSON, TODAY))
         assert evaluation is not None
         shown = visible(result)
         expected = TR.ui("Total {total} / {maximum} · level {level}", total=points(evaluation.total),

@@ -27,11 +27,12 @@ from bot.interview.engine import (
 from bot.interview.schema import Form
 from bot.interview.validators import credit_code_check_char
 from tests.scoring.miit_answers import extreme_answers
+from tests.today import TODAY
 
 
 def answer(form: Form, state: State, *texts: str) -> State:
     for text in texts:
-        step = engine.apply(form, state, Text(text))
+        step = engine.apply(form, state, Text(text), TODAY)
         assert step.error is None, (text, step.error)
         state = step.state
     return state
@@ -49,7 +50,7 @@ def test_starts_at_the_first_item_and_moves_on(miit: Form) -> None:
 
 def test_refusal_keeps_state_and_typed_text(miit: Form) -> None:
     state = engine.start(miit)
-    step = engine.apply(miit, state, Text("7"))
+    step = engine.apply(miit, state, Text("7"), TODAY)
     assert step.error is not None and step.error.code == "option_out_of_range"
     assert step.typed == "7" and step.state == state and not step.changes
 
@@ -65,7 +66,7 @@ def test_typed_percentage_picks_the_right_closed_band(miit: Form) -> None:
 def test_multi_choice_typed_and_exclusive_none(miit: Form) -> None:
     state = engine.start(miit, {"q1": Answer("key"), "q2": Answer("b1"), "q3": Answer("b1"), "q4": Answer("key")})
     assert state.cursor == "q5"
-    step = engine.apply(miit, state, Text("1 11"))
+    step = engine.apply(miit, state, Text("1 11"), TODAY)
     assert step.error is not None and step.error.code == "exclusive_with_others"
     state = answer(miit, state, "3，1、2")
     assert state.answers["q5"].value == ["rd", "production", "quality"]
@@ -74,39 +75,39 @@ def test_multi_choice_typed_and_exclusive_none(miit: Form) -> None:
 def test_toggles_with_exclusive_option_then_done(miit: Form) -> None:
     state = engine.start(miit, {"q1": Answer("key"), "q2": Answer("b1"), "q3": Answer("b1"), "q4": Answer("key")})
     for option in ("rd", "sales", "none"):
-        state = engine.apply(miit, state, Toggle(option)).state
+        state = engine.apply(miit, state, Toggle(option), TODAY).state
     assert state.draft == ("none",)
-    state = engine.apply(miit, state, Toggle("hr")).state
+    state = engine.apply(miit, state, Toggle("hr"), TODAY).state
     assert state.draft == ("hr",)
     assert "q5" not in state.answers  # toggles are a draft until done
-    state = engine.apply(miit, state, Done()).state
+    state = engine.apply(miit, state, Done(), TODAY).state
     assert state.answers["q5"] == Answer(["hr"]) and state.cursor == "q6" and state.draft is None
 
 
 def test_back_then_reanswer_goes_on_to_the_next_open_item(miit: Form) -> None:
     state = answer(miit, engine.start(miit), "1", "2", "3")
     assert state.cursor == "q4"
-    state = engine.apply(miit, state, Back()).state
+    state = engine.apply(miit, state, Back(), TODAY).state
     assert state.cursor == "q3"
-    state = engine.apply(miit, state, Back()).state
+    state = engine.apply(miit, state, Back(), TODAY).state
     assert state.cursor == "q2"
     state = answer(miit, state, "5")
     assert state.answers["q2"] == Answer("b5") and state.cursor == "q4"
 
 
 def test_back_at_the_start_is_refused(miit: Form) -> None:
-    step = engine.apply(miit, engine.start(miit), Back())
+    step = engine.apply(miit, engine.start(miit), Back(), TODAY)
     assert step.error is not None and step.error.code == "at_start"
 
 
 def test_skip_only_optional_items(miit: Form) -> None:
-    step = engine.apply(miit, engine.start(miit), Skip())
+    step = engine.apply(miit, engine.start(miit), Skip(), TODAY)
     assert step.error is not None and step.error.code == "required"
     answers = answers_from_json(miit, {k: v for k, v in extreme_answers(miit, "none").items()
-                                       if k not in ("q23", "q24")})
+                                       if k not in ("q23", "q24")}, TODAY)
     state = engine.start(miit, answers)
     assert state.cursor == "q22_value"  # shown because q22 is answered
-    state = engine.apply(miit, state, Skip()).state
+    state = engine.apply(miit, state, Skip(), TODAY).state
     assert state.answers["q22_value"] == Answer(None) and state.cursor == "q23"
 
 
@@ -117,56 +118,56 @@ def test_condition_hides_a_follow_up(miit: Form) -> None:
 
 
 def test_review_edit_returns_to_review_and_submit(miit: Form) -> None:
-    full = answers_from_json(miit, extreme_answers(miit, "none"))
+    full = answers_from_json(miit, extreme_answers(miit, "none"), TODAY)
     state = engine.start(miit, full)
     assert state.cursor == "q22_value"
     for _ in range(3):
-        state = engine.apply(miit, state, Skip()).state
+        state = engine.apply(miit, state, Skip(), TODAY).state
     assert state.cursor is None
     scr = engine.screen(miit, state)
     assert isinstance(scr, ReviewScreen) and not scr.missing
-    state = engine.apply(miit, state, Edit("q7")).state
+    state = engine.apply(miit, state, Edit("q7"), TODAY).state
     assert state.cursor == "q7"
     state = answer(miit, state, "4")
     assert state.cursor is None and state.answers["q7"] == Answer("certified")
-    step = engine.apply(miit, state, Submit())
+    step = engine.apply(miit, state, Submit(), TODAY)
     # the first submit only asks: the review screen says so, nothing is submitted yet
     assert step.error is None and not step.state.submitted and step.state.confirming
     scr = engine.screen(miit, step.state)
     assert isinstance(scr, ReviewScreen) and scr.confirming
-    again = engine.apply(miit, step.state, Submit())  # an unconfirmed submit asks again, never submits
+    again = engine.apply(miit, step.state, Submit(), TODAY)  # an unconfirmed submit asks again, never submits
     assert not again.state.submitted and again.state.confirming
-    typed = engine.apply(miit, step.state, Text("hello"))  # refused: the question stays, as shown again
+    typed = engine.apply(miit, step.state, Text("hello"), TODAY)  # refused: the question stays, as shown again
     assert typed.error is not None and typed.state.confirming
-    back = engine.apply(miit, step.state, Review())  # "not yet": the plain review again
+    back = engine.apply(miit, step.state, Review(), TODAY)  # "not yet": the plain review again
     assert back.error is None and not back.state.confirming and not back.state.submitted
-    step = engine.apply(miit, step.state, Submit(confirmed=True))
+    step = engine.apply(miit, step.state, Submit(confirmed=True), TODAY)
     assert step.error is None and step.state.submitted
-    after = engine.apply(miit, step.state, Text("1"))
+    after = engine.apply(miit, step.state, Text("1"), TODAY)
     assert after.error is not None and after.error.code == "already_submitted"
 
 
 def test_submit_with_gaps_is_refused_and_continue_finds_them(miit: Form) -> None:
     state = answer(miit, engine.start(miit), "1")
-    state = engine.apply(miit, state, Review()).state
-    step = engine.apply(miit, state, Submit())
+    state = engine.apply(miit, state, Review(), TODAY).state
+    step = engine.apply(miit, state, Submit(), TODAY)
     assert step.error is not None and step.error.code == "missing_answers"
     assert step.error.params["count"] == 23  # questions of the paper (Q2–Q24), not items
-    state = engine.apply(miit, step.state, Continue()).state
+    state = engine.apply(miit, step.state, Continue(), TODAY).state
     assert state.cursor == "q2"
 
 
 def test_stale_button_is_refused(miit: Form) -> None:
     state = engine.start(miit)
-    step = engine.apply(miit, state, Toggle("rd"))  # q1 is a single choice
+    step = engine.apply(miit, state, Toggle("rd"), TODAY)  # q1 is a single choice
     assert step.error is not None and step.error.code == "stale_button"
-    step = engine.apply(miit, state, Pick("nope"))
+    step = engine.apply(miit, state, Pick("nope"), TODAY)
     assert step.error is not None and step.error.code == "stale_button"
 
 
 def test_state_round_trips_through_json(miit: Form) -> None:
     state = answer(miit, engine.start(miit), "1", "2")
-    state = engine.apply(miit, state, Back()).state
+    state = engine.apply(miit, state, Back(), TODAY).state
     again = State.from_json(state.to_json(), state.answers)
     assert again == state
 
@@ -181,18 +182,18 @@ def test_leaving_a_group_keeps_its_completed_entries(forms: dict[str, Form]) -> 
              "13812345678", "数字化改造服务合同", "HT-001", "2024-03-01", "实施与培训"]
     assert len(first) == len(group.fields)  # type: ignore[union-attr]
     for text in first:
-        step = engine.apply(filing, state, Text(text))
+        step = engine.apply(filing, state, Text(text), TODAY)
         assert step.error is None, (text, step.error)
         state = step.state
-    state = engine.apply(filing, state, GroupAdd()).state
-    state = engine.apply(filing, state, Text("乙服务商")).state  # a second entry begun, not finished
-    step = engine.apply(filing, state, Review())
+    state = engine.apply(filing, state, GroupAdd(), TODAY).state
+    state = engine.apply(filing, state, Text("乙服务商"), TODAY).state  # a second entry begun, not finished
+    step = engine.apply(filing, state, Review(), TODAY)
     # the half-entered provider 2 is not dropped without the person saying so
     assert step.error is not None and step.error.code == "entry_unfinished"
     assert step.error.params == {"entry": "服务商", "number": 2} and step.state == state
-    state = engine.apply(filing, state, engine.Discard()).state
+    state = engine.apply(filing, state, engine.Discard(), TODAY).state
     assert state.group is not None and state.group.field is None and len(state.group.entries) == 1
-    step = engine.apply(filing, state, Review())
+    step = engine.apply(filing, state, Review(), TODAY)
     assert step.error is None and step.state.cursor is None
     assert [e["name"] for e in step.state.answers["providers"].value] == ["甲服务商"]
     assert step.changes and step.changes[0].item_id == "providers"
@@ -211,31 +212,31 @@ PROVIDER = ["甲服务商", "91330108MA27XK4L4" + credit_code_check_char("913301
 def test_back_inside_a_group_goes_one_field_back_and_keeps_what_was_typed(forms: dict[str, Form]) -> None:
     filing, state = _filing_in_group(forms)
     for text in PROVIDER[:5]:
-        state = engine.apply(filing, state, Text(text)).state
+        state = engine.apply(filing, state, Text(text), TODAY).state
     assert state.group is not None and state.group.field == 5  # 合同名称
-    state = engine.apply(filing, state, Back()).state
+    state = engine.apply(filing, state, Back(), TODAY).state
     assert state.cursor == "providers" and state.group is not None and state.group.field == 4
     assert dict(state.group.current) == dict(zip([f.id for f in filing.item("providers").fields[:5]],  # type: ignore[union-attr]
                                                  [*PROVIDER[:4], "13812345678"], strict=True))
     # back to the first field, still nothing lost; one more back would lose it: refused
     for _ in range(4):
-        state = engine.apply(filing, state, Back()).state
+        state = engine.apply(filing, state, Back(), TODAY).state
     assert state.group is not None and state.group.field == 0 and len(state.group.current) == 5
-    step = engine.apply(filing, state, Back())
+    step = engine.apply(filing, state, Back(), TODAY)
     assert step.error is not None and step.error.code == "entry_unfinished" and step.state == state
     # Keep on each field walks forward again with the values kept
     for _ in range(5):
-        state = engine.apply(filing, state, engine.UseSuggestion()).state
+        state = engine.apply(filing, state, engine.UseSuggestion(), TODAY).state
     assert state.group is not None and state.group.field == 5
     for text in PROVIDER[5:]:
-        state = engine.apply(filing, state, Text(text)).state
+        state = engine.apply(filing, state, Text(text), TODAY).state
     assert state.group is not None and state.group.field is None
     assert dict(state.group.entries[0])["name"] == "甲服务商" and len(state.group.entries) == 1
 
 
 def test_back_from_an_empty_first_entry_leaves_the_group(forms: dict[str, Form]) -> None:
     filing, state = _filing_in_group(forms)
-    step = engine.apply(filing, state, Back())
+    step = engine.apply(filing, state, Back(), TODAY)
     assert step.error is None and step.state.cursor == "digital_investment" and step.state.group is None
 
 
@@ -244,17 +245,17 @@ def test_edits_to_an_entry_are_not_dropped_silently(forms: dict[str, Form]) -> N
 
     filing, state = _filing_in_group(forms)
     for text in PROVIDER:
-        state = engine.apply(filing, state, Text(text)).state
-    state = engine.apply(filing, state, GroupEdit(1)).state
+        state = engine.apply(filing, state, Text(text), TODAY).state
+    state = engine.apply(filing, state, GroupEdit(1), TODAY).state
     # an unchanged entry can be left: nothing would be lost
-    left = engine.apply(filing, state, Back())
+    left = engine.apply(filing, state, Back(), TODAY)
     assert left.error is None and left.state.group is not None and left.state.group.field is None
-    state = engine.apply(filing, state, Text("乙服务商")).state
-    step = engine.apply(filing, state, Edit("company_name"))
+    state = engine.apply(filing, state, Text("乙服务商"), TODAY).state
+    step = engine.apply(filing, state, Edit("company_name"), TODAY)
     assert step.error is not None and step.error.code == "entry_unfinished"
-    step = engine.apply(filing, state, Submit())
+    step = engine.apply(filing, state, Submit(), TODAY)
     assert step.error is not None and not step.state.submitted
-    state = engine.apply(filing, state, engine.Discard()).state
+    state = engine.apply(filing, state, engine.Discard(), TODAY).state
     assert state.group is not None and dict(state.group.entries[0])["name"] == "甲服务商"
 
 
@@ -262,11 +263,11 @@ def test_progress_counts_the_questions_of_the_paper(forms: dict[str, Form]) -> N
     miit = forms["miit-2022"]
     assert engine.progress(miit, {}) == engine.Progress(0, 24)
     answers = answers_from_json(miit, {k: v for k, v in extreme_answers(miit, "none").items()
-                                       if k in ("q1", "q16_1", "q16_2", "q22")})
+                                       if k in ("q1", "q16_1", "q16_2", "q22")}, TODAY)
     # Q16 counts once all three parts are answered; Q22's optional follow-up never changes the total
     assert engine.progress(miit, answers) == engine.Progress(2, 24)
     heilongjiang = forms["heilongjiang-benchmark"]
-    assert engine.progress(heilongjiang, answers_from_json(heilongjiang, {"i1": True})).total == 61
+    assert engine.progress(heilongjiang, answers_from_json(heilongjiang, {"i1": True}, TODAY)).total == 61
 
 
 def test_the_start_screen_counts_what_the_paper_prints(forms: dict[str, Form]) -> None:

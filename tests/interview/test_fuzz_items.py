@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from bot.interview import engine, parsing, validators
 from bot.interview.errors import AnswerError
+from bot.interview.kinds.text import TEXT_LONGEST
 from bot.interview.loader import load_forms
 from bot.interview.schema import Form, GroupItem, Item
 from bot.texts import ERRORS
@@ -87,7 +88,7 @@ def test_every_item_accepts_or_refuses_with_a_reason(form_id: str, capped_valida
             else:
                 for a in step.state.answers.values():
                     stored(a.value)
-        assert max(capped_validators, default=0) <= parsing.TEXT_LONGEST
+        assert max(capped_validators, default=0) <= TEXT_LONGEST
         capped_validators.clear()
 
     check()

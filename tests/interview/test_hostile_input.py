@@ -57,12 +57,12 @@ def test_clean_drops_controls_keeps_lines_where_allowed_and_composes() -> None:
 def test_digits_an_input_method_makes_pick_options_and_others_are_refused(forms: dict[str, Form]) -> None:
     q1 = item_of(forms, "miit-2022", "q1")
     multi = next(i for i in forms["miit-2022"].items if i.type == "multi")
-    assert parse_answer(q1, "①").value == q1.options[0].id  # type: ignore[attr-defined]
-    assert parse_answer(q1, "２").value == q1.options[1].id  # type: ignore[attr-defined]
+    assert parse_answer(q1, "①", {}, TODAY).value == q1.options[0].id  # type: ignore[attr-defined]
+    assert parse_answer(q1, "２", {}, TODAY).value == q1.options[1].id  # type: ignore[attr-defined]
     assert refused(q1, "²").code == "choose_one"
     assert refused(multi, "1 ²").code == "choose_some"
     assert refused(multi, "①²").code == "choose_some"
-    assert parse_answer(multi, "① ②").value == [o.id for o in multi.options[:2]]  # type: ignore[attr-defined]
+    assert parse_answer(multi, "① ②", {}, TODAY).value == [o.id for o in multi.options[:2]]  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("form_id", "item_id"), [
@@ -121,15 +121,15 @@ def test_numbers_and_dates_have_plausible_ranges(forms: dict[str, Form]) -> None
 def test_what_a_person_typed_is_never_rounded(forms: dict[str, Form]) -> None:
     percent = item_of(forms, "miit-2022", "q2")
     share = "12.0000000000000000000000000000001"
-    answer = parse_answer(percent, share + "%")
+    answer = parse_answer(percent, share + "%", {}, TODAY)
     assert answer.extra == share or answer.value == share or share in str(answer.extra)
     revenue = item_of(forms, "hangzhou-eligibility", "revenue_2023")
-    assert parse_answer(revenue, "123456789.12").value == "123456789.12"
+    assert parse_answer(revenue, "123456789.12", {}, TODAY).value == "123456789.12"
 
 
 def test_units_and_impossible_days_get_useful_answers(forms: dict[str, Form]) -> None:
     revenue = item_of(forms, "hangzhou-eligibility", "revenue_2023")
-    assert parse_answer(revenue, "1.2亿").value == "12000"
+    assert parse_answer(revenue, "1.2亿", {}, TODAY).value == "12000"
     error = refused(revenue, "82.5元")
     assert (error.code, error.params) == ("money_wrong_unit", {"unit": "万元"})
     reg_date = next(i for f in forms.values() for i in f.items if i.type == "date")

@@ -16,6 +16,7 @@ from bot.interview.answer import Answer
 from bot.interview.parsing import answer_from_value
 from bot.interview.schema import Form
 from bot.interview.validators import credit_code_check_char
+from tests.today import TODAY
 
 SCRIPT = "<script>alert(1)</script>"
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -42,7 +43,7 @@ HLJ_CODE = credit_code("91230103MA1BC2D3E")
 def _answers(form: Form, raw: Mapping[str, Any], extras: Mapping[str, str] | None = None) -> dict[str, Answer]:
     out: dict[str, Answer] = {}
     for item_id, value in raw.items():
-        answer = answer_from_value(form.item(item_id), value)
+        answer = answer_from_value(form.item(item_id), value, TODAY)
         if extras and item_id in extras:
             answer = replace(answer, extra=extras[item_id])
         out[item_id] = answer

@@ -33,6 +33,7 @@ from bot.rendering.contract import (
 )
 from tests.rendering.conftest import poppler
 from tests.rendering.fixtures import SCRIPT, filing_answers
+from tests.today import TODAY
 
 CLAUSES = ("一、服务要求", "1.1 服务内容说明", "数字化产品/服务清单", "1.2 技术支持与服务", "1.3 培训",
            "二、服务费用及支付方式", "2.1 服务费用说明", "2.2 支付方式", "三、双方权责", "3.1 甲方权责", "3.2 乙方权责",
@@ -75,7 +76,7 @@ def test_every_id_the_layout_reads_is_in_its_form(forms: dict[str, Form]) -> Non
 
 
 def _answers(form: Form, raw: dict[str, Any]) -> dict[str, Answer]:
-    return {k: answer_from_value(form.item(k), v) for k, v in raw.items()}
+    return {k: answer_from_value(form.item(k), v, TODAY) for k, v in raw.items()}
 
 
 def contract_answers(form: Form, provider: int) -> dict[str, Answer]:

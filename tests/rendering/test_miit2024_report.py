@@ -15,6 +15,7 @@ from bot.rendering.html import render_html
 from bot.rendering.pdf import render_pdf
 from bot.scoring.miit2024 import Miit2024Scoring, prepare_json_answers
 from tests.scoring.test_miit2024 import CASES, raw_answers
+from tests.today import TODAY
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +32,7 @@ def context(case_name: str, lang: str, company: str = "杭州示例精密机械�
     form = load_forms()["miit-2024"]
     assert isinstance(form.scoring, Miit2024Scoring)
     case = next(c for c in CASES if c["name"].startswith(case_name))
-    answers = answers_from_json(form, prepare_json_answers(form, form.scoring, raw_answers(case)))
+    answers = answers_from_json(form, prepare_json_answers(form, form.scoring, raw_answers(case)), TODAY)
     return build_context(form, answers, lang=lang, company=company, session_meta={"submitted": "2026-11-27"})
 
 

@@ -21,6 +21,7 @@ from bot.interview.schema import ChoiceItem, Form, GroupItem
 from bot.interview.validators import credit_code_check_char
 from bot.scoring import evaluate
 from bot.scoring.eligibility import EligibilityEvaluation
+from tests.today import TODAY
 
 GOLDEN = yaml.safe_load(
     (Path(__file__).parent / "golden" / "hangzhou-eligibility.yaml").read_text(encoding="utf-8"))
@@ -45,7 +46,7 @@ def case_answers(case: dict[str, Any]) -> dict[str, Any]:
 
 
 def evaluated(form: Form, case: dict[str, Any]) -> EligibilityEvaluation:
-    result = evaluate(form, answers_from_json(form, case_answers(case)))
+    result = evaluate(form, answers_from_json(form, case_answers(case), TODAY))
     assert isinstance(result, EligibilityEvaluation)
     return result
 
@@ -219,7 +220,7 @@ def test_filing_options(filing: Form) -> None:
 
 
 def answers(form: Form, **values: Any) -> dict[str, Answer]:
-    return {key: answer_from_value(form.item(key), value) for key, value in values.items()}
+    return {key: answer_from_value(form.item(key), value, TODAY) for key, value in values.items()}
 
 
 def failing(form: Form, **values: Any) -> dict[str, str]:

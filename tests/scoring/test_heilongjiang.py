@@ -19,6 +19,7 @@ from bot.interview.schema import Form
 from bot.scoring import evaluate
 from bot.scoring.levels import rounded
 from bot.scoring.points import PointsRubric, RubricEvaluation
+from tests.today import TODAY
 
 FORM_ID = "heilongjiang-benchmark"
 GOLDEN: list[dict[str, Any]] = yaml.safe_load(
@@ -40,7 +41,7 @@ def case_answers(case: dict[str, Any]) -> dict[str, Any]:
 
 
 def rubric_eval(form: Form, raw: dict[str, Any]) -> RubricEvaluation:
-    evaluation = evaluate(form, answers_from_json(form, raw))
+    evaluation = evaluate(form, answers_from_json(form, raw, TODAY))
     assert isinstance(evaluation, RubricEvaluation)
     return evaluation
 
@@ -128,7 +129,7 @@ ECONOMICS = {"revenue_2021": "800", "revenue_2022": "1000", "revenue_2023": "120
 
 
 def growth(form: Form, raw: dict[str, Any]) -> dict[str, Any]:
-    vals = derived.values(form, answers_from_json(form, raw))
+    vals = derived.values(form, answers_from_json(form, raw, TODAY))
     return {k: vals.get(k) for k in ("revenue_growth_2023", "profit_growth_2023", "revenue_growth_2022",
                                      "profit_growth_2022")}
 
@@ -162,7 +163,7 @@ def test_growth_rates_with_a_missing_figure_or_a_fall(hlj: Form) -> None:
 
 def test_size_class_warns_on_a_mismatch_and_on_a_large_enterprise(hlj: Form) -> None:
     def warnings(raw: dict[str, Any]) -> list[str]:
-        return [c.message for c in derived.failed_checks(hlj, answers_from_json(hlj, raw))
+        return [c.message for c in derived.failed_checks(hlj, answers_from_json(hlj, raw, TODAY))
                 if c.check.id == "size_class" and c.check.severity == "warning"]
 
     assert warnings({"employees": 350, "revenue_2023": "1500", "enterprise_size": "small"}) == []
@@ -175,7 +176,7 @@ def test_size_class_warns_on_a_mismatch_and_on_a_large_enterprise(hlj: Form) -> 
 
 def test_liabilities_above_assets_warn(hlj: Form) -> None:
     def ids(raw: dict[str, Any]) -> list[str]:
-        return [c.check.id for c in derived.failed_checks(hlj, answers_from_json(hlj, raw))]
+        return [c.check.id for c in derived.failed_checks(hlj, answers_from_json(hlj, raw, TODAY))]
 
     assert ids({"assets_2023": "100", "liabilities_2023": "100"}) == []
     assert ids({"assets_2023": "100", "liabilities_2023": "100.01"}) == ["liabilities_exceed_assets"]

@@ -24,6 +24,7 @@ from bot.interview.schema import Form, MultiChoice, SingleChoice
 from bot.scoring import evaluate, running, scored_items
 from bot.scoring.miit2024 import Miit2024Evaluation, Miit2024Scoring, prepare_json_answers, score_line
 from bot.scoring.summary import evaluation_to_json
+from tests.today import TODAY
 
 GOLDEN = yaml.safe_load((Path(__file__).parent / "golden" / "miit-2024.yaml").read_text(encoding="utf-8"))
 CASES: list[dict[str, Any]] = GOLDEN["cases"]
@@ -46,7 +47,7 @@ def raw_answers(case: dict[str, Any]) -> dict[str, Any]:
 
 def summary(form: Form, raw: dict[str, Any]) -> dict[str, Any]:
     assert isinstance(form.scoring, Miit2024Scoring)
-    return evaluation_to_json(form, answers_from_json(form, prepare_json_answers(form, form.scoring, raw)))
+    return evaluation_to_json(form, answers_from_json(form, prepare_json_answers(form, form.scoring, raw), TODAY))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -82,7 +83,7 @@ def test_counts_per_level(form: Form, case: dict[str, Any]) -> None:
     """The scenario counts of every level named in the case (also those the JSON leaves out)."""
     assert isinstance(form.scoring, Miit2024Scoring)
     raw = prepare_json_answers(form, form.scoring, raw_answers(case))
-    ev = evaluate(form, answers_from_json(form, raw))
+    ev = evaluate(form, answers_from_json(form, raw, TODAY))
     assert isinstance(ev, Miit2024Evaluation)
     by_level = {c.level.level: (c.count, c.constraint_count) for c in ev.checks}
     for level, pair in case["counts"].items():
@@ -242,7 +243,7 @@ def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
 @given(final=answer_sets(), data=st.data())
 def test_running_range_brackets_the_final_score_and_level(final: dict[str, Any], data: st.DataObject) -> None:
     """Whatever the order, the running score and level range contain the final ones and only narrow."""
-    answers = answers_from_json(FORM, prepare_json_answers(FORM, RULE, final))
+    answers = answers_from_json(FORM, prepare_json_answers(FORM, RULE, final), TODAY)
     done = evaluate(FORM, answers)
     assert isinstance(done, Miit2024Evaluation) and done.complete
     so_far: dict[str, Answer] = {}
@@ -263,7 +264,7 @@ def test_running_range_brackets_the_final_score_and_level(final: dict[str, Any],
 @settings(max_examples=60, deadline=None)
 @given(final=answer_sets())
 def test_level_is_the_lower_of_score_and_scenarios_and_the_blocker_is_honest(final: dict[str, Any]) -> None:
-    ev = evaluate(FORM, answers_from_json(FORM, prepare_json_answers(FORM, RULE, final)))
+    ev = evaluate(FORM, answers_from_json(FORM, prepare_json_answers(FORM, RULE, final), TODAY))
     assert isinstance(ev, Miit2024Evaluation)
     assert ev.level.level == min(ev.score_level.level, ev.scenario_level.level)
     if ev.blocker is None:
@@ -271,7 +272,7 @@ def test_level_is_the_lower_of_score_and_scenarios_and_the_blocker_is_honest(fin
         return
     # raising exactly the scenarios named, and adding the missing points, reaches the next level
     raised = {**final, **{r.item: r.target for r in ev.blocker.raises}}
-    after = evaluate(FORM, answers_from_json(FORM, prepare_json_answers(FORM, RULE, raised)))
+    after = evaluate(FORM, answers_from_json(FORM, prepare_json_answers(FORM, RULE, raised), TODAY))
     assert isinstance(after, Miit2024Evaluation)
     assert after.scenario_level.level >= ev.blocker.level.level
     assert after.total + ev.blocker.points_missing >= Fraction(ev.blocker.level.min)
@@ -282,7 +283,7 @@ def test_level_is_the_lower_of_score_and_scenarios_and_the_blocker_is_honest(fin
 @given(final=answer_sets(), data=st.data())
 def test_running_figures_equal_the_full_evaluation(final: dict[str, Any], data: st.DataObject) -> None:
     """The running view's integer arithmetic gives the same figures as the full evaluation, for any subset."""
-    answers = answers_from_json(FORM, prepare_json_answers(FORM, RULE, final))
+    answers = answers_from_json(FORM, prepare_json_answers(FORM, RULE, final), TODAY)
     subset = data.draw(st.sets(st.sampled_from(sorted(answers))))
     some = {k: answers[k] for k in subset}
     fast, full = running(FORM, some), evaluate(FORM, some)

@@ -16,6 +16,7 @@ from bot.scoring import evaluate
 from bot.scoring.levels import rounded
 from bot.scoring.weighted_tree import maxima
 from tests.scoring.miit_answers import extreme_answers
+from tests.today import TODAY
 
 GOLDEN = yaml.safe_load((Path(__file__).parent / "golden" / "miit-2022.yaml").read_text(encoding="utf-8"))
 REPO = Path(__file__).resolve().parents[2]
@@ -27,7 +28,7 @@ def case_answers(form: Form, case: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("case", GOLDEN, ids=[c["name"] for c in GOLDEN])
 def test_golden_total_and_level(miit: Form, case: dict[str, Any]) -> None:
-    evaluation = evaluate(miit, answers_from_json(miit, case_answers(miit, case)))
+    evaluation = evaluate(miit, answers_from_json(miit, case_answers(miit, case), TODAY))
     assert evaluation is not None
     assert rounded(evaluation.total) == Decimal(case["total"])
     assert evaluation.level.level == case["level"]
@@ -48,7 +49,7 @@ def test_question_maxima_match_scoring_md(miit: Form) -> None:
 
 
 def test_dimension_subtotals_of_all_best(miit: Form) -> None:
-    evaluation = evaluate(miit, answers_from_json(miit, extreme_answers(miit, "best")))
+    evaluation = evaluate(miit, answers_from_json(miit, extreme_answers(miit, "best"), TODAY))
     assert evaluation is not None
     assert [(n.name, n.points) for n in evaluation.nodes] == [
         ("数字化基础", 25), ("数字化经营", 45), ("数字化管理", 20), ("数字化成效", 10)]

@@ -14,6 +14,7 @@ from bot.interview.engine import Edit, Skip, Text
 from bot.interview.loader import load_forms
 from bot.interview.schema import MultiChoice, SingleChoice
 from bot.scoring import evaluate
+from tests.today import TODAY
 
 MIIT = load_forms()["miit-2022"]
 SCORED = [i for i in MIIT.items if isinstance(i, SingleChoice | MultiChoice)]
@@ -49,19 +50,19 @@ def test_any_order_and_edits_give_the_same_total(final: dict[str, Any], first: d
                                                  data: st.DataObject) -> None:
     """Answer some items with throw-away values, everything in a random order through the engine's review-edit
     path, then the final values: the total equals scoring the final answers given once."""
-    once = evaluate(MIIT, answers_from_json(MIIT, final))
+    once = evaluate(MIIT, answers_from_json(MIIT, final, TODAY))
     assert once is not None
     state = engine.start(MIIT)
     # walk the interview once linearly with the throw-away answers (skipping optional follow-ups)
     while state.cursor is not None:
         item_id = state.cursor
         event = Skip() if not MIIT.item(item_id).required else Text(as_text(item_id, first[item_id]))
-        state = engine.apply(MIIT, state, event).state
+        state = engine.apply(MIIT, state, event, TODAY).state
     # then edit every item, in a random order, to its final value
     order = data.draw(st.permutations([i.id for i in SCORED]))
     for item_id in order:
-        state = engine.apply(MIIT, state, Edit(item_id)).state
-        step = engine.apply(MIIT, state, Text(as_text(item_id, final[item_id])))
+        state = engine.apply(MIIT, state, Edit(item_id), TODAY).state
+        step = engine.apply(MIIT, state, Text(as_text(item_id, final[item_id])), TODAY)
         assert step.error is None
         state = step.state
     result = evaluate(MIIT, state.answers)
@@ -71,7 +72,7 @@ def test_any_order_and_edits_give_the_same_total(final: dict[str, Any], first: d
 @settings(max_examples=80, deadline=None)
 @given(final=answer_sets(), data=st.data())
 def test_running_bounds_bracket_the_final_total(final: dict[str, Any], data: st.DataObject) -> None:
-    answers = answers_from_json(MIIT, final)
+    answers = answers_from_json(MIIT, final, TODAY)
     final_eval = evaluate(MIIT, answers)
     assert final_eval is not None
     order = data.draw(st.permutations(list(answers)))
@@ -94,7 +95,7 @@ def test_running_bounds_bracket_the_final_total(final: dict[str, Any], data: st.
 def test_running_figures_equal_the_full_evaluation(final: dict[str, Any], data: st.DataObject) -> None:
     from bot.scoring import running
 
-    answers = answers_from_json(MIIT, final)
+    answers = answers_from_json(MIIT, final, TODAY)
     kept = data.draw(st.sets(st.sampled_from(sorted(answers))))
     partial = {k: v for k, v in answers.items() if k in kept}
     full, quick = evaluate(MIIT, partial), running(MIIT, partial)

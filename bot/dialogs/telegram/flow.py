@@ -22,7 +22,8 @@ from bot.interview import engine
 from bot.interview.engine import Input, Question, State
 from bot.interview.errors import AnswerError
 from bot.interview.groups import GroupView, group_view
-from bot.interview.schema import ChoiceItem, Form, GroupItem, Item, SingleChoice, TextItem, YesNo
+from bot.interview.kinds import Widget, kind_of
+from bot.interview.schema import Form, GroupItem, Item
 from bot.interview.typed import MAX_READ, clean
 from bot.present import entry_text, error_text, explanation
 from bot.service.sessions import Interviews, Opened
@@ -110,12 +111,11 @@ async def _apply_button(cb: CallbackQuery, opened: Opened, event: Input, item: I
 
 def _button_input(item: Item, data: ItemButton) -> Input | None:
     if data.a in (ItemAction.PICK, ItemAction.TOGGLE):
-        if isinstance(item, YesNo) and data.a is ItemAction.PICK and data.o in (0, 1):
-            return engine.Pick("yes" if data.o == 0 else "no")
-        if not isinstance(item, ChoiceItem) or not 0 <= data.o < len(item.options):
+        kind = kind_of(item)
+        ids = kind.button_ids(item)
+        if not 0 <= data.o < len(ids) or (kind.widget is Widget.YESNO and data.a is ItemAction.TOGGLE):
             return None
-        option = item.options[data.o].id
-        return engine.Pick(option) if data.a is ItemAction.PICK else engine.Toggle(option)
+        return engine.Pick(ids[data.o]) if data.a is ItemAction.PICK else engine.Toggle(ids[data.o])
     simple: dict[ItemAction, Input] = {ItemAction.DONE: engine.Done(), ItemAction.BACK: engine.Back(),
                                        ItemAction.SKIP: engine.Skip(), ItemAction.REVIEW: engine.Review(),
                                        ItemAction.USE: engine.UseSuggestion()}
@@ -158,10 +158,10 @@ def _group_input(item: GroupItem, view: GroupView, data: GroupButton) -> Input |
         if view.field is None:
             return None
         asked = item.fields[view.field]
-        if isinstance(asked, YesNo) and data.o in (0, 1):
-            return engine.Pick("yes" if data.o == 0 else "no")
-        if isinstance(asked, SingleChoice) and 0 <= data.o < len(asked.options):
-            return engine.Pick(asked.options[data.o].id)
+        kind = kind_of(asked)
+        ids = kind.button_ids(asked)
+        if kind.widget in (Widget.OPTIONS, Widget.YESNO) and 0 <= data.o < len(ids):
+            return engine.Pick(ids[data.o])
         return None
     if data.a is GroupAction.EDIT:
         return engine.GroupEdit(data.o)
@@ -178,7 +178,10 @@ def _picked_value(item: GroupItem, view: GroupView, event: Input) -> Any:
     assert view.field is not None
     asked = item.fields[view.field]
     if isinstance(event, engine.Pick):
-        return event.option_id == "yes" if isinstance(asked, YesNo) else event.option_id
+        try:
+            return kind_of(asked).pick(asked, event.option_id).value
+        except AnswerError:
+            return None
     if isinstance(event, engine.UseSuggestion):
         return view.current.get(asked.id)
     return None
@@ -334,7 +337,7 @@ def _file_of(message: Message) -> engine.Attach | None:
 
 def accepts_file(form: Form, state: State) -> bool:
     scr = engine.screen(form, state)
-    return (isinstance(scr, Question) and isinstance(scr.item, TextItem) and scr.item.accepts_file
+    return (isinstance(scr, Question) and kind_of(scr.item).takes_files(scr.item)
             and not scr.asking_other)
 
 

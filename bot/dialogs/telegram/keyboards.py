@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.dialogs.telegram.callbacks import (
@@ -19,8 +21,9 @@ from bot.dialogs.telegram.texts import numbered_options, option_labels
 from bot.i18n import LANGUAGES, Translator, language_name
 from bot.interview.engine import Question, ReviewScreen, State
 from bot.interview.groups import GroupView, group_view
+from bot.interview.kinds import Widget, kind_of
 from bot.interview.numbering import numbering
-from bot.interview.schema import ChoiceItem, Form, GroupItem, MultiChoice, SingleChoice, YesNo
+from bot.interview.schema import Form, GroupItem
 
 NUMBERS_PER_ROW = 5
 TICK = "✓ "
@@ -28,6 +31,11 @@ TICK = "✓ "
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data)
+
+
+def _yes_no(data: Callable[[int], str], tr: Translator) -> list[InlineKeyboardButton]:
+    """A Yes and a No button: the kind's button 0 and 1."""
+    return [_button(tr.ui("Yes"), data(0)), _button(tr.ui("No"), data(1))]
 
 
 def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
@@ -38,7 +46,8 @@ def question(form: Form, scr: Question, session_id: int, tr: Translator,
              state: State | None = None) -> InlineKeyboardMarkup:
     item = scr.item
     pos = form.position(item.id)
-    if isinstance(item, GroupItem):
+    widget = kind_of(item).widget
+    if isinstance(item, GroupItem):  # the group's own keyboard: its menu, or the field asked
         view = group_view(item, state) if state is not None else GroupView((), 0)
         return group(form, item, view, session_id, tr)
 
@@ -46,25 +55,25 @@ def question(form: Form, scr: Question, session_id: int, tr: Translator,
         return ItemButton.fast_pack(session_id, pos, action, option)
 
     rows: list[list[InlineKeyboardButton]] = []
-    if isinstance(item, ChoiceItem):
+    if widget in (Widget.OPTIONS, Widget.TOGGLES):
         labels = option_labels(item, tr)
         numbered = numbered_options(item, tr)
-        if isinstance(item, MultiChoice):
+        if widget is Widget.TOGGLES:
             current = scr.answer.value if scr.answer is not None and scr.answer.value else []
             ticked = set(scr.draft if scr.draft is not None else current)
             buttons = [
-                _button((TICK if opt.id in ticked else "") + (str(n + 1) if numbered else labels[n]),
+                _button((TICK if option_id in ticked else "") + (str(n + 1) if numbered else labels[n]),
                         data(ItemAction.TOGGLE, n))
-                for n, opt in enumerate(item.options)
+                for n, option_id in enumerate(kind_of(item).button_ids(item))
             ]
         else:
             buttons = [_button(str(n + 1) if numbered else labels[n], data(ItemAction.PICK, n))
-                       for n in range(len(item.options))]
+                       for n in range(len(labels))]
         rows.extend(_rows(buttons, NUMBERS_PER_ROW if numbered else 1))
-        if isinstance(item, MultiChoice):
+        if widget is Widget.TOGGLES:
             rows.append([_button(tr.ui("Done"), data(ItemAction.DONE))])
-    elif isinstance(item, YesNo):
-        rows.append([_button(tr.ui("Yes"), data(ItemAction.PICK, 0)), _button(tr.ui("No"), data(ItemAction.PICK, 1))])
+    elif widget is Widget.YESNO:
+        rows.append(_yes_no(lambda n: data(ItemAction.PICK, n), tr))
     if scr.suggestion is not None and scr.answer is None and not scr.asking_other:
         rows.append([_button(tr.ui("Use this"), data(ItemAction.USE))])
     nav: list[InlineKeyboardButton] = []
@@ -96,14 +105,15 @@ def group(form: Form, item: GroupItem, view: GroupView, session_id: int, tr: Tra
                      _button("❓", data(GroupAction.HELP))])
         return InlineKeyboardMarkup(inline_keyboard=rows)
     asked = item.fields[view.field]
-    if isinstance(asked, SingleChoice):
+    widget = kind_of(asked).widget
+    if widget is Widget.OPTIONS:
         numbered = numbered_options(asked, tr)
         labels = option_labels(asked, tr)
         buttons = [_button(str(n + 1) if numbered else labels[n], data(GroupAction.PICK, n))
-                   for n in range(len(asked.options))]
+                   for n in range(len(labels))]
         rows.extend(_rows(buttons, NUMBERS_PER_ROW if numbered else 1))
-    elif isinstance(asked, YesNo):
-        rows.append([_button(tr.ui("Yes"), data(GroupAction.PICK, 0)), _button(tr.ui("No"), data(GroupAction.PICK, 1))])
+    elif widget is Widget.YESNO:
+        rows.append(_yes_no(lambda n: data(GroupAction.PICK, n), tr))
     nav: list[InlineKeyboardButton] = []
     if asked.id in view.current:
         nav.append(_button(tr.ui("Keep"), data(GroupAction.KEEP)))

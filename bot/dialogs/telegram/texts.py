@@ -17,21 +17,17 @@ from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Question, ReviewScreen, State
 from bot.interview.groups import group_view
+from bot.interview.kinds import kind_of
 from bot.interview.schema import (
-    ChoiceItem,
     FieldItem,
     Form,
     GroupItem,
     Item,
-    NumberItem,
-    SingleChoice,
-    TextItem,
 )
 from bot.present import (
     answer_text,
     entry_text,
     explanation,
-    format_hint,
     item_flags,
     item_label,
     open_count,
@@ -56,14 +52,15 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def option_labels(item: ChoiceItem, tr: Translator) -> list[str]:
-    return [tr.form(o.label) for o in item.options]
+def option_labels(item: Item, tr: Translator) -> list[str]:
+    """The labels of an item's printed options (a choice's; none for other kinds)."""
+    return [tr.form(o.label) for o in kind_of(item).options(item)]
 
 
-_NUMBERED: dict[tuple[int, str], tuple[ChoiceItem, bool]] = {}
+_NUMBERED: dict[tuple[int, str], tuple[Item, bool]] = {}
 
 
-def numbered_options(item: ChoiceItem, tr: Translator) -> bool:
+def numbered_options(item: Item, tr: Translator) -> bool:
     """True when the options are printed in the text and the buttons carry numbers only (kept per item)."""
     known = _NUMBERED.get((id(item), tr.lang))
     if known is not None and known[0] is item:
@@ -103,26 +100,18 @@ def _note(item: Item, tr: Translator) -> str:
 
 
 def _prompt(item: Item, tr: Translator, answers: Mapping[str, Answer] | None = None) -> str | None:
-    """How to answer an item that is not only buttons: a format, a unit, or "type it"."""
-    if isinstance(item, SingleChoice) and item.accepts_number == "percent":
-        return tr.ui("…or type the exact percentage, e.g. 15%")
-    if isinstance(item, NumberItem):
-        return number_prompt(item, tr)
-    if isinstance(item, TextItem) and item.accepts_file:
-        return tr.ui("Type a short note, or send the evidence as a file or photo (a caption becomes the note).")
-    if item.type == "text":
-        return tr.ui("Please type your answer.")
-    return format_hint(item, tr, answers) or None
+    """How to answer an item that is not only buttons: a format, a unit, or "type it" (the item's kind says)."""
+    return kind_of(item).prompt(item, tr, answers or {}) or None
 
 
 def question(form: Form, state: State, scr: Question, tr: Translator) -> str:
     item = scr.item
-    if isinstance(item, GroupItem):
+    if isinstance(item, GroupItem):  # its entries and the field asked: the group's own screen
         return group_question(form, state, scr, item, tr)
     parts = _heading(scr, tr)
     parts.append(f"<b>{escape(item_label(form, item))}. {escape(tr.form(item.text))}</b>" + _flags(item, tr)
                  + _note(item, tr))
-    if isinstance(item, ChoiceItem) and numbered_options(item, tr):
+    if numbered_options(item, tr):
         parts.append("\n".join(f"{n}. {escape(label)}" for n, label in enumerate(option_labels(item, tr), 1)))
     if scr.asking_other:
         if scr.answer is not None:
@@ -175,7 +164,7 @@ def group_question(form: Form, state: State, scr: Question, item: GroupItem, tr:
         asked: FieldItem = item.fields[view.field]
         parts.append(f"<b>{escape(entry_label(item, view.number, tr))} · {escape(tr.form(asked.text))}</b>"
                      + _flags(asked, tr) + _note(asked, tr))
-        if isinstance(asked, ChoiceItem) and numbered_options(asked, tr):
+        if numbered_options(asked, tr):
             parts.append("\n".join(f"{n}. {escape(label)}" for n, label in enumerate(option_labels(asked, tr), 1)))
         prompt = _prompt(asked, tr)
         if prompt:
@@ -205,16 +194,6 @@ def remove_question(item: GroupItem, number: int, entry: Mapping[str, Any], tr: 
 def warning_notes(warnings: Sequence[str]) -> list[str]:
     """Warnings about an accepted answer (a Turn's, plain text) as HTML lines."""
     return [f"⚠️ {escape(line)}" for line in warnings]
-
-
-def number_prompt(item: NumberItem, tr: Translator) -> str:
-    if item.type == "percent":
-        return tr.ui("Type a percentage, e.g. 98.5")
-    if item.type == "money":
-        return tr.ui("Type an amount in 10k yuan, e.g. 120")
-    if item.type == "integer":
-        return tr.ui("Type a whole number.")
-    return tr.ui("Type a number.")
 
 
 def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:

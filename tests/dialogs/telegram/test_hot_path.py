@@ -11,6 +11,7 @@ from conftest import World
 
 from bot.dialogs.telegram.responses import KEPT
 from bot.runtime import YOUNG_THRESHOLD, tune_garbage_collector
+from tests.today import TODAY
 
 
 def _routers(router: Router) -> list[Router]:
@@ -66,7 +67,7 @@ def test_the_official_tick_condition_is_shown_with_the_question() -> None:
 
     form = load_forms()["miit-2022"]
     before_q8 = {k: v for k, v in extreme_answers(form, "none").items() if form.position(k) < form.position("q8")}
-    state = engine.start(form, answers_from_json(form, before_q8))
+    state = engine.start(form, answers_from_json(form, before_q8, TODAY))
     scr = engine.screen(form, state)
     assert isinstance(scr, engine.Question) and scr.item.id == "q8"
     note = form.item("q8").note
