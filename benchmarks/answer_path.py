@@ -48,7 +48,7 @@ from bot.interview.engine import State
 from bot.interview.loader import load_forms
 from bot.interview.schema import Form, MultiChoice
 from bot.runtime import tune_garbage_collector
-from bot.service.sessions import Interviews
+from bot.service.sessions import Interviews, Opened
 
 
 def message_update(update_id: int, chat_id: int, text: str, bot: Bot) -> Update:
@@ -144,11 +144,12 @@ def interview_screens(form: Form) -> list[screens.Outgoing]:
     tr = Translator("zh")
     state = engine.start(form)
     sent: list[screens.Outgoing] = []
+    today = date.today()  # a benchmark run, as the service would
     for line in interview_lines(form):
-        step = engine.apply(form, state, engine.Text(line), date.today())  # a benchmark run, as the service would
+        step = engine.apply(form, state, engine.Text(line), today)
         state = step.state
         saved = "✓ " + tr.ui("Saved: {answer}", answer=line)
-        sent.append(screens.current(form, state, 1, tr, before=saved))
+        sent.append(screens.current(Opened(1, form, state, resumed=True, today=today), tr, before=saved))
     return sent
 
 

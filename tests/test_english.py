@@ -32,6 +32,7 @@ from bot.rendering.context import build_context
 from bot.rendering.html import render_html
 from bot.texts import ERRORS
 from tests.rendering.fixtures import all_sets
+from tests.today import TODAY
 
 EN = Translator("en")
 #: Chinese characters, CJK punctuation (【】、。〔〕) and full-width forms (（）：；)
@@ -69,7 +70,7 @@ def keyboard_text(markup: Any) -> str:
 def console_screen(form: Form, state: engine.State) -> str:
     out = io.StringIO()
     console = Console(cast(Any, None), user="t", lang="en", out=out)
-    console.show(form, state, engine.screen(form, state))
+    console.show(form, state, engine.screen(form, state, TODAY))
     return out.getvalue()
 
 
@@ -98,7 +99,7 @@ def test_every_screen_in_english_has_no_chinese_but_the_answers(forms: dict[str,
     own = own_words(answers, company)
     found: dict[str, list[str]] = {}
     for where, state in screens_of(form, answers):
-        scr = engine.screen(form, state)
+        scr = engine.screen(form, state, TODAY)
         if isinstance(scr, Question):
             shown = [texts.question(form, state, scr, EN), keyboard_text(keyboards.question(form, scr, 1, EN, state)),
                      texts.item_help(scr.item, EN)]
@@ -156,7 +157,7 @@ def test_labels_are_not_doubled_and_not_cut_mid_word(forms: dict[str, Form]) -> 
     for form in forms.values():
         for item in form.items:
             state = engine.State(cursor=item.id)
-            scr = engine.screen(form, state)
+            scr = engine.screen(form, state, TODAY)
             assert isinstance(scr, Question)
             for tr in (zh, EN):
                 shown = texts.question(form, state, scr, tr) + console_screen(form, state)
@@ -167,7 +168,7 @@ def test_labels_are_not_doubled_and_not_cut_mid_word(forms: dict[str, Form]) -> 
     assert shorten(text, 30) == "Main business revenue of the…"  # never "…enterpr…"
     for form in forms.values():
         state = engine.State()
-        review = html.unescape(texts.review(form, state, engine.screen(form, state), EN))  # type: ignore[arg-type]
+        review = html.unescape(texts.review(form, state, engine.screen(form, state, TODAY), EN))  # type: ignore[arg-type]
         numbers = numbering(form).labels
         for item in engine.visible_items(form, state.answers):
             label = EN.form(item.text)

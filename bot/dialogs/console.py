@@ -113,7 +113,7 @@ class Console:
         else:
             self.say(size_line(form, tr))
         self.say(tr.ui("Type the option number(s). Commands: back, skip, review, help, quit."))
-        self.show(form, state, engine.screen(form, state))
+        self.show(form, state, engine.screen(form, state, self.interviews.today()))
         while True:
             line = read_line()
             if line is None:

@@ -398,9 +398,8 @@ def start(form: Form, answers: Mapping[str, Answer] | None = None) -> State:
     return State(answers=answers, cursor=first_open(form, answers))
 
 
-def screen(form: Form, state: State, today: date | None = None) -> Screen:
-    """What the interview shows now.  Without `today` (a channel drawing a screen) a value computed by an item's
-    `suggest` is offered only when its kind does not read today's date; `apply` always checks it with today."""
+def screen(form: Form, state: State, today: date) -> Screen:
+    """What the interview shows now (`today`: the service's date, for a value an item's `suggest` computes)."""
     prog = progress(form, state.answers)
     if state.submitted:
         return Finished(prog)

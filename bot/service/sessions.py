@@ -67,6 +67,8 @@ class Opened:
     form: Form
     state: State
     resumed: bool
+    #: the service's date when it was opened (the screens check suggested values against it)
+    today: date
 
 
 @dataclass(frozen=True)
@@ -208,14 +210,14 @@ class Interviews:
                 state = repo.state_of(row)
                 if state.cursor is not None and state.cursor not in form.index:
                     state = engine.start(form, state.answers)
-                opened = Opened(row.id, form, state, resumed=True)
+                opened = Opened(row.id, form, state, resumed=True, today=self.today())
             else:
                 owner_id = user.id
                 known = await s.run_sync(lambda sync: repo.profile(sync, owner_id))
                 state = replace(engine.start(form), suggestions=suggestions(form, known.data if known else {},
                                                                                   self.today()))
                 row = await repo.create_session(s, user, form.id, form.version, state)
-                opened = Opened(row.id, form, state, resumed=False)
+                opened = Opened(row.id, form, state, resumed=False, today=self.today())
             # touching the session makes it the person's current one (for /resume and typed answers)
             row.updated_at = datetime.now(UTC)
             await s.flush()  # bumps the version column
@@ -244,11 +246,11 @@ class Interviews:
             row = next((r for r in mine if r.status == "active"), None) or next(iter(mine), None)
             if row is not None:
                 state = repo.state_of(row)
-                opened = Opened(row.id, form, state, resumed=True)
+                opened = Opened(row.id, form, state, resumed=True, today=self.today())
             else:
                 state = replace(engine.start(form), suggestions=dict(offered), origin=dict(origin))
                 row = await repo.create_session(s, user, form.id, form.version, state)
-                opened = Opened(row.id, form, state, resumed=False)
+                opened = Opened(row.id, form, state, resumed=False, today=self.today())
             row.updated_at = datetime.now(UTC)
             await s.flush()
             cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, owner, row.held_by)
@@ -283,7 +285,7 @@ class Interviews:
                 return None
             cached = await self._session(session_id)
             if cached.status == "active":
-                return Opened(cached.session_id, cached.form, cached.state, resumed=True)
+                return Opened(cached.session_id, cached.form, cached.state, resumed=True, today=self.today())
         async with self.sessionmaker() as s:
             row = await s.scalar(select(InterviewSession)
                                  .where(InterviewSession.held_by == external_id, InterviewSession.status == "active")
@@ -297,7 +299,7 @@ class Interviews:
             cached = await self._cached_of(s, row)
         self._remember(cached)
         self._remember_current(external_id, cached.session_id)
-        return Opened(cached.session_id, cached.form, cached.state, resumed=True)
+        return Opened(cached.session_id, cached.form, cached.state, resumed=True, today=self.today())
 
     async def refresh(self, external_id: str, update_id: int | None = None) -> bool:
         """Make the cache agree with the database about this person before one of their updates is handled: their

@@ -10,7 +10,8 @@ person's language (bot/present.py's words).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
@@ -70,10 +71,12 @@ class Turn:
     score: str | None = None
     #: set once, by the turn that submitted the interview
     after: AfterSubmission | None = None
+    #: the service's date for this turn (the next screen checks suggested values against it)
+    today: date = field(kw_only=True)
 
     @property
     def screen(self) -> Screen:
-        return engine.screen(self.form, self.state)
+        return engine.screen(self.form, self.state, self.today)
 
 
 async def take_turn(interviews: Interviews, opened: Opened, event: Input, tr: Translator, *, actor: str,
@@ -86,11 +89,11 @@ async def take_turn(interviews: Interviews, opened: Opened, event: Input, tr: Tr
     form, before = opened.form, opened.state
     if step.error is not None:
         refusal = Refusal(step.error, error_text(step.error, tr), step.typed or typed)
-        return Turn(opened.session_id, form, step.state, refusal)
+        return Turn(opened.session_id, form, step.state, refusal, today=opened.today)
     after = None
     if step.state.submitted and not before.submitted:
         after = await _after_submission(interviews, form, opened.session_id, step.state, tr)
-    return Turn(opened.session_id, form, step.state, saved=_saved(form, before, step, tr),
+    return Turn(opened.session_id, form, step.state, today=opened.today, saved=_saved(form, before, step, tr),
                 warnings=tuple(step_warnings(form, step, tr)), score=_score(form, step, tr), after=after)
 
 

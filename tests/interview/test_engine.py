@@ -44,7 +44,7 @@ def test_starts_at_the_first_item_and_moves_on(miit: Form) -> None:
     state = answer(miit, state, "2")
     assert state.answers["q1"] == Answer("key")
     assert state.cursor == "q2"
-    scr = engine.screen(miit, state)
+    scr = engine.screen(miit, state, TODAY)
     assert isinstance(scr, Question) and scr.progress.answered == 1 and scr.can_back
 
 
@@ -124,7 +124,7 @@ def test_review_edit_returns_to_review_and_submit(miit: Form) -> None:
     for _ in range(3):
         state = engine.apply(miit, state, Skip(), TODAY).state
     assert state.cursor is None
-    scr = engine.screen(miit, state)
+    scr = engine.screen(miit, state, TODAY)
     assert isinstance(scr, ReviewScreen) and not scr.missing
     state = engine.apply(miit, state, Edit("q7"), TODAY).state
     assert state.cursor == "q7"
@@ -133,7 +133,7 @@ def test_review_edit_returns_to_review_and_submit(miit: Form) -> None:
     step = engine.apply(miit, state, Submit(), TODAY)
     # the first submit only asks: the review screen says so, nothing is submitted yet
     assert step.error is None and not step.state.submitted and step.state.confirming
-    scr = engine.screen(miit, step.state)
+    scr = engine.screen(miit, step.state, TODAY)
     assert isinstance(scr, ReviewScreen) and scr.confirming
     again = engine.apply(miit, step.state, Submit(), TODAY)  # an unconfirmed submit asks again, never submits
     assert not again.state.submitted and again.state.confirming

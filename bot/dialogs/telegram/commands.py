@@ -74,7 +74,7 @@ async def on_form_choice(cb: CallbackQuery, callback_data: FormChoice, bot: Bot,
     await cb.answer()
     await replace_keyboard(cb, None)
     intro = texts.opened(form, opened.state, opened.resumed, tr)
-    await send(bot, chat_of(cb), screens.current(form, opened.state, opened.session_id, tr, before=intro))
+    await send(bot, chat_of(cb), screens.current(opened, tr, before=intro))
 
 
 async def on_resume(message: Message, bot: Bot, interviews: Interviews, tr: Translator) -> None:
@@ -83,7 +83,7 @@ async def on_resume(message: Message, bot: Bot, interviews: Interviews, tr: Tran
         return
     _, opened = found
     intro = texts.opened(opened.form, opened.state, True, tr)
-    await send(bot, message.chat.id, screens.current(opened.form, opened.state, opened.session_id, tr, before=intro))
+    await send(bot, message.chat.id, screens.current(opened, tr, before=intro))
 
 
 async def on_help(message: Message, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> None:
@@ -104,7 +104,7 @@ async def _switch(bot: Bot, chat_id: int, cb_or_message: Message | CallbackQuery
     await say(bot, chat_id, escape(tr.ui("Language: {language}", language=language_name(lang))))
     opened = await interviews.current(external_id(user))
     if opened is not None:
-        await send(bot, chat_id, screens.current(opened.form, opened.state, opened.session_id, tr))
+        await send(bot, chat_id, screens.current(opened, tr))
 
 
 async def on_lang(message: Message, command: CommandObject, bot: Bot, interviews: Interviews,
@@ -144,4 +144,4 @@ async def on_leave_button(cb: CallbackQuery, callback_data: LeaveButton, bot: Bo
                                             "continue, or /start to choose an interview.")))
         return
     await replace_keyboard(cb, None)
-    await send(bot, chat_of(cb), screens.current(opened.form, opened.state, opened.session_id, tr))
+    await send(bot, chat_of(cb), screens.current(opened, tr))

@@ -80,7 +80,7 @@ async def _show(bot: Bot, chat_id: int, interviews: Interviews, opened: Opened, 
         await send_reports(bot, chat_id, interviews, opened.session_id, tr)
         return
     intro += "\n" + texts.opened(opened.form, opened.state, opened.resumed, tr)
-    await send(bot, chat_id, screens.current(opened.form, opened.state, opened.session_id, tr, before=intro))
+    await send(bot, chat_id, screens.current(opened, tr, before=intro))
 
 
 async def on_contract_button(cb: CallbackQuery, callback_data: ContractButton, bot: Bot, interviews: Interviews,

@@ -4,6 +4,7 @@ service, which returns a Turn (bot/service/turn.py) that is rendered here as HTM
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from typing import Any
 
@@ -55,7 +56,7 @@ def _notes(turn: Turn, first: str | None = None) -> str | None:
 async def show(bot: Bot, chat_id: int, interviews: Interviews, turn: Turn, tr: Translator, *,
                before: str | None = None) -> None:
     """The turn's next screen (with `before` above it); after a submission, what follows it."""
-    await send(bot, chat_id, screens.current(turn.form, turn.state, turn.session_id, tr, before=before))
+    await send(bot, chat_id, screens.current(turn, tr, before=before))
     if turn.after is not None:
         await after_submission(bot, chat_id, interviews, turn.after, tr)
 
@@ -67,7 +68,7 @@ async def stale(cb: CallbackQuery, opened: Opened | None, bot: Bot, tr: Translat
     if opened is None:
         await say(bot, chat_of(cb), texts.no_interview(tr))
         return
-    await send(bot, chat_of(cb), screens.current(opened.form, opened.state, opened.session_id, tr))
+    await send(bot, chat_of(cb), screens.current(opened, tr))
 
 
 def _at_item(opened: Opened, position: int) -> Item | None:
@@ -303,7 +304,7 @@ async def _confirm_typed_remove(bot: Bot, chat_id: int, opened: Opened, number: 
     view = group_view(item, state)
     if not 1 <= number <= len(view.entries):
         refusal = texts.refusal(error_text(AnswerError("no_such_entry", max=len(view.entries)), tr), None, tr)
-        await send(bot, chat_id, screens.current(form, state, opened.session_id, tr, before=refusal))
+        await send(bot, chat_id, screens.current(opened, tr, before=refusal))
         return
     await send(bot, chat_id, screens.Outgoing(
         texts.remove_question(item, number, view.entries[number - 1], tr),
@@ -335,8 +336,8 @@ def _file_of(message: Message) -> engine.Attach | None:
     return None
 
 
-def accepts_file(form: Form, state: State) -> bool:
-    scr = engine.screen(form, state)
+def accepts_file(form: Form, state: State, today: date) -> bool:
+    scr = engine.screen(form, state, today)
     return (isinstance(scr, Question) and kind_of(scr.item).takes_files(scr.item)
             and not scr.asking_other)
 
@@ -352,9 +353,9 @@ async def on_file(message: Message, bot: Bot, interviews: Interviews, tr: Transl
     if attach is not None:
         attach = engine.Attach(attach.file_id, clean(attach.name, limit=200) or "document",
                                None if attach.caption is None else clean(attach.caption, lines=True))
-    if attach is None or not accepts_file(form, state):
+    if attach is None or not accepts_file(form, state, opened.today):
         refusal = texts.refusal(error_text(NO_FILES, tr), None, tr)
-        await send(bot, message.chat.id, screens.current(form, state, opened.session_id, tr, before=refusal))
+        await send(bot, message.chat.id, screens.current(opened, tr, before=refusal))
         return
     await _apply_and_show(bot, message.chat.id, interviews, opened, attach, who, event_update, tr,
                           typed=attach.caption)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
 
 from aiogram.types import InlineKeyboardMarkup
 
@@ -19,9 +21,23 @@ class Outgoing:
     markup: InlineKeyboardMarkup | None = None
 
 
-def current(form: Form, state: State, session_id: int, tr: Translator, *, before: str | None = None) -> Outgoing:
+class At(Protocol):
+    """Where an interview stands: an opened session (bot.service.sessions.Opened) or a turn's outcome (Turn)."""
+
+    @property
+    def session_id(self) -> int: ...
+    @property
+    def form(self) -> Form: ...
+    @property
+    def state(self) -> State: ...
+    @property
+    def today(self) -> date: ...
+
+
+def current(at: At, tr: Translator, *, before: str | None = None) -> Outgoing:
     """The screen the interview is on; `before` (already HTML) is put above it, e.g. a refusal."""
-    scr = engine.screen(form, state)
+    form, state, session_id = at.form, at.state, at.session_id
+    scr = engine.screen(form, state, at.today)
     if isinstance(scr, Question):
         text, markup = texts.question(form, state, scr, tr), keyboards.question(form, scr, session_id, tr, state)
     elif isinstance(scr, ReviewScreen):

@@ -68,7 +68,7 @@ def test_the_official_tick_condition_is_shown_with_the_question() -> None:
     form = load_forms()["miit-2022"]
     before_q8 = {k: v for k, v in extreme_answers(form, "none").items() if form.position(k) < form.position("q8")}
     state = engine.start(form, answers_from_json(form, before_q8, TODAY))
-    scr = engine.screen(form, state)
+    scr = engine.screen(form, state, TODAY)
     assert isinstance(scr, engine.Question) and scr.item.id == "q8"
     note = form.item("q8").note
     assert note == "（50%以上关键业务研发设计项目实现下列数字化场景即可勾选该项）"
