@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.engine import create_engine
+from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
 from bot.interview.loader import load_forms
 from bot.interview.schema import Form
+from bot.service.sessions import Interviews
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -65,3 +66,11 @@ async def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     await upgrade(engine)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def service(db_engine: AsyncEngine, forms: dict[str, Form]) -> AsyncIterator[Interviews]:
+    """The interview service over a migrated database (SQLite, and PostgreSQL when configured)."""
+    service = Interviews(sessionmaker(db_engine), forms)
+    yield service
+    await service.close()

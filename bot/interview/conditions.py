@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from bot.classify import above_designated_size, size_class
+from bot.interview.classify import above_designated_size, size_class
 
 _ENV = ImmutableSandboxedEnvironment(autoescape=True)
 #: the functions a form's expressions may call (pure, from bot/classify.py)

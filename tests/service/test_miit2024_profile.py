@@ -54,4 +54,4 @@ async def test_the_2022_edition_carries_nothing_into_2024(forms: dict[str, Form]
         await service.apply(check.session_id, Text(text), actor="tg:2025")
     opened = await service.open("tg:2025", "miit-2024")
     assert opened.state.suggestions == {}
-    assert isinstance(screen(opened.form, opened.state), Question)
+    assert isinstance(screen(opened.form, opened.state, opened.today), Question)

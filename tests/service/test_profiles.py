@@ -58,7 +58,7 @@ async def test_answers_are_offered_in_the_next_interview_and_must_be_confirmed(s
     assert second.state.suggestions["company"] == Answer("杭州示例科技有限公司")
     assert second.state.suggestions["headcount"] == Answer("120")
     assert "company" not in second.state.answers  # offered, not silently reused
-    scr = screen(second.form, second.state)
+    scr = screen(second.form, second.state, second.today)
     assert isinstance(scr, Question) and scr.suggestion == Answer("杭州示例科技有限公司")
     step = await service.apply(second.session_id, UseSuggestion(), actor="tg:1")
     assert step.state.answers["company"] == Answer("杭州示例科技有限公司")
