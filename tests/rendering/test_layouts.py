@@ -75,3 +75,18 @@ def test_the_declarations_cover_what_the_writers_read(forms: dict[str, Form], na
     answers = filing_answers(form) if name == "filing" else heilongjiang_answers(form)
     ctx = build_context(form, answers, lang="zh")
     assert render_html(name, ctx) and render_docx(name, ctx)
+
+
+def test_the_district_table_reads_what_its_columns_declare(forms: dict[str, Form]) -> None:
+    """Annex 5's columns are its declaration: the layout's item ids are gathered from them, and a filing's row is
+    read through the layout (an id no column declares would raise)."""
+    from bot.rendering.layouts import annex5
+
+    form = forms["hangzhou-filing"]
+    row = annex5.filing_row(build_context(form, filing_answers(form), lang="zh"))
+    assert set(row.values) == {c.key for c in annex5.COLUMNS if c.value is not None}
+    assert row.values["company_name"] and row.providers
+    declared = set(annex5.LAYOUT.reads[annex5.SELF]) if annex5.LAYOUT.reads else set()
+    assert {r for c in annex5.COLUMNS for r in c.reads} | {f"providers.{p.field}" for p in annex5.PROVIDER_COLUMNS} \
+        == declared
+    assert len(annex5.headers()) == len(annex5.widths()) == sum(span for _, span in annex5.groups()) == 28
