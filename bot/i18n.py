@@ -55,15 +55,21 @@ def P_(context: str, message: str) -> str:
     return message
 
 
-def normalise_lang(code: str | None) -> str:
-    """Map a Telegram language_code or a CLI flag ('zh-hans', 'en-US', '中文') to a supported language."""
+def known_lang(code: str | None) -> str | None:
+    """The supported language a Telegram language_code, a CLI flag or a typed name means ('zh-hans', 'en-US',
+    '中文', 'English'); None when it is none of them."""
     if not code:
-        return DEFAULT_LANG
+        return None
     code = code.strip().lower()
-    if code in ("english", "英文"):
-        code = "en"
+    names = {language_name(lang).lower(): lang for lang in LANGUAGES}
+    code = {"english": "en", "英文": "en", "chinese": "zh", "汉语": "zh", **names}.get(code, code)
     prefix = code.replace("_", "-").split("-", 1)[0]
-    return prefix if prefix in LANGUAGES else DEFAULT_LANG
+    return prefix if prefix in LANGUAGES else None
+
+
+def normalise_lang(code: str | None) -> str:
+    """Map a Telegram language_code or a CLI flag to a supported language (the default when it is none)."""
+    return known_lang(code) or DEFAULT_LANG
 
 
 @lru_cache(maxsize=8)

@@ -35,6 +35,10 @@ ERRORS: dict[str, str] = {
     "entry_unfinished": N_("{entry} {number} is not finished: what you typed would be lost. Finish it, or "
                            "discard it first (the “Discard” button, or type discard)."),
     "nothing_to_discard": N_("There is no unfinished entry to discard."),
+    "entry_in_progress": N_("You are filling in {entry} {number}: please answer the question below first (or type "
+                            "discard to drop this entry). The list, with add, edit, remove and done, comes when the "
+                            "entry is complete."),
+    "no_entries_yet": N_("There are no entries yet: type add to add one."),
     # numbers
     "not_an_integer": N_("Please enter a whole number."),
     "not_a_number": N_("Please enter a number."),

@@ -7,7 +7,8 @@ to confirm first, an item number the review list does not have).  A channel that
 them (Telegram: /lang, /report, files sent as files) reads it as typed text (`as_text`).
 
 Words are commands only where they mean something: "add", "done", "edit N" and "remove N" on a group's list,
-"done" on a multiple choice, "discard" inside a group, an item's number on the review screen or after
+"done" on a multiple choice, "discard" inside a group (inside a group's entry "add", "done" and "remove N" are
+refused, so a provider is never named "新增"), an item's number on the review screen or after
 "edit"/"修改"/"改" (an unknown number after "edit" is an answer elsewhere: "改善工艺" stays a text).
 Pure: no I/O, no channel.
 """
@@ -117,15 +118,16 @@ def read(form: Form, state: State, text: str) -> Command:
     if word == "discard" and state.group is not None:  # elsewhere "放弃" may well be an answer
         return engine.Discard()
     item = form.item(state.cursor) if state.cursor is not None else None
-    if isinstance(item, GroupItem) and group_view(item, state).field is None:  # the list: add, edit N, remove N
+    if isinstance(item, GroupItem):  # the list's words; typed inside an entry the engine refuses them (never stored)
+        at_list = group_view(item, state).field is None
         if word == "add":
             return engine.GroupAdd()
         if word == "done":
             return engine.Done()
-        if (m := _EDIT.match(line)) and (n := typed_int(m.group(1))) is not None:
-            return engine.GroupEdit(n)
+        if at_list and (m := _EDIT.match(line)) and (n := typed_int(m.group(1))) is not None:
+            return engine.GroupEdit(n)  # inside an entry "修改 N" names a question, as everywhere else
         if (m := _REMOVE.match(line)) and (n := typed_int(m.group(1))) is not None:
-            return RemoveEntry(n)
+            return RemoveEntry(n) if at_list else engine.GroupRemove(n)
     if word == "done" and isinstance(item, MultiChoice):
         return engine.Done()
     simple: dict[str | None, Command] = {

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.dialogs import commands
-from bot.i18n import Translator, language_name, normalise_lang
+from bot.i18n import LANGUAGES, Translator, known_lang, language_name
 from bot.interview import engine
 from bot.interview.answer import Answer
 from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
@@ -121,7 +121,8 @@ class Console:
                 return state
             # the boundary: capped, controls dropped, NFC (a longer line is refused by the item, never parsed)
             text = clean(line, limit=MAX_READ).strip()  # a line longer than a message stays so: refused whole
-            if not text:
+            if not text:  # every line gets an answer: an empty one, where things stand
+                self.say(tr.ui("Type an answer, or help for the commands."))
                 continue
             command = commands.read(form, state, text)
             if isinstance(command, commands.Quit):
@@ -134,8 +135,9 @@ class Console:
                 await self.report(form, opened.session_id, state)
                 continue
             event = self.event_of(command)
-            if event is None:
-                tr = self.tr  # "lang en" switched it
+            if event is None:  # said why; the question (or the review) again, in the language now chosen
+                tr = self.tr
+                self.show(form, state, engine.screen(form, state, self.interviews.today()))
                 continue
             turn = await take_turn(self.interviews, replace(opened, state=state), event, tr, actor=self.external_id)
             if turn.refusal is None:
@@ -148,16 +150,21 @@ class Console:
     def event_of(self, command: commands.Command) -> Input | None:
         """The engine input a typed command gives; None when the console handled it itself (said why)."""
         if isinstance(command, commands.Language):
-            self.tr = Translator(normalise_lang(command.code))
+            lang = known_lang(command.code)
+            if lang is None:
+                self.say("✗ " + self.tr.ui("Unknown language: {code}. Available: {languages}.", code=command.code,
+                                            languages=" / ".join(map(language_name, LANGUAGES))))
+                return None
+            self.tr = Translator(lang)
             self.say(self.tr.ui("Language: {language}", language=language_name(self.tr.lang)))
             return None
         if isinstance(command, commands.NoSuchLabel):
-            self.say(self.tr.ui("There is no item {n} on the review list.", n=command.label))
+            self.say("✗ " + self.tr.ui("There is no item {n} on the review list.", n=command.label))
             return None
         if isinstance(command, commands.AttachFile):
             path = Path(command.path).expanduser()
             if not path.is_file():
-                self.say(self.tr.ui("No such file: {path}", path=str(path)))
+                self.say("✗ " + self.tr.ui("No such file: {path}", path=str(path)))
                 return None
             return engine.Attach(file_id=f"file:{path.resolve()}", name=path.name)
         if isinstance(command, commands.RemoveEntry):  # typed on purpose: removed at once

@@ -532,13 +532,16 @@ def _apply(form: Form, state: State, event: Input, today: date) -> Step:
     if isinstance(event, Back):
         return _back(form, state)
     if isinstance(event, Submit):
+        # a half-typed entry first: the review list would offer commands that must not leave it unconfirmed
+        if state.cursor is not None and state.group is not None and _unfinished(state.group):
+            return _refuse_unfinished(form, state)
         missing = missing_items(form, state.answers)
         if missing:
             questions = numbering(form).question_of
             return _refuse(replace(state, cursor=None, confirming=False), "missing_answers",
                            count=len({questions.get(i, i) for i in missing}))
         if state.cursor is not None and state.group is not None:
-            return _refuse_unfinished(form, state) if _unfinished(state.group) else _refuse(state, "group_use_menu")
+            return _refuse(state, "group_use_menu")
         if not (event.confirmed and state.confirming):
             return Step(replace(state, cursor=None, confirming=True, draft=None, asking_other=False, group=None,
                                 returning=False))
@@ -673,6 +676,8 @@ def _group(form: Form, state: State, item: GroupItem, event: Input, today: date)
                 return _refuse(state, "group_full", max=item.max_entries)
             return Step(replace(state, group=replace(draft, current={}, field=0, editing=None)))
         if isinstance(event, GroupEdit | GroupRemove):
+            if not draft.entries:
+                return _refuse(state, "no_entries_yet")
             if not 1 <= event.index <= len(draft.entries):
                 return _refuse(state, "no_such_entry", max=len(draft.entries))
             if isinstance(event, GroupEdit):
@@ -707,6 +712,9 @@ def _group(form: Form, state: State, item: GroupItem, event: Input, today: date)
             value = kind_of(field_item).pick(field_item, event.option_id).value
         except AnswerError as exc:
             return Step(state=state, error=exc)
+    elif isinstance(event, GroupAdd | GroupEdit | GroupRemove | Done):  # the list's words, typed inside an entry
+        number = draft.editing + 1 if draft.editing is not None else len(draft.entries) + 1
+        return _refuse(state, "entry_in_progress", entry=item.entry, number=number)
     else:
         return _refuse(state, "stale_button")
     current = {**draft.current, field_item.id: value}

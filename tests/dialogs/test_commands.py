@@ -9,6 +9,7 @@ from bot.dialogs import commands
 from bot.interview import engine
 from bot.interview.engine import GroupDraft, State
 from bot.interview.schema import Form
+from tests.today import TODAY
 
 ENTRY = {"name": "甲服务商"}
 
@@ -60,12 +61,17 @@ def test_words_on_a_groups_list(forms: dict[str, Form], typed: str, meant: comma
     assert commands.read(forms["hangzhou-filing"], state, typed) == meant
 
 
-def test_inside_an_entry_add_and_done_are_answers_and_discard_drops_it(forms: dict[str, Form]) -> None:
+def test_inside_an_entry_the_lists_words_are_never_answers_and_discard_drops_it(forms: dict[str, Form]) -> None:
+    """"新增" typed where a provider's name is asked is the list's word (the engine refuses it there), never a name."""
     filing = forms["hangzhou-filing"]
     typing = on("providers", group=GroupDraft(entries=(ENTRY,), current={"name": "乙"}, field=1))
-    assert commands.read(filing, typing, "完成") == engine.Text("完成")
-    assert commands.read(filing, typing, "新增") == engine.Text("新增")
+    assert commands.read(filing, typing, "完成") == engine.Done()
+    assert commands.read(filing, typing, "新增") == engine.GroupAdd()
+    assert commands.read(filing, typing, "删除 1") == engine.GroupRemove(1)
     assert commands.read(filing, typing, "放弃") == engine.Discard()
+    for word in ("完成", "新增", "删除 1"):
+        step = engine.apply(filing, typing, commands.read(filing, typing, word), TODAY)  # type: ignore[arg-type]
+        assert step.error is not None and step.error.code == "entry_in_progress" and step.state == typing
     # a group with nothing entered yet asks its first field at once: "修改 1" there is no entry number
     assert commands.read(filing, on("providers"), "修改 1") != engine.GroupEdit(1)
 

@@ -58,3 +58,42 @@ async def test_console_group_back_discard_and_confirmed_submit(service: Intervie
     assert [p["name"] for p in providers] == ["甲服务商"]
     first = providers[0]
     assert (first["legal_rep"], first["contact"], first["contract_name"]) == ("王五", "赵六", "合同")
+
+
+async def _at_providers(service: Interviews, who: str) -> None:
+    opened = await service.open(who, "hangzhou-filing", lang="zh")
+    form = opened.form
+    while (cursor := (await service.current(who)).state.cursor) != "providers":  # type: ignore[union-attr]
+        typed = {"project_end": "2024-12"}.get(cursor or "", SAMPLE[form.item(cursor or "").type])
+        step = await service.apply(opened.session_id, engine.Text(typed), actor=who)
+        assert step.error is None, (cursor, step.error)
+
+
+async def test_the_lists_words_typed_inside_an_entry_are_refused_never_stored(service: Interviews) -> None:
+    """An empty group opens at its first field: "新增" (as the help says to add) must not become a provider's
+    name, nor "完成" or "删除 1" a value; submitting with an entry half-typed stays on the entry."""
+    who = "console:words"
+    await _at_providers(service, who)
+    out = io.StringIO()
+    script = lines("新增", "完成", "删除 1", "甲服务商", "提交", "", "放弃", "删除 1")
+    state = await Console(service, user="words", lang="zh", out=out).run("hangzhou-filing", lambda: next(script))
+    text = out.getvalue()
+    in_progress = error_text(AnswerError("entry_in_progress", entry="服务商", number=1), ZH)
+    assert text.count(in_progress) == 3
+    assert error_text(AnswerError("entry_unfinished", entry="服务商", number=1), ZH) in text  # 提交: kept there
+    assert "== 检查" not in text  # the review list, whose commands could not be used, is not offered
+    assert ZH.ui("Type an answer, or help for the commands.") in text  # the empty line got an answer
+    assert error_text(AnswerError("no_entries_yet"), ZH) in text  # 删除 1 on an empty list
+    assert "providers" not in state.answers and state.group is not None and not state.group.entries
+
+
+async def test_an_unknown_language_is_refused_and_the_question_asked_again(service: Interviews) -> None:
+    out = io.StringIO()
+    script = lines("lang fr", "lang en")
+    await Console(service, user="langs", lang="zh", out=out).run("hangzhou-eligibility", lambda: next(script))
+    text = out.getvalue()
+    assert "✗ 不支持的语言：fr。可选：中文 / English。" in text
+    first_question = text.split("\n== ", 1)[0]
+    assert text.count("Language: English") == 1
+    tail = text.split("Language: English", 1)[1]
+    assert tail.strip() and not any("\u4e00" <= ch <= "\u9fff" for ch in tail.split("\n", 2)[1]), first_question

@@ -303,7 +303,9 @@ async def _confirm_typed_remove(bot: Bot, chat_id: int, opened: Opened, number: 
     assert isinstance(item, GroupItem)
     view = group_view(item, state)
     if not 1 <= number <= len(view.entries):
-        refusal = texts.refusal(error_text(AnswerError("no_such_entry", max=len(view.entries)), tr), None, tr)
+        error = (AnswerError("no_such_entry", max=len(view.entries)) if view.entries
+                 else AnswerError("no_entries_yet"))
+        refusal = texts.refusal(error_text(error, tr), None, tr)
         await send(bot, chat_id, screens.current(opened, tr, before=refusal))
         return
     await send(bot, chat_id, screens.Outgoing(
