@@ -27,14 +27,18 @@ def lines(*typed: str) -> Iterator[str | None]:
         yield None
 
 
-async def test_console_group_back_discard_and_confirmed_submit(service: Interviews) -> None:
-    who = "console:grp"
+async def _at_providers(service: Interviews, who: str) -> None:
+    """The filing answered up to its providers (each item with a plain valid answer)."""
     opened = await service.open(who, "hangzhou-filing", lang="zh")
     form = opened.form
     while (cursor := (await service.current(who)).state.cursor) != "providers":  # type: ignore[union-attr]
         typed = {"project_end": "2024-12"}.get(cursor or "", SAMPLE[form.item(cursor or "").type])
         step = await service.apply(opened.session_id, engine.Text(typed), actor=who)
         assert step.error is None, (cursor, step.error)
+
+
+async def test_console_group_back_discard_and_confirmed_submit(service: Interviews) -> None:
+    await _at_providers(service, "console:grp")
     out = io.StringIO()
     script = lines("甲服务商", PROVIDER_CODE, "王五", "赵六", "13812345678",  # five fields, then at 合同名称:
                    "返回", "返回",          # back twice: 联系人, with its value kept
@@ -58,15 +62,6 @@ async def test_console_group_back_discard_and_confirmed_submit(service: Intervie
     assert [p["name"] for p in providers] == ["甲服务商"]
     first = providers[0]
     assert (first["legal_rep"], first["contact"], first["contract_name"]) == ("王五", "赵六", "合同")
-
-
-async def _at_providers(service: Interviews, who: str) -> None:
-    opened = await service.open(who, "hangzhou-filing", lang="zh")
-    form = opened.form
-    while (cursor := (await service.current(who)).state.cursor) != "providers":  # type: ignore[union-attr]
-        typed = {"project_end": "2024-12"}.get(cursor or "", SAMPLE[form.item(cursor or "").type])
-        step = await service.apply(opened.session_id, engine.Text(typed), actor=who)
-        assert step.error is None, (cursor, step.error)
 
 
 async def test_the_lists_words_typed_inside_an_entry_are_refused_never_stored(service: Interviews) -> None:
