@@ -16,7 +16,9 @@ from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
 from bot.interview.loader import load_forms
 from bot.interview.schema import Form
+from bot.service.helpdesk import Helpdesk
 from bot.service.sessions import Interviews
+from tests.staff import STAFF, Clock
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -74,3 +76,11 @@ async def service(db_engine: AsyncEngine, forms: dict[str, Form]) -> AsyncIterat
     service = Interviews(sessionmaker(db_engine), forms)
     yield service
     await service.close()
+
+
+@pytest.fixture
+async def desk(db_engine: AsyncEngine, forms: dict[str, Form]) -> AsyncIterator[Helpdesk]:
+    """The helpdesk with one listed staff account (tests.staff.STAFF) and a clock the test moves."""
+    interviews = Interviews(sessionmaker(db_engine), forms)
+    yield Helpdesk(interviews, frozenset({STAFF}), clock=Clock())
+    await interviews.close()

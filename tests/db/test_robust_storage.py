@@ -21,25 +21,10 @@ from bot.interview.schema import Form
 from bot.service import reports
 from bot.service.helpdesk import FREE_ATTEMPTS, Helpdesk, SlowDown, new_code
 from bot.service.sessions import Interviews
+from tests.staff import STAFF, Clock
 
-STAFF = "tg:900"
 MARKER = "ZQXJ Marker Trading Co"
 MARKER_ZH = "独一无二标记测试有限公司"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-async def desk(db_engine: AsyncEngine, forms: dict[str, Form]) -> AsyncIterator[Helpdesk]:
-    interviews = Interviews(sessionmaker(db_engine), forms)
-    yield Helpdesk(interviews, frozenset({STAFF}), clock=Clock())
-    await interviews.close()
 
 
 async def test_concurrent_guesses_from_two_workers_are_counted_before_they_are_checked(

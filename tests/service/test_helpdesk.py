@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -15,23 +14,7 @@ from bot.interview.engine import Submit, Text
 from bot.interview.schema import Form
 from bot.service.helpdesk import CODE_LENGTH, Helpdesk, NotAllowed, SlowDown, code_hash, mask_phone, new_code
 from bot.service.sessions import Interviews
-
-STAFF = "tg:900"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-async def desk(db_engine: AsyncEngine, forms: dict[str, Form]) -> AsyncIterator[Helpdesk]:
-    interviews = Interviews(sessionmaker(db_engine), forms)
-    yield Helpdesk(interviews, frozenset({STAFF}), clock=Clock())
-    await interviews.close()
+from tests.staff import STAFF, Clock
 
 
 def test_codes_are_long_random_and_readable() -> None:
