@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.i18n import normalise_lang
+from bot.i18n import LANGUAGES, normalise_lang
 from bot.interview.errors import AnswerError, FormError
 from bot.interview.loader import load_forms
 
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
 
     con = sub.add_parser("console", help="answer an interview in the terminal")
     con.add_argument("--form", default="miit-2022")
-    con.add_argument("--lang", choices=["zh", "en"], type=normalise_lang)
+    con.add_argument("--lang", choices=LANGUAGES, type=normalise_lang)
     con.add_argument("--user", default=getpass.getuser(), help="whose session to open or resume")
     con.add_argument("--database-url", help="overrides DATABASE_URL")
     con.add_argument("--out", metavar="DIR",

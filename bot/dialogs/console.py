@@ -275,7 +275,7 @@ class Console:
         parts = item_flags(item, tr)
         if not parts:
             return ""
-        return " (" + ", ".join(parts) + ")" if tr.lang == "en" else "（" + "，".join(parts) + "）"
+        return "（" + "，".join(parts) + "）" if tr.lang == "zh" else " (" + ", ".join(parts) + ")"
 
     def show_question(self, form: Form, scr: Question, answers: Mapping[str, Answer] | None = None) -> None:
         tr = self.tr

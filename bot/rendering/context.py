@@ -37,13 +37,12 @@ from bot.scoring.levels import rounded
 from bot.scoring.points import RubricView
 from bot.scoring.weighted_tree import ADVICE_LIMIT, TreeView
 
-#: report kinds, one per scoring rule (the filing has no scoring: it is a form to print and send)
+#: the names of the report layouts the tests and tools refer to (the layouts themselves: bot/rendering/layouts/)
 MIIT = "miit"
 RUBRIC = "rubric"
 ELIGIBILITY = "eligibility"
 FILING = "filing"
 MIIT2024 = "miit2024"
-KINDS = (MIIT, RUBRIC, ELIGIBILITY, FILING, MIIT2024)
 
 #: report headings and small words, by key (templates read them as L.key): English here, other languages in the
 #: `messages` catalog under the message context "report" (the same English word may read otherwise in a chat)
@@ -481,7 +480,6 @@ __all__ = [
     "ADVICE_LIMIT",
     "ELIGIBILITY",
     "FILING",
-    "KINDS",
     "MIIT",
     "RUBRIC",
     "AnswerView",

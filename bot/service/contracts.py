@@ -219,7 +219,7 @@ def comparison_text(found: Comparison, tr: Translator) -> list[str]:
 
 
 def _file_stem(filing: Filing, provider: int, lang: str) -> str:
-    if lang == "en":
+    if lang != "zh":  # the provider's name in the file name only where the name is read as it is written
         return f"service-contract-{provider + 1}"
     name = "".join(ch for ch in filing.provider_name(provider) if ch not in '\\/:*?"<>|').strip()[:40]
     return f"服务合同-{name or provider + 1}"

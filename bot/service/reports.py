@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import repo
 from bot.db.models import AnswerRow, InterviewSession, User
+from bot.i18n import DEFAULT_LANG
 from bot.interview.answer import Answer
 from bot.interview.schema import Form
 from bot.interview.typed import clean
@@ -124,7 +125,7 @@ async def session_reports(sessionmaker: async_sessionmaker[AsyncSession], forms:
     if not ctx.kind:
         return []  # a form without documents
     report = layout(ctx.kind)
-    stem = report.stems["en" if lang == "en" else "zh"]
+    stem = report.stems.get(lang) or report.stems[DEFAULT_LANG]
     suffix = f"-{row.id}" + ("-staff" if staff_copy else "")
     writers: dict[str, tuple[Callable[[str, ReportContext], bytes], str]] = {"pdf": (render_pdf, PDF),
                                                                             "docx": (render_docx, DOCX)}
