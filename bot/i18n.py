@@ -12,6 +12,7 @@ than its .po, the .po is read instead, so a fresh checkout never shows untransla
 from __future__ import annotations
 
 import gettext
+from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -108,3 +109,15 @@ class Translator:
         if text is None:
             return ""
         return text if self.lang == "zh" else _catalog(self.lang, "forms").gettext(text)
+
+    def unit(self, unit: str, value: Any) -> str:
+        """A form's unit after a number: its translation, which may give the singular and the plural as "one|many"
+        ("person|persons": 1 person, 2 persons, 1.5 persons)."""
+        text = self.form(unit)
+        one, bar, many = text.partition("|")
+        if not bar:
+            return text
+        try:
+            return one if Decimal(str(value)) == 1 else many
+        except ArithmeticError:
+            return many

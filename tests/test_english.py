@@ -186,3 +186,27 @@ def test_amounts_in_ten_thousand_yuan_read_as_yuan_in_english(forms: dict[str, F
     assert answer_text(item, Answer("50000"), EN) == EN.ui("{amount} yuan", amount="500,000,000")
     assert answer_text(item, Answer("12.35"), EN) == EN.ui("{amount} yuan", amount="123,500")
     assert answer_text(item, Answer("50000"), Translator("zh")).startswith("50000")
+
+
+def test_a_unit_reads_singular_after_one(forms: dict[str, Form]) -> None:
+    """The forms catalog may give a unit as "one|many": 1 person, 120 persons (never "1 persons")."""
+    from bot.interview.kinds import kind_of
+
+    headcount = next(i for f in forms.values() for i in f.items if getattr(i, "unit", None) == "人")
+    shown = {v: kind_of(headcount).display(headcount, Answer(v), EN) for v in ("1", "120", "1.5")}
+    assert shown == {"1": "1 person", "120": "120 persons", "1.5": "1.5 persons"}
+    assert kind_of(headcount).display(headcount, Answer("1"), Translator("zh")) == "1 人"
+    assert EN.unit("个工作日", 1) == "working day" and EN.unit("台", "3") == "units"
+    for message in _forms_catalog_en():
+        if "|" in message.string:  # only units use the convention, each with both forms
+            one, many = message.string.split("|")
+            assert one and many and "|" not in many, message.id
+
+
+def _forms_catalog_en():  # type: ignore[no-untyped-def]
+    from babel.messages.pofile import read_po
+
+    from bot.i18n import LOCALES_DIR
+
+    with (LOCALES_DIR / "en" / "LC_MESSAGES" / "forms.po").open("rb") as fh:
+        return list(read_po(fh, locale="en"))

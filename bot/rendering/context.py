@@ -324,7 +324,7 @@ def _display(value: Any, unit: str | None, tr: Translator) -> str:
         return tr.ui("Yes") if value else tr.ui("No")
     if isinstance(value, (Decimal, Fraction, int, float)) and not isinstance(value, bool):
         text = str(rounded(Fraction(str(value)) if isinstance(value, float) else Fraction(value)))
-        return f"{text}{unit or ''}" if unit == "%" else f"{text} {unit}" if unit else text
+        return f"{text}{unit or ''}" if unit == "%" else f"{text} {tr.unit(unit, text)}" if unit else text
     return str(value)
 
 

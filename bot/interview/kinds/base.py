@@ -70,6 +70,8 @@ class Words(Protocol):
 
     def form(self, text: str | None) -> str: ...
 
+    def unit(self, unit: str, value: Any) -> str: ...
+
 
 class Widget(StrEnum):
     """What a channel shows to answer an item, besides typing."""

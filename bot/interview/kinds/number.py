@@ -67,7 +67,7 @@ class NumberKind(Kind[NumberItem]):
     def display(self, item: NumberItem, answer: Answer, tr: Words) -> str:
         if item.type == "money" and item.unit in (None, "万元") and tr.lang != "zh":
             return yuan(answer.value, tr)
-        suffix = "%" if item.type == "percent" else (" " + tr.form(item.unit) if item.unit else "")
+        suffix = "%" if item.type == "percent" else (" " + tr.unit(item.unit, answer.value) if item.unit else "")
         if item.type == "money" and not item.unit:
             suffix = " " + tr.ui("10k yuan")
         return f"{answer.value}{suffix}"
