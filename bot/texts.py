@@ -22,6 +22,7 @@ ERRORS: dict[str, str] = {
     "missing_answers": N_("{count} question(s) still need an answer before you can submit."),
     "already_submitted": N_("This interview has been submitted and can no longer be changed."),
     "no_such_item": N_("There is no such question."),
+    "item_not_asked": N_("Question {number} is not asked with your current answers (it depends on an earlier one)."),
     "held_by_staff": N_("A helpdesk colleague is working on this interview right now; you will be told when it is "
                         "handed back."),
     "not_your_session": N_("This interview now continues on another account."),

@@ -525,8 +525,10 @@ def _apply(form: Form, state: State, event: Input, today: date) -> Step:
         return Step(replace(state, cursor=first_open(form, state.answers), returning=False, draft=None,
                             asking_other=False, group=None))
     if isinstance(event, Edit):
-        if event.item_id not in form.index or not is_visible(form, form.item(event.item_id), state.answers):
+        if event.item_id not in form.index:
             return _refuse(state, "no_such_item")
+        if not is_visible(form, form.item(event.item_id), state.answers):
+            return _refuse(state, "item_not_asked", number=numbering(form).labels.get(event.item_id, ""))
         return Step(replace(state, cursor=event.item_id, returning=True, draft=None, asking_other=False,
                             group=None))
     if isinstance(event, Back):

@@ -24,6 +24,7 @@ from bot.interview.engine import (
     Text,
     Toggle,
 )
+from bot.interview.numbering import numbering
 from bot.interview.schema import Form
 from bot.interview.validators import credit_code_check_char
 from tests.scoring.miit_answers import extreme_answers
@@ -313,3 +314,14 @@ items:
     visible_items(parse_form(text % "true", "other.yaml"), {})  # the last result kept is another form's
     second = parse_form(text % "false", "demo.yaml")
     assert [i.id for i in visible_items(second, {"a": Answer(True)})] == ["a"]
+
+
+def test_editing_a_question_the_answers_do_not_ask_says_so(miit: Form) -> None:
+    """"修改 22a" before Q22's answer asks for 22a: not "no such question", but why it is not there."""
+    state = engine.start(miit)
+    hidden = next(i for i in miit.items if not engine.is_visible(miit, i, state.answers))
+    step = engine.apply(miit, replace(state, cursor=None), engine.Edit(hidden.id), TODAY)
+    assert step.error is not None and step.error.code == "item_not_asked"
+    label = numbering(miit).labels[hidden.id]
+    assert step.error.params["number"] == label and label
+    assert engine.apply(miit, state, engine.Edit("no_such_id"), TODAY).error.code == "no_such_item"  # type: ignore[union-attr]
