@@ -304,6 +304,9 @@ class Console:
             if field is None:
                 for n, entry in enumerate(entries, 1):
                     self.say(f"  {n}. {entry_text(item, entry, tr)}")
+                if not entries:  # all discarded or removed: say so, with the question it belongs to
+                    self.say(tr.ui("  {question}: no {entry} yet.", question=tr.form(item.text),
+                                   entry=tr.form(item.entry)))
                 self.say(tr.ui("Type add, edit N, remove N, or done."))
                 return
             number = (group.editing + 1) if group is not None and group.editing is not None else len(entries) + 1

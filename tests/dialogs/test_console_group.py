@@ -79,6 +79,7 @@ async def test_the_lists_words_typed_inside_an_entry_are_refused_never_stored(se
     assert "== 检查" not in text  # the review list, whose commands could not be used, is not offered
     assert ZH.ui("Type an answer, or help for the commands.") in text  # the empty line got an answer
     assert error_text(AnswerError("no_entries_yet"), ZH) in text  # 删除 1 on an empty list
+    assert "：还没有服务商。" in text  # the emptied list says what it is the list of
     assert "providers" not in state.answers and state.group is not None and not state.group.entries
 
 
