@@ -139,7 +139,8 @@ class Console:
                 tr = self.tr
                 self.show(form, state, engine.screen(form, state, self.interviews.today()))
                 continue
-            turn = await take_turn(self.interviews, replace(opened, state=state), event, tr, actor=self.external_id)
+            turn = await take_turn(self.interviews, replace(opened, state=state), event, tr, actor=self.external_id,
+                                   typed=text)  # a refusal shows what was typed, a word command too
             if turn.refusal is None:
                 state = turn.state
             self.render(turn)
