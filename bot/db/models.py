@@ -147,7 +147,8 @@ class StaffMember(Base):
 
 class CodeGuess(Base):
     """Wrong resume codes a person has tried: shared by every worker and kept across restarts, so guessing is
-    slowed down however the attempts are spread.  Cleared by a right code and by erasing the person."""
+    slowed down however the attempts are spread.  Cleared by a right code and by erasing the person, and forgotten
+    a day after the last attempt (once no wait is running), so the table does not grow with every code ever typed."""
 
     __tablename__ = "code_guesses"
 
@@ -155,6 +156,8 @@ class CodeGuess(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     #: no attempt before this time (seconds since the epoch, from the helpdesk's clock)
     not_before: Mapped[float] = mapped_column(Float, default=0.0)
+    #: the last attempt counted (the helpdesk's clock)
+    last_at: Mapped[float] = mapped_column(Float, default=0.0, server_default="0", index=True)
 
 
 class ResumeCode(Base):

@@ -51,6 +51,8 @@ CODE_TTL = timedelta(days=7)
 FREE_ATTEMPTS = 5
 #: the longest wait between two codes (seconds), however many were wrong
 MAX_WAIT = 3600.0
+#: a count of wrong codes idle this long (seconds, and with no wait running) is forgotten
+GUESS_MEMORY = 86400.0
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ class Helpdesk:
         for _ in range(50):
             now = self.clock()
             async with self.sessionmaker() as s:
-                row = (await s.execute(select(CodeGuess.failures, CodeGuess.not_before)
+                row = (await s.execute(select(CodeGuess.failures, CodeGuess.not_before, CodeGuess.last_at)
                                        .where(CodeGuess.who == key))).first()
             if row is not None and now < row.not_before:
                 raise SlowDown(row.not_before - now)
@@ -185,12 +187,18 @@ class Helpdesk:
             try:
                 async with self.sessionmaker.begin() as s:
                     if row is None:
-                        s.add(CodeGuess(who=key, failures=attempts, not_before=not_before))
+                        # a new row: forget the counts idle for a day whose wait has run out
+                        await s.execute(delete(CodeGuess).where(CodeGuess.last_at < now - GUESS_MEMORY,
+                                                                CodeGuess.not_before <= now))
+                        s.add(CodeGuess(who=key, failures=attempts, not_before=not_before, last_at=now))
                         await s.flush()
                         return
+                    if row.last_at < now - GUESS_MEMORY and row.not_before <= now:
+                        attempts = 1  # idle for a day: counted afresh
+                        not_before = 0.0
                     result = await s.execute(update(CodeGuess)
                                              .where(CodeGuess.who == key, CodeGuess.failures == row.failures)
-                                             .values(failures=attempts, not_before=not_before))
+                                             .values(failures=attempts, not_before=not_before, last_at=now))
                     if result.rowcount == 1:  # type: ignore[attr-defined]
                         return
             except IntegrityError:  # another attempt counted the first one at the same moment: count again

@@ -90,6 +90,39 @@ async def test_the_guessing_limit_is_shared_by_workers_and_survives_a_restart(de
     await restarted.interviews.close()
 
 
+async def test_wrong_codes_are_forgotten_a_day_after_the_last_one(desk: Helpdesk, db_engine: AsyncEngine) -> None:
+    """Each distinct wrong code leaves a row; a day after its last attempt (and with no wait running) it goes, so
+    the table does not keep every code ever typed, and an old count no longer slows a person down."""
+    from sqlalchemy import func, select
+
+    from bot.service.helpdesk import FREE_ATTEMPTS, GUESS_MEMORY
+
+    clock = desk.clock
+    assert isinstance(clock, Clock)
+
+    async def rows() -> int:
+        async with sessionmaker(db_engine)() as s:
+            return int(await s.scalar(select(func.count()).select_from(CodeGuess)) or 0)
+
+    for _ in range(FREE_ATTEMPTS - 1):
+        with pytest.raises(LookupError):
+            await desk.session_of_code(new_code(), "tg:30")
+    assert await rows() == FREE_ATTEMPTS  # the person's count and one per code typed
+    clock.now += GUESS_MEMORY / 2
+    with pytest.raises(LookupError):  # the fifth: a wait starts
+        await desk.session_of_code(new_code(), "tg:30")
+    clock.now += GUESS_MEMORY / 2 + 1  # a day after the first four, half a day after the fifth
+    with pytest.raises(LookupError):
+        await desk.session_of_code(new_code(), "tg:31")  # someone else: the first four codes' rows go
+    assert await rows() == 4  # tg:30, the fifth code, tg:31 and its code
+    clock.now += GUESS_MEMORY
+    with pytest.raises(LookupError):  # a day later tg:30 is counted afresh: one wrong code, no wait
+        await desk.session_of_code(new_code(), "tg:30")
+    async with sessionmaker(db_engine)() as s:
+        again = await s.get(CodeGuess, "tg:30")
+    assert again is not None and again.failures == 1 and again.not_before == 0
+
+
 async def test_staff_take_answer_hand_back_and_the_owner_is_locked_out_meanwhile(desk: Helpdesk,
                                                                                 db_engine: AsyncEngine) -> None:
     opened = await desk.interviews.open("tg:5", "miit-2022")
