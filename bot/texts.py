@@ -11,6 +11,7 @@ ERRORS: dict[str, str] = {
     # choices
     "option_out_of_range": N_("Please pick a number from 1 to {max}."),
     "choose_one": N_("Please reply with one option number (1–{max})."),
+    "choose_one_or_number": N_("Please reply with one option number (1–{max}), or the exact figure."),
     "choose_some": N_("Please reply with one or more option numbers (1–{max}), separated by spaces, e.g. 1 3 4."),
     "exclusive_with_others": N_("“{option}” cannot be combined with other options."),
     "number_in_no_band": N_("That value fits none of the options."),

@@ -200,7 +200,12 @@ class SingleKind(_ChoiceKind[SingleChoice]):
         if by_label is not None:
             return Answer(by_label)
         if item.accepts_number:
-            value = v.parse_percent(text) if item.accepts_number == "percent" else v.parse_decimal(text)
+            try:
+                value = v.parse_percent(text) if item.accepts_number == "percent" else v.parse_decimal(text)
+            except AnswerError as exc:  # neither an option nor a number ("1 2"): say both ways to answer
+                if exc.code != "not_a_number":
+                    raise
+                raise AnswerError("choose_one_or_number", max=len(item.options)) from None
             for opt in item.options:
                 if opt.holds(value):
                     return Answer(opt.id, extra=canonical(value))

@@ -31,6 +31,9 @@ def test_a_banded_single_takes_a_number_and_keeps_it() -> None:
     assert read(single, "2") == "mid"  # an option number first
     assert kind.display(single, Answer("mid", extra="50"), EN) == "中 (typed: 50%)"
     assert kind.prompt(single, EN, {}) == "…or type the exact percentage, e.g. 15%"
+    # neither an option nor a number: the refusal names both ways to answer; a number out of range stays as it is
+    assert refusal(single, "1 2") == ("choose_one_or_number", {"max": 3})
+    assert refusal(single, "150%")[0] == "number_too_large"
 
 
 def test_multi_reads_several_in_printed_order_and_refuses_exclusive_with_others() -> None:
