@@ -105,7 +105,7 @@ def cmd_console(args: argparse.Namespace) -> int:
         interviews = Interviews(maker, forms)
         try:
             console = Console(interviews, user=args.user, lang=args.lang or settings.default_lang, out_dir=out_dir)
-            if args.provider is not None:  # (issue 15) a service contract drafted from the filing
+            if args.provider is not None:  # a service contract drafted from the filing
                 await console.run_contract(args.provider, _read_line, filing_id=args.filing)
             else:
                 await console.run(args.form, _read_line)

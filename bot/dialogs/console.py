@@ -207,7 +207,7 @@ class Console:
                 self.say(f"  {n + 1}. {after.filing.provider_name(n)}: python -m bot console --user {user} "
                          f"--provider {n + 1}")
 
-    # --- (issue 15 hooks) service contracts drafted from a filing ---------------------------------------------
+    # --- service contracts drafted from a filing --------------------------------------------------------------
 
     async def run_contract(self, provider: int, read_line: Callable[[], str | None], *,
                            filing_id: int | None = None) -> State | None:

@@ -55,8 +55,8 @@ class State:
     suggestions: Mapping[str, Answer] = field(default_factory=dict)
     #: items whose current answer was given by helpdesk staff on the owner's behalf (kept by the service)
     staff_items: frozenset[str] = frozenset()
-    #: (issue 15 hook) what a session was started from, set by the service and never changed by the engine: a
-    #: contract's {"filing": session id, "provider": 0-based provider index}; empty for an interview started alone
+    #: what a session was started from (a form with `starts_from`), set by the service, never changed by the
+    #: engine: a contract's {"filing": session id, "provider": 0-based provider index}; empty for one started alone
     origin: Mapping[str, Any] = field(default_factory=dict)
     #: "submit" was asked once on the review screen; the next "submit" (confirmed) submits
     confirming: bool = False

@@ -97,7 +97,7 @@ class Form(_Model):
     next_steps: tuple[str, ...] = ()
     #: the scoring rule, by name (`rule:`), validated by that rule's model; None: the form is not scored
     scoring: SerializeAsAny[RuleModel] | None = None
-    #: (issue 15) the form of a submitted session this interview is started from, never on its own: a service
+    #: the form of a submitted session this interview is started from, never on its own: a service
     #: contract is drafted from a filing, for one of its providers.  Such a form is not on the list of interviews.
     starts_from: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     #: the document layouts of this form, by name (bot/rendering/layouts/<name>.py): the first is its report;

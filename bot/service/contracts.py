@@ -1,4 +1,4 @@
-"""Service contracts drafted from a submitted filing (issue 15): the service side every channel calls.
+"""Service contracts drafted from a submitted filing: the service side every channel calls.
 
 A filing (hangzhou-filing) names one or more providers; for each, the person (or staff for them) drafts the
 contract of annex 2: `open_contract` starts or resumes the provider's hangzhou-contract session, offering what the

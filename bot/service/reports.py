@@ -115,7 +115,7 @@ async def session_reports(sessionmaker: async_sessionmaker[AsyncSession], forms:
     row, answers, staff_items, audit, enterprise = await _session_data(sessionmaker, session_id,
                                                                        with_audit=staff_copy)
     form = forms[row.form_id]
-    if "contract" in form.documents:  # (issue 15 hook) a service contract: its own layout, Word and PDF
+    if "contract" in form.documents:  # drawn from two sessions (the contract and its filing): its own writer
         from bot.service.contracts import contract_files
 
         return await contract_files(sessionmaker, session_id, lang=lang)

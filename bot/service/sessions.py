@@ -230,7 +230,7 @@ class Interviews:
 
     async def open_from(self, owner: str, form_id: str, origin: Mapping[str, Any],
                         offered: Mapping[str, Answer]) -> Opened:
-        """(issue 15 hook) The owner's session of `form_id` started from `origin` (a contract from a filing's
+        """The owner's session of `form_id` started from `origin` (a contract from a filing's
         provider): the active one, else the submitted one, else a new one offering `offered` (to confirm).  The
         origin is kept in the session's state; `_update_profile` reads its credit code."""
         form = self.forms[form_id]
@@ -448,7 +448,7 @@ class Interviews:
         code_item = next((i.id for i in form.items if i.profile == CREDIT_CODE), None)
         code_answer = state.answers.get(code_item) if code_item else None
         code = str(code_answer.value) if code_answer is not None and code_answer.value else ""
-        if not code_item:  # (issue 15 hook) a contract: the enterprise of the filing it was started from
+        if not code_item:  # a session started from another (a contract): the enterprise of the filing
             code = str(state.origin.get(CREDIT_CODE) or "")
         if code and CREDIT_CODE in keyed:
             # the enterprise is now known: carry this session's profile answers to it and offer its earlier ones

@@ -1,4 +1,4 @@
-"""Service contracts in the chat (issue 15): after a filing is submitted, one button per provider drafts its
+"""Service contracts in the chat: after a filing is submitted, one button per provider drafts its
 contract (annex 2); /contract offers them again; staff draft one for a person with /contract SESSION PROVIDER.
 
 The interview itself runs through the ordinary flow (bot/dialogs/telegram/flow.py); at its submission the

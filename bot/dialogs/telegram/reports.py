@@ -89,7 +89,7 @@ async def after_submission(bot: Bot, chat_id: int, interviews: Interviews, after
     """What a Turn says follows a submission: a contract's total against its filing, the report files, the
     contract buttons of a filing, and — when the interview ended well and names what comes next (an eligible
     check) — buttons to start those interviews, whose answers carry over for confirmation."""
-    from bot.dialogs.telegram.contract import offer_contracts  # (issue 15 hooks) service contracts
+    from bot.dialogs.telegram.contract import offer_contracts  # the contracts to draft after a filing
 
     if after.contract_check is not None:
         await say(bot, chat_id, ("⚠ " if after.contract_differs else "")
