@@ -3,6 +3,7 @@ format hints and refusals, warnings, and the report files (/report and after a s
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -287,6 +288,22 @@ async def test_remove_typed_on_the_menu_is_confirmed(world: World) -> None:
     calls = await person.send("完成")
     assert len((await answers(world))["providers"][0]) == 1
     assert "项目实施方案及内容" in sent(calls)[0].text
+
+
+async def test_the_lists_words_typed_inside_an_entry_are_refused_on_telegram_too(world: World) -> None:
+    """A group with no entry asks its first field at once: "新增" there is refused (with what to do), never stored
+    as a provider's name; the same field is asked again."""
+    from bot.interview.errors import AnswerError
+    from bot.present import error_text
+
+    person = await open_form(world, FILING)
+    await answer_until(world, person, "providers")
+    [reply] = sent(await person.send("新增"))
+    assert error_text(AnswerError("entry_in_progress", entry="服务商", number=1), TR) in html.unescape(reply.text)
+    assert "服务商 1" in reply.text and "单位名称" in reply.text
+    opened = await world.interviews.current("tg:4242")
+    assert opened is not None and "providers" not in opened.state.answers
+    assert opened.state.group is None or "name" not in opened.state.group.current  # nothing typed into the entry
 
 
 # --- evidence files ------------------------------------------------------------------------------------------
