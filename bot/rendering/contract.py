@@ -470,23 +470,16 @@ def render_contract_pdf(view: ContractView) -> bytes:
 
 # --- Word ------------------------------------------------------------------------------------------------------
 
-CJK_FONT = "宋体"
-LATIN_FONT = "Times New Roman"
 #: the product table's columns on the 16 cm text width (序号 … 总价)
 PRODUCT_WIDTHS_CM = (1.0, 2.3, 1.7, 2.2, 1.8, 2.8, 1.4, 2.8)
 
 
 def _fonts(run: Any, size: float | None = None, bold: bool = False) -> None:
-    from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    run.font.name = LATIN_FONT
-    rpr = run.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), CJK_FONT)
+    from bot.rendering.docx import set_fonts  # python-docx is loaded only when a Word file is written
+
+    set_fonts(run)
     if size is not None:
         run.font.size = Pt(size)
     if bold:

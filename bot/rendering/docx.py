@@ -59,7 +59,8 @@ class DocxKindError(ValueError):
 # --- low-level helpers ----------------------------------------------------------------------------------------
 
 
-def _set_fonts(run_or_style: Any, east_asia: str = CJK_FONT, latin: str = LATIN_FONT) -> None:
+def set_fonts(run_or_style: Any, east_asia: str = CJK_FONT, latin: str = LATIN_FONT) -> None:
+    """宋体 for Chinese, Times New Roman for Latin text, on a run or a style (every Word file we write)."""
     run_or_style.font.name = latin
     rpr = run_or_style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
@@ -79,7 +80,7 @@ def new_document(context: ReportContext, *, side_margin_cm: float = 2.5) -> Any:
     section.top_margin = section.bottom_margin = Cm(2.0)
     _properties(doc, context)
     normal = doc.styles["Normal"]
-    _set_fonts(normal)
+    set_fonts(normal)
     normal.font.size = Pt(10.5)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.space_before = Pt(0)
@@ -116,7 +117,7 @@ def write(paragraph: Any, text: str, *, bold: bool = False, size: float | None =
         run = paragraph.add_run()
         _add_text(run, piece)
         if is_box:
-            _set_fonts(run, SYMBOL_FONT, SYMBOL_FONT)
+            set_fonts(run, SYMBOL_FONT, SYMBOL_FONT)
         run.bold = bold or None
         run.underline = underline or None
         if size:
@@ -275,4 +276,4 @@ async def render_docx_async(name: str, context: ReportContext) -> bytes:
 __all__ = ["CELL_MARGINS_CM", "FILING_TEXT_WIDTH_CM", "TEXT_WIDTH_CM", "WD_ALIGN_PARAGRAPH", "WD_SECTION", "Cm",
            "DocxKindError", "Grid", "Pt", "boxes", "keep_with_next", "merge", "new_document", "new_table",
            "no_borders", "page_break", "para", "raw_text", "render_docx", "render_docx_async", "save",
-           "session_facts", "write", "write_cell", "yes_no_boxes"]
+           "session_facts", "set_fonts", "write", "write_cell", "yes_no_boxes"]
