@@ -35,6 +35,7 @@ def _languages() -> tuple[str, ...]:
 LANGUAGES = _languages()
 
 
+@lru_cache(maxsize=64)
 def language_name(code: str) -> str:
     """A language's own name for itself ("中文", "English"), as a language picker shows it (from Babel's data)."""
     from babel import Locale, UnknownLocaleError
@@ -62,10 +63,16 @@ def known_lang(code: str | None) -> str | None:
     if not code:
         return None
     code = code.strip().lower()
-    names = {language_name(lang).lower(): lang for lang in LANGUAGES}
-    code = {"english": "en", "英文": "en", "chinese": "zh", "汉语": "zh", **names}.get(code, code)
+    code = _names().get(code, code)
     prefix = code.replace("_", "-").split("-", 1)[0]
     return prefix if prefix in LANGUAGES else None
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Names a person may type for a language, lower-cased → its code (built once: Translators are made per update)."""
+    return {"english": "en", "英文": "en", "chinese": "zh", "汉语": "zh",
+            **{language_name(lang).lower(): lang for lang in LANGUAGES}}
 
 
 def normalise_lang(code: str | None) -> str:
