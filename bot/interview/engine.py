@@ -620,6 +620,15 @@ def _unfinished(draft: GroupDraft) -> bool:
     return dict(draft.current) != dict(draft.entries[draft.editing])
 
 
+def entry_number_error(entries: int, number: int) -> AnswerError | None:
+    """Why `number` names no entry of a group holding `entries` (None when it names one)."""
+    if not entries:
+        return AnswerError("no_entries_yet")
+    if not 1 <= number <= entries:
+        return AnswerError("no_such_entry", max=entries)
+    return None
+
+
 def _refuse_unfinished(form: Form, state: State) -> Step:
     assert state.cursor is not None and state.group is not None
     item = form.item(state.cursor)
@@ -678,10 +687,8 @@ def _group(form: Form, state: State, item: GroupItem, event: Input, today: date)
                 return _refuse(state, "group_full", max=item.max_entries)
             return Step(replace(state, group=replace(draft, current={}, field=0, editing=None)))
         if isinstance(event, GroupEdit | GroupRemove):
-            if not draft.entries:
-                return _refuse(state, "no_entries_yet")
-            if not 1 <= event.index <= len(draft.entries):
-                return _refuse(state, "no_such_entry", max=len(draft.entries))
+            if (wrong := entry_number_error(len(draft.entries), event.index)) is not None:
+                return Step(state=state, error=wrong)
             if isinstance(event, GroupEdit):
                 chosen = dict(draft.entries[event.index - 1])
                 return Step(replace(state, group=replace(draft, current=chosen, field=0, editing=event.index - 1)))

@@ -302,9 +302,7 @@ async def _confirm_typed_remove(bot: Bot, chat_id: int, opened: Opened, number: 
     item = form.item(state.cursor) if state.cursor else None
     assert isinstance(item, GroupItem)
     view = group_view(item, state)
-    if not 1 <= number <= len(view.entries):
-        error = (AnswerError("no_such_entry", max=len(view.entries)) if view.entries
-                 else AnswerError("no_entries_yet"))
+    if (error := engine.entry_number_error(len(view.entries), number)) is not None:  # as the engine would refuse
         refusal = texts.refusal(error_text(error, tr), None, tr)
         await send(bot, chat_id, screens.current(opened, tr, before=refusal))
         return
