@@ -47,8 +47,9 @@ from bot.interview import engine
 from bot.interview.engine import State
 from bot.interview.loader import load_forms
 from bot.interview.schema import Form, MultiChoice
+from bot.present.build import build_screen
 from bot.runtime import tune_garbage_collector
-from bot.service.sessions import Interviews, Opened
+from bot.service.sessions import Interviews
 
 
 def message_update(update_id: int, chat_id: int, text: str, bot: Bot) -> Update:
@@ -149,7 +150,7 @@ def interview_screens(form: Form) -> list[screens.Outgoing]:
         step = engine.apply(form, state, engine.Text(line), today)
         state = step.state
         saved = "✓ " + tr.ui("Saved: {answer}", answer=line)
-        sent.append(screens.current(Opened(1, form, state, resumed=True, today=today), tr, before=saved))
+        sent.append(screens.outgoing(build_screen(form, state, today, tr, session_id=1), tr, before=saved))
     return sent
 
 

@@ -16,6 +16,8 @@ ERRORS: dict[str, str] = {
     "exclusive_with_others": N_("“{option}” cannot be combined with other options."),
     "number_in_no_band": N_("That value fits none of the options."),
     "stale_button": N_("That button belongs to an earlier question. Here is the current one."),
+    "stale_screen": N_("That answer was given on an earlier screen (another tab, or a page not yet refreshed), so "
+                       "nothing was saved. Here is where the interview stands now."),
     # flow
     "required": N_("This question must be answered; it cannot be skipped."),
     "at_start": N_("This is the first question; there is nothing to go back to."),

@@ -23,11 +23,13 @@ from bot.dialogs.telegram import keyboards, texts
 from bot.i18n import Translator
 from bot.interview import derived, engine
 from bot.interview.answer import Answer
-from bot.interview.engine import GroupDraft, Notice, Question
+from bot.interview.engine import GroupDraft, Notice
 from bot.interview.errors import AnswerError
 from bot.interview.numbering import numbering
 from bot.interview.schema import Form, GroupItem
 from bot.present import error_text, notice_text, review_warnings
+from bot.present.build import build_screen
+from bot.present.screen import Screen
 from bot.rendering.context import build_context
 from bot.rendering.html import render_html
 from bot.texts import ERRORS
@@ -67,10 +69,14 @@ def keyboard_text(markup: Any) -> str:
     return " ".join(b.text for row in markup.inline_keyboard for b in row) if markup is not None else ""
 
 
-def console_screen(form: Form, state: engine.State) -> str:
+def screen(form: Form, state: engine.State, tr: Translator = EN) -> Screen:
+    return build_screen(form, state, TODAY, tr, session_id=1)
+
+
+def console_screen(form: Form, state: engine.State, tr: Translator = EN) -> str:
     out = io.StringIO()
-    console = Console(cast(Any, None), user="t", lang="en", out=out)
-    console.show(form, state, engine.screen(form, state, TODAY))
+    console = Console(cast(Any, None), user="t", lang=tr.lang, out=out)
+    console.show(screen(form, state, tr))
     return out.getvalue()
 
 
@@ -99,14 +105,10 @@ def test_every_screen_in_english_has_no_chinese_but_the_answers(forms: dict[str,
     own = own_words(answers, company)
     found: dict[str, list[str]] = {}
     for where, state in screens_of(form, answers):
-        scr = engine.screen(form, state, TODAY)
-        if isinstance(scr, Question):
-            shown = [texts.question(form, state, scr, EN), keyboard_text(keyboards.question(form, scr, 1, EN, state)),
-                     texts.item_help(scr.item, EN)]
-        elif isinstance(scr, engine.ReviewScreen):
-            shown = [texts.review(form, state, scr, EN), keyboard_text(keyboards.review(form, scr, 1, EN))]
-        else:
-            shown = [texts.result(form, state, EN)]
+        scr = screen(form, state)
+        shown = [texts.screen_text(scr, EN), keyboard_text(keyboards.for_screen(scr, EN))]
+        if scr.asking:
+            shown.append(texts.item_help(scr))
         shown.append(console_screen(form, state))
         for text in shown:
             if han := chinese_in(text, own):
@@ -157,10 +159,8 @@ def test_labels_are_not_doubled_and_not_cut_mid_word(forms: dict[str, Form]) -> 
     for form in forms.values():
         for item in form.items:
             state = engine.State(cursor=item.id)
-            scr = engine.screen(form, state, TODAY)
-            assert isinstance(scr, Question)
             for tr in (zh, EN):
-                shown = texts.question(form, state, scr, tr) + console_screen(form, state)
+                shown = texts.question(screen(form, state, tr), tr) + console_screen(form, state, tr)
                 for doubled in ("（可多选）（多选", "选填）（选填", "选填）（单选，选填", "(multiple choice) (multiple",
                                 "optional) (optional"):
                     assert doubled not in shown, (form.id, item.id, doubled)
@@ -168,7 +168,7 @@ def test_labels_are_not_doubled_and_not_cut_mid_word(forms: dict[str, Form]) -> 
     assert shorten(text, 30) == "Main business revenue of the…"  # never "…enterpr…"
     for form in forms.values():
         state = engine.State()
-        review = html.unescape(texts.review(form, state, engine.screen(form, state, TODAY), EN))  # type: ignore[arg-type]
+        review = html.unescape(texts.review(screen(form, state), EN))
         numbers = numbering(form).labels
         for item in engine.visible_items(form, state.answers):
             label = EN.form(item.text)

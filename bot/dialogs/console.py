@@ -21,31 +21,13 @@ from typing import Any, TextIO
 from bot.dialogs import commands
 from bot.i18n import LANGUAGES, Translator, known_lang, language_name
 from bot.interview import engine
-from bot.interview.answer import Answer
-from bot.interview.engine import Input, Question, ReviewScreen, Screen, State
-from bot.interview.kinds import Widget, kind_of
-from bot.interview.schema import Form, GroupItem, Item
+from bot.interview.engine import Input, State
+from bot.interview.schema import Form
 from bot.interview.typed import MAX_READ, clean, typed_int
-from bot.present import (
-    answer_text,
-    entry_text,
-    explanation,
-    format_hint,
-    item_flags,
-    item_label,
-    open_count,
-    progress_line,
-    result_lines,
-    review_warnings,
-    score_line,
-    section_heading,
-    shorten,
-    size_line,
-    staff_mark,
-)
-from bot.scoring import evaluate
+from bot.present import shorten
+from bot.present.screen import Act, Screen, ScreenKind, Widget
 from bot.service.sessions import Interviews, Opened
-from bot.service.turn import AfterSubmission, Turn, take_turn
+from bot.service.turn import AfterSubmission, Turn, current_screen, opening_lines, take_turn
 
 
 def form_menu(forms: Mapping[str, Form], tr: Translator) -> list[str]:
@@ -107,13 +89,10 @@ class Console:
         form, state = opened.form, opened.state
         tr = self.tr
         self.say(f"== {tr.form(form.title)} ==")
-        if opened.resumed and state.answers:
-            self.say(tr.ui("Welcome back: your {count} earlier answers are kept; continuing where you left off.",
-                           count=len(state.answers)))
-        else:
-            self.say(size_line(form, tr))
+        lines = opening_lines(opened, tr)
+        self.say(lines[-1])  # a welcome back, or the interview's size (the title is above)
         self.say(tr.ui("Type the option number(s). Commands: back, skip, review, help, quit."))
-        self.show(form, state, engine.screen(form, state, self.interviews.today()))
+        self.show(await current_screen(self.interviews, opened, tr))
         while True:
             line = read_line()
             if line is None:
@@ -129,7 +108,7 @@ class Console:
                 self.say(tr.ui("Saved. Run the same command again to continue where you left off."))
                 return state
             if isinstance(command, commands.Help):
-                self.help(form, state)
+                self.help(await current_screen(self.interviews, replace(opened, state=state), self.tr))
                 continue
             if isinstance(command, commands.Report):
                 await self.report(form, opened.session_id, state)
@@ -137,7 +116,7 @@ class Console:
             event = self.event_of(command)
             if event is None:  # said why; the question (or the review) again, in the language now chosen
                 tr = self.tr
-                self.show(form, state, engine.screen(form, state, self.interviews.today()))
+                self.show(await current_screen(self.interviews, replace(opened, state=state), tr))
                 continue
             turn = await take_turn(self.interviews, replace(opened, state=state), event, tr, actor=self.external_id,
                                    typed=text)  # a refusal shows what was typed, a word command too
@@ -174,18 +153,20 @@ class Console:
         return command
 
     def render(self, turn: Turn) -> None:
-        """A Turn: the refusal (and what was typed) or the running score and the warnings, then the next screen."""
+        """A Turn: the refusal (and what was typed) or what was saved and the warnings, then the next screen."""
         tr = self.tr
         if turn.refusal is not None:
             self.say("✗ " + turn.refusal.reason)
             if turn.refusal.typed:
                 self.say(tr.ui("(you typed: {typed})", typed=turn.refusal.typed))
         else:
-            if turn.score:
-                self.say("✓ " + turn.score)
+            if turn.saved is not None:
+                self.say("✓ " + tr.ui("Saved: {answer}", answer=turn.saved))
+            elif turn.removed is not None:
+                self.say("🗑 " + turn.removed)
             for warning in turn.warnings:
                 self.say("⚠ " + warning)
-        self.show(turn.form, turn.state, turn.screen)
+        self.show(turn.screen)
 
     async def after_submission(self, form: Form, after: AfterSubmission, state: State) -> None:
         """What follows a submission: a contract's total against its filing, the report files, the interviews
@@ -243,119 +224,102 @@ class Console:
         for line in provider_lines(filing):
             self.say("  " + line)
 
-    def help(self, form: Form, state: State) -> None:
+    def help(self, scr: Screen) -> None:
         tr = self.tr
-        if state.cursor is not None:
-            item = form.item(state.cursor)
-            self.say(explanation(item, tr))
-            if kind_of(item).widget is Widget.TOGGLES:
+        if scr.asking:
+            self.say(scr.help or tr.ui("No further explanation for this question."))
+            if scr.widget is Widget.TOGGLES:
                 self.say(tr.ui("Several numbers separated by spaces, e.g. 1 3 4."))
         self.say(tr.ui("Commands: back, skip (optional questions), review, quit (answers are kept), "
                        "lang en / lang zh."))
-        if state.group is not None:
+        if scr.group is not None:
             self.say(tr.ui("In a list: back goes to the previous field, discard drops the entry being "
                            "typed."))
         self.say(tr.ui("report: write the report files (PDF, Word) into the --out folder."))
 
-    def show_options(self, item: Item) -> None:
+    def flags(self, flags: tuple[str, ...]) -> str:
+        """"（单选，选填）" / " (single choice, optional)": only the hints there are, or nothing."""
+        if not flags:
+            return ""
+        return "（" + "，".join(flags) + "）" if self.tr.lang == "zh" else " (" + ", ".join(flags) + ")"
+
+    def show_choices(self, scr: Screen) -> None:
         tr = self.tr
-        kind = kind_of(item)
-        if kind.widget in (Widget.OPTIONS, Widget.TOGGLES):
-            for n, opt in enumerate(kind.options(item), 1):
-                self.say(f"  {n}. {tr.form(opt.label)}")
-            if getattr(item, "accepts_number", None) == "percent":
-                self.say(tr.ui("  …or type the exact percentage, e.g. 15%"))
-        elif kind.widget is Widget.YESNO:
-            self.say(f"  1. {tr.ui('Yes')}  2. {tr.ui('No')}")
-        elif kind.takes_files(item):
+        if scr.widget in (Widget.OPTIONS, Widget.TOGGLES):
+            for c in scr.choices:
+                self.say(f"  {c.number}. {c.label}")
+        elif scr.widget is Widget.YESNO:
+            self.say("  " + "  ".join(f"{c.number}. {c.label}" for c in scr.choices))
+        if scr.prompt:
+            self.say("  " + scr.prompt)
+        if scr.takes_files:
             self.say(tr.ui("  (you may attach a file: file PATH)"))
 
-    def hints(self, item: Item) -> str:
-        """"（单选，选填）" / " (single choice, optional)": only the hints there are, or nothing."""
+    def show_question(self, scr: Screen) -> None:
         tr = self.tr
-        parts = item_flags(item, tr)
-        if not parts:
-            return ""
-        return "（" + "，".join(parts) + "）" if tr.lang == "zh" else " (" + ", ".join(parts) + ")"
-
-    def show_question(self, form: Form, scr: Question, answers: Mapping[str, Answer] | None = None) -> None:
-        tr = self.tr
-        item = scr.item
         self.say()
         # inside a repeatable group, its heading is printed once, not again before each field
-        again = isinstance(item, GroupItem) and self._last_item == item.id and not scr.asking_other
-        self._last_item = item.id
+        again = scr.group is not None and self._last_item == scr.item_id
+        self._last_item = scr.item_id
         if not again:
-            if scr.new_section and item.section:
-                self.say(section_heading(item.section, tr))
-            self.say(f"[{progress_line(scr.progress, tr)}] {item_label(form, item)}. {tr.form(item.text)}"
-                     f"{self.hints(item)}")
-            if item.note:
-                self.say(tr.form(item.note))
-        if scr.asking_other:
+            if scr.heading:
+                self.say(scr.heading)
+            title = scr.group_text if scr.group is not None else scr.text
+            flags = "" if scr.group is not None else self.flags(scr.flags)
+            self.say(f"[{scr.progress}] {scr.number}. {title}{flags}")
+            if scr.note and scr.group is None:
+                self.say(scr.note)
+        if scr.kind is ScreenKind.OTHER:
             self.say(tr.ui("Please say what “other” is:"))
             return
-        if isinstance(item, GroupItem):
-            group = scr.group
-            entries = group.entries if group is not None else tuple(scr.answer.value if scr.answer and
-                                                                    scr.answer.value else ())
-            field = scr.field
-            if group is None and not entries:
-                field = item.fields[0]  # a group with no entry yet starts with the first field of entry 1
-            if field is None:
-                for n, entry in enumerate(entries, 1):
-                    self.say(f"  {n}. {entry_text(item, entry, tr)}")
-                if not entries:  # all discarded or removed: say so, with the question it belongs to
-                    self.say(tr.ui("  {question}: no {entry} yet.", question=tr.form(item.text),
-                                   entry=tr.form(item.entry)))
-                self.say(tr.ui("Type add, edit N, remove N, or done."))
-                return
-            number = (group.editing + 1) if group is not None and group.editing is not None else len(entries) + 1
-            self.say(f"  {tr.form(item.entry)} {number} · {tr.form(field.text)}{self.hints(field)}")
-            if field.note:
-                self.say("  " + tr.form(field.note))
-            self.show_options(field)
-            if line := format_hint(field, tr):
-                self.say("  " + line)
-            if group is not None and field.id in group.current:
-                current = Answer(group.current[field.id])
-                self.say(tr.ui("  current answer: {answer}", answer=answer_text(field, current, tr))
-                         + tr.ui(" (type keep to keep it)"))
-            if group is not None and (group.field or group.current):
+        if scr.kind is ScreenKind.GROUP_MENU:
+            for n, entry in enumerate(scr.entries, 1):
+                self.say(f"  {n}. {entry}")
+            if not scr.entries:  # all discarded or removed: say so, with the question it belongs to
+                self.say(tr.ui("  {question}: no {entry} yet.", question=scr.group_text, entry=scr.entry_noun))
+            self.say(tr.ui("Type add, edit N, remove N, or done."))
+            return
+        if scr.kind is ScreenKind.GROUP_FIELD:
+            self.say(f"  {scr.entry} · {scr.text}{self.flags(scr.flags)}")
+            if scr.note:
+                self.say("  " + scr.note)
+            self.show_choices(scr)
+            if scr.current:
+                self.say(tr.ui("  current answer: {answer}", answer=scr.current) + tr.ui(" (type keep to keep it)"))
+            if scr.has(Act.DISCARD) or (scr.group is not None and scr.group.field):
                 self.say(tr.ui("  back: the previous field · discard: drop this entry"))
             return
-        self.show_options(item)
-        if line := format_hint(item, tr, answers):
-            self.say("  " + line)
-        if scr.answer is not None:
-            self.say(tr.ui("  current answer: {answer}", answer=answer_text(item, scr.answer, tr)))
-        elif scr.suggestion is not None:
+        self.show_choices(scr)
+        if scr.current:
+            self.say(tr.ui("  current answer: {answer}", answer=scr.current))
+        elif scr.suggestion and scr.suggested == "before":
             self.say(tr.ui("  given before: {answer} — type keep to use it, or a new answer",
-                           answer=answer_text(item, scr.suggestion, tr)))
+                           answer=scr.suggestion))
+        elif scr.suggestion:
+            self.say(tr.ui("  suggested from your answers: {answer} — type keep to use it, or a new answer",
+                           answer=scr.suggestion))
+        if scr.score:
+            self.say("  " + scr.score)
 
-    def show(self, form: Form, state: State, scr: Screen) -> None:
+    def show(self, scr: Screen) -> None:
         tr = self.tr
-        if isinstance(scr, Question):
-            self.show_question(form, scr, state.answers)
+        if scr.asking:
+            self.show_question(scr)
             return
         self._last_item = None
-        if isinstance(scr, ReviewScreen):
+        if scr.kind in (ScreenKind.REVIEW, ScreenKind.CONFIRM):
             self.say()
-            self.say(tr.ui("== Review: {answered}/{total} answered ==", answered=scr.progress.answered,
-                           total=scr.progress.total))
+            self.say(tr.ui("== Review: {answered}/{total} answered ==", answered=scr.answered, total=scr.total))
             for row in scr.rows:
-                label = item_label(form, row.item)
-                self.say(f"{label:>4}. {shorten(tr.form(row.item.text), 40 if tr.lang == 'zh' else 60)} — "
-                         f"{answer_text(row.item, row.answer, tr)}" + staff_mark(row.by_staff, tr))
-            evaluation = evaluate(form, state.answers)
-            if evaluation is not None and (score := score_line(evaluation, tr)):
-                self.say(score)
-            for warning in review_warnings(form, state, tr):
+                self.say(f"{row.number:>4}. {shorten(row.text, 40 if tr.lang == 'zh' else 60)} — "
+                         f"{row.answer}{row.mark}")
+            if scr.score:
+                self.say(scr.score)
+            for warning in scr.warnings:
                 self.say("⚠ " + warning)
             if scr.missing:
-                self.say(tr.ui("{count} unanswered. Type “continue” to answer them.",
-                               count=open_count(form, scr.missing)))
-            if scr.confirming:
+                self.say(tr.ui("{count} unanswered. Type “continue” to answer them.", count=scr.missing))
+            if scr.kind is ScreenKind.CONFIRM:
                 self.say(tr.ui("Submit now? Once submitted, answers can only be changed through the helpdesk. "
                                "Type “submit” again to confirm, or “edit N” to change an answer."))
                 return
@@ -364,7 +328,7 @@ class Console:
         # finished
         self.say()
         self.say(tr.ui("Submitted. Thank you!"))
-        for line in result_lines(form, evaluate(form, state.answers), tr, state.answers):
+        for line in scr.result:
             self.say(line.text)
 
     # --- report files --------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from bot.interview.errors import AnswerError
 from bot.interview.parsing import answer_from_value
 from bot.interview.schema import Form
 from bot.interview.typed import typed_int
+from bot.present.build import screen_key
 from bot.scoring import level_profile, rule_of
 
 #: the profile key of the unified social credit code: it decides which enterprise's profile is read and written
@@ -373,22 +374,26 @@ class Interviews:
 
     async def apply(self, session_id: int, event: Input, *, actor: str, by_staff: bool = False,
                     chat_id: int | None = None, update_id: int | None = None,
-                    expect_cursor: str | None = None) -> Step:
+                    expect_cursor: str | None = None, expect_key: str | None = None) -> Step:
         """Apply one input and commit it.  A refused input changes nothing and is not written.
 
         `expect_cursor`: the item the input was meant for (a button's item); when the session has moved on, the
         input is refused as a stale button instead of being applied to another item.
+        `expect_key`: the key of the screen the input was given on (bot.present.build.screen_key); when the
+        session now asks something else, the input is refused as stale (a second tab, a late retry).
         """
         for attempt in range(4):
             cached = await self._session(session_id, fresh=attempt > 0)
             if cached.status != "active" and not cached.state.submitted:
                 return Step(cached.state, error=AnswerError("no_such_item"))
-            if expect_cursor is not None and cached.state.cursor != expect_cursor:
-                return Step(cached.state, error=AnswerError("stale_button"))
             if cached.held_by is not None and actor != cached.held_by:
                 return Step(cached.state, error=AnswerError("held_by_staff"))
             if cached.held_by is None and actor != cached.owner:
                 return Step(cached.state, error=AnswerError("not_your_session"))
+            if expect_cursor is not None and cached.state.cursor != expect_cursor:
+                return Step(cached.state, error=AnswerError("stale_button"))
+            if expect_key is not None and screen_key(cached.form, cached.state) != expect_key:
+                return Step(cached.state, error=AnswerError("stale_screen"))
             by_staff = by_staff or (cached.held_by is not None and actor == cached.held_by)
             step = engine.apply(cached.form, cached.state, event, self.today())
             if step.error is not None:

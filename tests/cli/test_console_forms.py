@@ -18,14 +18,13 @@ from typing import Any
 
 import pytest
 
-from bot.dialogs.console import format_hint
 from bot.i18n import Translator
 from bot.interview.answer import Answer
 from bot.interview.errors import AnswerError
 from bot.interview.numbering import numbering
 from bot.interview.schema import Form
 from bot.interview.validators import credit_code_check_char
-from bot.present import error_text, next_steps
+from bot.present import error_text, format_hint, next_steps
 from tests.cli.test_console import lines_for
 from tests.scoring.miit_answers import extreme_answers
 

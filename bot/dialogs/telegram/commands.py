@@ -3,6 +3,7 @@ bot/dialogs/telegram/reports.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 
 from aiogram import Bot, Router
@@ -20,6 +21,7 @@ from bot.interview.schema import Form
 from bot.present import error_text
 from bot.service.helpdesk import Helpdesk
 from bot.service.sessions import Interviews
+from bot.service.turn import opening_lines
 
 
 def menu(tr: Translator) -> list[BotCommand]:
@@ -73,8 +75,8 @@ async def on_form_choice(cb: CallbackQuery, callback_data: FormChoice, bot: Bot,
                                    display_name=cb.from_user.full_name)
     await cb.answer()
     await replace_keyboard(cb, None)
-    intro = texts.opened(form, opened.state, opened.resumed, tr)
-    await send(bot, chat_of(cb), screens.current(opened, tr, before=intro))
+    intro = texts.opened(opening_lines(opened, tr))
+    await send(bot, chat_of(cb), await screens.current(interviews, opened, tr, before=intro))
 
 
 async def on_resume(message: Message, bot: Bot, interviews: Interviews, tr: Translator) -> None:
@@ -82,8 +84,8 @@ async def on_resume(message: Message, bot: Bot, interviews: Interviews, tr: Tran
     if found is None:
         return
     _, opened = found
-    intro = texts.opened(opened.form, opened.state, True, tr)
-    await send(bot, message.chat.id, screens.current(opened, tr, before=intro))
+    intro = texts.opened(opening_lines(replace(opened, resumed=True), tr))
+    await send(bot, message.chat.id, await screens.current(interviews, opened, tr, before=intro))
 
 
 async def on_help(message: Message, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> None:
@@ -104,7 +106,7 @@ async def _switch(bot: Bot, chat_id: int, cb_or_message: Message | CallbackQuery
     await say(bot, chat_id, escape(tr.ui("Language: {language}", language=language_name(lang))))
     opened = await interviews.current(external_id(user))
     if opened is not None:
-        await send(bot, chat_id, screens.current(opened, tr))
+        await send(bot, chat_id, await screens.current(interviews, opened, tr))
 
 
 async def on_lang(message: Message, command: CommandObject, bot: Bot, interviews: Interviews,
@@ -144,4 +146,4 @@ async def on_leave_button(cb: CallbackQuery, callback_data: LeaveButton, bot: Bo
                                             "continue, or /start to choose an interview.")))
         return
     await replace_keyboard(cb, None)
-    await send(bot, chat_of(cb), screens.current(opened, tr))
+    await send(bot, chat_of(cb), await screens.current(interviews, opened, tr))

@@ -34,6 +34,7 @@ from bot.service.contracts import (
 )
 from bot.service.helpdesk import Helpdesk
 from bot.service.sessions import Interviews, Opened, session_number
+from bot.service.turn import opening_lines
 
 #: Telegram shows at most this many characters on a button before it cuts
 BUTTON_NAME = 40
@@ -79,8 +80,8 @@ async def _show(bot: Bot, chat_id: int, interviews: Interviews, opened: Opened, 
                                                             "again.")))
         await send_reports(bot, chat_id, interviews, opened.session_id, tr)
         return
-    intro += "\n" + texts.opened(opened.form, opened.state, opened.resumed, tr)
-    await send(bot, chat_id, screens.current(opened, tr, before=intro))
+    intro += "\n" + texts.opened(opening_lines(opened, tr))
+    await send(bot, chat_id, await screens.current(interviews, opened, tr, before=intro))
 
 
 async def on_contract_button(cb: CallbackQuery, callback_data: ContractButton, bot: Bot, interviews: Interviews,

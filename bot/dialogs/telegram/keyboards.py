@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.dialogs.telegram.callbacks import (
@@ -17,13 +15,10 @@ from bot.dialogs.telegram.callbacks import (
     ReviewAction,
     ReviewButton,
 )
-from bot.dialogs.telegram.texts import numbered_options, option_labels
+from bot.dialogs.telegram.texts import numbered_options
 from bot.i18n import LANGUAGES, Translator, language_name
-from bot.interview.engine import Question, ReviewScreen, State
-from bot.interview.groups import GroupView, group_view
-from bot.interview.kinds import Widget, kind_of
-from bot.interview.numbering import numbering
-from bot.interview.schema import Form, GroupItem
+from bot.interview.schema import Form
+from bot.present.screen import Act, Screen, ScreenKind, Widget
 
 NUMBERS_PER_ROW = 5
 TICK = "✓ "
@@ -33,135 +28,108 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data)
 
 
-def _yes_no(data: Callable[[int], str], tr: Translator) -> list[InlineKeyboardButton]:
-    """A Yes and a No button: the kind's button 0 and 1."""
-    return [_button(tr.ui("Yes"), data(0)), _button(tr.ui("No"), data(1))]
-
-
 def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
     return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
 
 
-def question(form: Form, scr: Question, session_id: int, tr: Translator,
-             state: State | None = None) -> InlineKeyboardMarkup:
-    item = scr.item
-    pos = form.position(item.id)
-    widget = kind_of(item).widget
-    if isinstance(item, GroupItem):  # the group's own keyboard: its menu, or the field asked
-        view = group_view(item, state) if state is not None else GroupView((), 0)
-        return group(form, item, view, session_id, tr)
+def for_screen(scr: Screen, tr: Translator) -> InlineKeyboardMarkup | None:
+    """The keyboard under a screen's message (None for the result)."""
+    if scr.kind in (ScreenKind.REVIEW, ScreenKind.CONFIRM):
+        return review(scr, tr)
+    if scr.kind is ScreenKind.RESULT:
+        return None
+    return question(scr, tr)
+
+
+#: the buttons under a question, by what they do
+_ITEM_ACTIONS: dict[Act, ItemAction] = {Act.KEEP: ItemAction.USE, Act.BACK: ItemAction.BACK,
+                                        Act.SKIP: ItemAction.SKIP, Act.REVIEW: ItemAction.REVIEW,
+                                        Act.HELP: ItemAction.HELP}
+
+
+def question(scr: Screen, tr: Translator) -> InlineKeyboardMarkup:
+    if scr.group is not None:  # the group's own keyboard: its menu, or the field asked
+        return group(scr, tr)
 
     def data(action: ItemAction, option: int = -1) -> str:
-        return ItemButton.fast_pack(session_id, pos, action, option)
+        return ItemButton.fast_pack(scr.session_id, scr.position, action, option)
 
     rows: list[list[InlineKeyboardButton]] = []
-    if widget in (Widget.OPTIONS, Widget.TOGGLES):
-        labels = option_labels(item, tr)
-        numbered = numbered_options(item, tr)
-        if widget is Widget.TOGGLES:
-            current = scr.answer.value if scr.answer is not None and scr.answer.value else []
-            ticked = set(scr.draft if scr.draft is not None else current)
-            buttons = [
-                _button((TICK if option_id in ticked else "") + (str(n + 1) if numbered else labels[n]),
-                        data(ItemAction.TOGGLE, n))
-                for n, option_id in enumerate(kind_of(item).button_ids(item))
-            ]
-        else:
-            buttons = [_button(str(n + 1) if numbered else labels[n], data(ItemAction.PICK, n))
-                       for n in range(len(labels))]
+    if scr.widget in (Widget.OPTIONS, Widget.TOGGLES):
+        numbered = numbered_options(scr)
+        toggles = scr.widget is Widget.TOGGLES
+        action = ItemAction.TOGGLE if toggles else ItemAction.PICK
+        buttons = [_button((TICK if toggles and c.chosen else "") + (str(c.number) if numbered else c.label),
+                           data(action, c.number - 1)) for c in scr.choices]
         rows.extend(_rows(buttons, NUMBERS_PER_ROW if numbered else 1))
-        if widget is Widget.TOGGLES:
-            rows.append([_button(tr.ui("Done"), data(ItemAction.DONE))])
-    elif widget is Widget.YESNO:
-        rows.append(_yes_no(lambda n: data(ItemAction.PICK, n), tr))
-    if scr.suggestion is not None and scr.answer is None and not scr.asking_other:
-        rows.append([_button(tr.ui("Use this"), data(ItemAction.USE))])
-    nav: list[InlineKeyboardButton] = []
-    if scr.can_back:
-        nav.append(_button(tr.ui("Back"), data(ItemAction.BACK)))
-    if not item.required and not scr.asking_other:
-        nav.append(_button(tr.ui("Skip"), data(ItemAction.SKIP)))
-    nav.append(_button(tr.ui("Review"), data(ItemAction.REVIEW)))
-    nav.append(_button("❓", data(ItemAction.HELP)))
-    rows.append(nav)
+        if (done := scr.action(Act.DONE)) is not None:
+            rows.append([_button(done.label, data(ItemAction.DONE))])
+    elif scr.widget is Widget.YESNO:
+        rows.append([_button(c.label, data(ItemAction.PICK, c.number - 1)) for c in scr.choices])
+    if (keep := scr.action(Act.KEEP)) is not None:
+        rows.append([_button(keep.label, data(ItemAction.USE))])
+    rows.append([_button(a.label, data(_ITEM_ACTIONS[a.act])) for a in scr.actions
+                 if a.act in _ITEM_ACTIONS and a.act is not Act.KEEP])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def group(form: Form, item: GroupItem, view: GroupView, session_id: int, tr: Translator) -> InlineKeyboardMarkup:
+def group_button(scr: Screen, action: GroupAction, option: int = -1) -> str:
+    """A group button's data: it carries where the group stood when shown (field, entries, entry changed)."""
+    at = scr.group
+    assert at is not None
+    return GroupButton(s=scr.session_id, p=scr.position, f=-1 if at.field is None else at.field, a=action, o=option,
+                       c=at.count, e=-1 if at.editing is None else at.editing).pack()
+
+
+_GROUP_ACTIONS: dict[Act, GroupAction] = {Act.KEEP: GroupAction.KEEP, Act.SKIP: GroupAction.SKIP,
+                                          Act.BACK: GroupAction.BACK, Act.HELP: GroupAction.HELP,
+                                          Act.DONE: GroupAction.DONE}
+
+
+def group(scr: Screen, tr: Translator) -> InlineKeyboardMarkup:
     """A repeatable group: a field's options (and Keep / Skip), or the group's menu."""
-    pos = form.position(item.id)
-    f = -1 if view.field is None else view.field
-    editing = -1 if view.editing is None else view.editing
-
-    def data(action: GroupAction, option: int = -1) -> str:
-        return GroupButton(s=session_id, p=pos, f=f, a=action, o=option, c=len(view.entries), e=editing).pack()
-
     rows: list[list[InlineKeyboardButton]] = []
-    if view.field is None:
-        rows.append([_button("➕ " + tr.ui("Add"), data(GroupAction.ADD))])
-        for n in range(1, len(view.entries) + 1):
-            rows.append([_button(f"✏️ {n}", data(GroupAction.EDIT, n)), _button(f"🗑 {n}", data(GroupAction.REMOVE, n))])
-        rows.append([_button(tr.ui("Done"), data(GroupAction.DONE)), _button(tr.ui("Back"), data(GroupAction.BACK)),
-                     _button("❓", data(GroupAction.HELP))])
+    if scr.kind is ScreenKind.GROUP_MENU:
+        add = scr.action(Act.ADD)
+        if add is not None:
+            rows.append([_button(add.label, group_button(scr, GroupAction.ADD))])
+        edits = {a.target: a for a in scr.actions if a.act is Act.EDIT_ENTRY}
+        for removal in (a for a in scr.actions if a.act is Act.REMOVE_ENTRY):
+            n = int(removal.target)
+            rows.append([_button(edits[removal.target].label, group_button(scr, GroupAction.EDIT, n)),
+                         _button(removal.label, group_button(scr, GroupAction.REMOVE, n))])
+        rows.append([_button(a.label, group_button(scr, _GROUP_ACTIONS[a.act])) for a in scr.actions
+                     if a.act in _GROUP_ACTIONS])
         return InlineKeyboardMarkup(inline_keyboard=rows)
-    asked = item.fields[view.field]
-    widget = kind_of(asked).widget
-    if widget is Widget.OPTIONS:
-        numbered = numbered_options(asked, tr)
-        labels = option_labels(asked, tr)
-        buttons = [_button(str(n + 1) if numbered else labels[n], data(GroupAction.PICK, n))
-                   for n in range(len(labels))]
+    if scr.widget is Widget.OPTIONS:
+        numbered = numbered_options(scr)
+        buttons = [_button(str(c.number) if numbered else c.label, group_button(scr, GroupAction.PICK, c.number - 1))
+                   for c in scr.choices]
         rows.extend(_rows(buttons, NUMBERS_PER_ROW if numbered else 1))
-    elif widget is Widget.YESNO:
-        rows.append(_yes_no(lambda n: data(GroupAction.PICK, n), tr))
-    nav: list[InlineKeyboardButton] = []
-    if asked.id in view.current:
-        nav.append(_button(tr.ui("Keep"), data(GroupAction.KEEP)))
-    if not asked.required:
-        nav.append(_button(tr.ui("Skip"), data(GroupAction.SKIP)))
-    nav.append(_button(tr.ui("Back"), data(GroupAction.BACK)))
-    nav.append(_button("❓", data(GroupAction.HELP)))
-    rows.append(nav)
-    if view.editing is not None and 0 <= view.editing < len(view.entries):
-        if dict(view.current) != dict(view.entries[view.editing]):
-            rows.append([_button("🗑 " + tr.ui("Discard the changes to {entry} {number}", entry=tr.form(item.entry),
-                                               number=view.number), data(GroupAction.DISCARD))])
-    elif any(v is not None for v in view.current.values()):
-        rows.append([_button("🗑 " + tr.ui("Discard {entry} {number}", entry=tr.form(item.entry), number=view.number),
-                             data(GroupAction.DISCARD))])
+    elif scr.widget is Widget.YESNO:
+        rows.append([_button(c.label, group_button(scr, GroupAction.PICK, c.number - 1)) for c in scr.choices])
+    rows.append([_button(a.label, group_button(scr, _GROUP_ACTIONS[a.act])) for a in scr.actions
+                 if a.act in _GROUP_ACTIONS])
+    if (discard := scr.action(Act.DISCARD)) is not None:
+        rows.append([_button(discard.label, group_button(scr, GroupAction.DISCARD))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def confirm_remove(form: Form, item: GroupItem, view: GroupView, number: int, session_id: int,
-                   tr: Translator) -> InlineKeyboardMarkup:
-    pos = form.position(item.id)
-
-    def data(action: GroupAction) -> str:
-        return GroupButton(s=session_id, p=pos, f=-1, a=action, o=number, c=len(view.entries)).pack()
-
+def confirm_remove(scr: Screen, number: int, tr: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[
-        _button(tr.ui("Yes, remove {number}", number=number), data(GroupAction.REMOVE_YES)),
-        _button(tr.ui("No, keep it"), data(GroupAction.REMOVE_NO)),
+        _button(tr.ui("Yes, remove {number}", number=number), group_button(scr, GroupAction.REMOVE_YES, number)),
+        _button(tr.ui("No, keep it"), group_button(scr, GroupAction.REMOVE_NO, number)),
     ]])
 
 
-def review(form: Form, scr: ReviewScreen, session_id: int, tr: Translator) -> InlineKeyboardMarkup:
-    labels = numbering(form).labels
-    edits = [
-        _button(labels[row.item.id], ReviewButton(s=session_id, a=ReviewAction.EDIT,
-                                                  p=form.position(row.item.id)).pack())
-        for row in scr.rows
-    ]
+def review(scr: Screen, tr: Translator) -> InlineKeyboardMarkup:
+    edits = [_button(row.number, ReviewButton(s=scr.session_id, a=ReviewAction.EDIT, p=row.position).pack())
+             for row in scr.rows]
     rows = _rows(edits, 6)
-    if scr.confirming:
-        rows.append([_button(tr.ui("Yes, submit"), ReviewButton(s=session_id, a=ReviewAction.CONFIRM).pack()),
-                     _button(tr.ui("Not yet"), ReviewButton(s=session_id, a=ReviewAction.REVIEW).pack())])
-        return InlineKeyboardMarkup(inline_keyboard=rows)
-    last: list[InlineKeyboardButton] = []
-    if scr.missing:
-        last.append(_button(tr.ui("Continue"), ReviewButton(s=session_id, a=ReviewAction.CONTINUE).pack()))
-    last.append(_button(tr.ui("Submit"), ReviewButton(s=session_id, a=ReviewAction.SUBMIT).pack()))
-    rows.append(last)
+    codes = {Act.CONFIRM: ReviewAction.CONFIRM, Act.NOT_YET: ReviewAction.REVIEW, Act.CONTINUE: ReviewAction.CONTINUE,
+             Act.SUBMIT: ReviewAction.SUBMIT}
+    rows.append([_button(a.label, ReviewButton(s=scr.session_id, a=codes[a.act]).pack()) for a in scr.actions
+                 if a.act in codes])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

@@ -225,7 +225,7 @@ class Redelivery(BaseMiddleware):
         if opened is None:
             await say(bot, chat_id, no_interview(tr))
         else:
-            await send(bot, chat_id, screens.current(opened, tr))
+            await send(bot, chat_id, await screens.current(self.interviews, opened, tr))
 
 
 class ExpiredCallbacks(BaseRequestMiddleware):

@@ -1,18 +1,16 @@
-"""One message per screen: the current question, the review list or the result, with its keyboard."""
+"""One message per screen: the screen model (bot/present/screen.py) as the chat's text and keyboard."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Protocol
 
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.dialogs.telegram import keyboards, texts
 from bot.i18n import Translator
-from bot.interview import engine
-from bot.interview.engine import Question, ReviewScreen, State
-from bot.interview.schema import Form
+from bot.present.screen import Screen
+from bot.service.sessions import Interviews, Opened
+from bot.service.turn import current_screen
 
 
 @dataclass(frozen=True)
@@ -21,29 +19,16 @@ class Outgoing:
     markup: InlineKeyboardMarkup | None = None
 
 
-class At(Protocol):
-    """Where an interview stands: an opened session (bot.service.sessions.Opened) or a turn's outcome (Turn)."""
-
-    @property
-    def session_id(self) -> int: ...
-    @property
-    def form(self) -> Form: ...
-    @property
-    def state(self) -> State: ...
-    @property
-    def today(self) -> date: ...
-
-
-def current(at: At, tr: Translator, *, before: str | None = None) -> Outgoing:
-    """The screen the interview is on; `before` (already HTML) is put above it, e.g. a refusal."""
-    form, state, session_id = at.form, at.state, at.session_id
-    scr = engine.screen(form, state, at.today)
-    if isinstance(scr, Question):
-        text, markup = texts.question(form, state, scr, tr), keyboards.question(form, scr, session_id, tr, state)
-    elif isinstance(scr, ReviewScreen):
-        text, markup = texts.review(form, state, scr, tr), keyboards.review(form, scr, session_id, tr)
-    else:
-        text, markup = texts.result(form, state, tr), None
+def outgoing(scr: Screen, tr: Translator, *, before: str | None = None, buttons: bool = True) -> Outgoing:
+    """A screen as a message; `before` (already HTML) is put above it, e.g. a refusal.  `buttons=False` shows
+    it without its keyboard (a session held by the helpdesk: nothing to press meanwhile)."""
+    text = texts.screen_text(scr, tr)
     if before:
         text = texts.clip(f"{before}\n\n{text}")
-    return Outgoing(text, markup)
+    return Outgoing(text, keyboards.for_screen(scr, tr) if buttons else None)
+
+
+async def current(interviews: Interviews, opened: Opened, tr: Translator, *, before: str | None = None,
+                  buttons: bool = True) -> Outgoing:
+    """The screen the interview is on, as a message."""
+    return outgoing(await current_screen(interviews, opened, tr), tr, before=before, buttons=buttons)

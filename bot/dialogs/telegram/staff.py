@@ -142,7 +142,7 @@ async def on_start_code(message: Message, command: CommandObject, bot: Bot, help
         if owner_before and owner_before != who:
             await _tell_moved(bot, interviews, owner_before, session_id, message)
         intro = escape(tr.ui("The interview continues on this account."))
-    await send(bot, message.chat.id, screens.current(opened, tr,
+    await send(bot, message.chat.id, await screens.current(interviews, opened, tr,
                                                      before=intro))
 
 
@@ -277,7 +277,7 @@ async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Hel
     await tell_owner(bot, interviews, owner, N_("A helpdesk colleague has taken over your interview; you will be "
                                                 "told when it is handed back."))
     intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
-    await send(bot, chat_id, screens.current(opened, tr, before=intro))
+    await send(bot, chat_id, await screens.current(interviews, opened, tr, before=intro))
 
 
 async def on_take(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,

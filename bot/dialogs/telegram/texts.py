@@ -1,46 +1,21 @@
-"""The chat's messages as HTML (parse_mode HTML): every text that comes from a person or a form is escaped.
+"""The chat's messages as HTML (parse_mode HTML): the screen model (bot/present/screen.py) marked up, every text
+from a person or a form escaped.
 
-Pure: a form, a screen and a Translator in, a string out.  Wording shared with the terminal channel comes from
-bot.present.
+Pure: a Screen and a Translator in, a string out.  What a screen holds is decided by bot/present/build.py; only
+the markup (bold, italics, the options printed when too wide for a button) is decided here.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from html import escape
-from typing import Any
 
 from bot.i18n import Translator
-from bot.interview import engine
-from bot.interview.answer import Answer
-from bot.interview.engine import Question, ReviewScreen, State
-from bot.interview.groups import group_view
-from bot.interview.kinds import kind_of
-from bot.interview.schema import (
-    FieldItem,
-    Form,
-    GroupItem,
-    Item,
-)
-from bot.present import (
-    answer_text,
-    entry_text,
-    explanation,
-    item_flags,
-    item_label,
-    open_count,
-    progress_line,
-    result_lines,
-    review_warnings,
-    score_line,
-    section_heading,
-    shorten,
-    size_line,
-    staff_mark,
-)
-from bot.scoring import evaluate, running, scored_items
+from bot.interview.schema import Form
+from bot.present import shorten
+from bot.present.screen import Row, Screen, ScreenKind
 
 #: a label wider than this (in display cells: a Chinese character counts two) is printed in the message and
 #: its button shows only its number
@@ -52,140 +27,116 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def option_labels(item: Item, tr: Translator) -> list[str]:
-    """The labels of an item's printed options (a choice's; none for other kinds)."""
-    return [tr.form(o.label) for o in kind_of(item).options(item)]
+def numbered_options(scr: Screen) -> bool:
+    """True when the options are printed in the text and the buttons carry numbers only."""
+    return any(display_width(c.label) > MAX_BUTTON_WIDTH for c in scr.choices)
 
 
-_NUMBERED: dict[tuple[int, str], tuple[Item, bool]] = {}
+def _score_lines(scr: Screen) -> str:
+    lines = [scr.progress, *([scr.score] if scr.score else [])]
+    return "\n".join(f"<i>{escape(line)}</i>" for line in lines)
 
 
-def numbered_options(item: Item, tr: Translator) -> bool:
-    """True when the options are printed in the text and the buttons carry numbers only (kept per item)."""
-    known = _NUMBERED.get((id(item), tr.lang))
-    if known is not None and known[0] is item:
-        return known[1]
-    numbered = any(display_width(label) > MAX_BUTTON_WIDTH for label in option_labels(item, tr))
-    _NUMBERED[(id(item), tr.lang)] = (item, numbered)
-    return numbered
+def _heading(scr: Screen) -> list[str]:
+    return [f"<b>{escape(scr.heading)}</b>"] if scr.heading else []
 
 
-def _score_lines(form: Form, state: State, item: Item | None, tr: Translator) -> list[str]:
-    lines = [progress_line(engine.progress(form, state.answers), tr)]
-    figures = running(form, state.answers)
-    if figures is not None and (item is None or item.id in scored_items(form)):
-        line = score_line(figures, tr)
-        if line:
-            lines.append(line)
-    return [f"<i>{escape(line)}</i>" for line in lines]
-
-
-def _heading(scr: Question, tr: Translator) -> list[str]:
-    item = scr.item
-    if scr.new_section and item.section:
-        return [f"<b>{escape(section_heading(item.section, tr))}</b>"]
-    return []
-
-
-def _flags(item: Item, tr: Translator) -> str:
-    flags = item_flags(item, tr)
+def _flags(flags: Sequence[str], tr: Translator) -> str:
     if not flags:
         return ""
     return f"（{escape('，'.join(flags))}）" if tr.lang == "zh" else f" ({escape(', '.join(flags))})"
 
 
-def _note(item: Item, tr: Translator) -> str:
+def _note(note: str) -> str:
     """The condition or note the source prints with the question, on its own line under it."""
-    return f"\n<i>{escape(tr.form(item.note))}</i>" if item.note else ""
+    return f"\n<i>{escape(note)}</i>" if note else ""
 
 
-def _prompt(item: Item, tr: Translator, answers: Mapping[str, Answer] | None = None) -> str | None:
-    """How to answer an item that is not only buttons: a format, a unit, or "type it" (the item's kind says)."""
-    return kind_of(item).prompt(item, tr, answers or {}) or None
+def _printed_options(scr: Screen) -> list[str]:
+    if not numbered_options(scr):
+        return []
+    return ["\n".join(f"{c.number}. {escape(c.label)}" for c in scr.choices)]
 
 
-def question(form: Form, state: State, scr: Question, tr: Translator) -> str:
-    item = scr.item
-    if isinstance(item, GroupItem):  # its entries and the field asked: the group's own screen
-        return group_question(form, state, scr, item, tr)
-    parts = _heading(scr, tr)
-    parts.append(f"<b>{escape(item_label(form, item))}. {escape(tr.form(item.text))}</b>" + _flags(item, tr)
-                 + _note(item, tr))
-    if numbered_options(item, tr):
-        parts.append("\n".join(f"{n}. {escape(label)}" for n, label in enumerate(option_labels(item, tr), 1)))
-    if scr.asking_other:
-        if scr.answer is not None:
-            parts.append(escape(tr.ui("Current answer: {answer}", answer=answer_text(item, scr.answer, tr))))
+def screen_text(scr: Screen, tr: Translator) -> str:
+    """Any screen as the chat's message."""
+    if scr.kind in (ScreenKind.REVIEW, ScreenKind.CONFIRM):
+        return review(scr, tr)
+    if scr.kind is ScreenKind.RESULT:
+        return result(scr, tr)
+    return question(scr, tr)
+
+
+def question(scr: Screen, tr: Translator) -> str:
+    if scr.group is not None:  # its entries and the field asked: the group's own screen
+        return group_question(scr, tr)
+    parts = _heading(scr)
+    parts.append(f"<b>{escape(scr.number)}. {escape(scr.text)}</b>" + _flags(scr.flags, tr) + _note(scr.note))
+    parts.extend(_printed_options(scr))
+    if scr.kind is ScreenKind.OTHER:
+        if scr.current:
+            parts.append(escape(tr.ui("Current answer: {answer}", answer=scr.current)))
         parts.append("✏️ <b>" + escape(tr.ui("Please say what “other” is:")) + "</b>")
-        parts.append("\n".join(_score_lines(form, state, item, tr)))
+        parts.append(_score_lines(scr))
         return "\n\n".join(parts)
-    prompt = _prompt(item, tr, state.answers)
-    if prompt:
-        parts.append(escape(prompt))
-    if scr.answer is not None:
-        parts.append(escape(tr.ui("Current answer: {answer}", answer=answer_text(item, scr.answer, tr))))
-    elif scr.suggestion is not None:
-        parts.append(suggestion_line(item, state, scr.suggestion, tr))
-    parts.append("\n".join(_score_lines(form, state, item, tr)))
+    if scr.prompt:
+        parts.append(escape(scr.prompt))
+    if scr.current:
+        parts.append(escape(tr.ui("Current answer: {answer}", answer=scr.current)))
+    elif scr.suggestion:
+        parts.append(suggestion_line(scr, tr))
+    parts.append(_score_lines(scr))
     return "\n\n".join(parts)
 
 
-def suggestion_line(item: Item, state: State, suggestion: Answer, tr: Translator) -> str:
+def suggestion_line(scr: Screen, tr: Translator) -> str:
     """The value offered to confirm: from the enterprise profile ("given before") or the earlier answers."""
-    value = answer_text(item, suggestion, tr)
-    if item.id in state.suggestions:
-        line = tr.ui("Given before: {answer}", answer=value)
+    if scr.suggested == "before":
+        line = tr.ui("Given before: {answer}", answer=scr.suggestion)
     else:
-        line = tr.ui("Suggested from your answers: {answer}", answer=value)
+        line = tr.ui("Suggested from your answers: {answer}", answer=scr.suggestion)
     return "💡 " + escape(line) + "\n" + escape(tr.ui("Press “Use this” to keep it, or give another answer."))
 
 
 # --- repeatable groups ---------------------------------------------------------------------------------------
 
 
-def entry_label(item: GroupItem, number: int, tr: Translator) -> str:
-    return f"{tr.form(item.entry)} {number}"
-
-
-def group_question(form: Form, state: State, scr: Question, item: GroupItem, tr: Translator) -> str:
-    view = group_view(item, state)
-    parts = _heading(scr, tr)
-    if not (parts and item.section == item.text):
-        parts.append(f"<b>{escape(item_label(form, item))}. {escape(tr.form(item.text))}</b>")
-    if view.field is None:
-        if view.entries:
-            parts.append("\n".join(f"{n}. {escape(entry_text(item, entry, tr))}"
-                                   for n, entry in enumerate(view.entries, 1)))
+def group_question(scr: Screen, tr: Translator) -> str:
+    assert scr.group is not None
+    parts = _heading(scr)
+    parts.append(f"<b>{escape(scr.number)}. {escape(scr.group_text)}</b>")
+    if scr.kind is ScreenKind.GROUP_MENU:
+        if scr.entries:
+            parts.append("\n".join(f"{n}. {escape(entry)}" for n, entry in enumerate(scr.entries, 1)))
         else:
-            parts.append(escape(tr.ui("No {entry} yet.", entry=tr.form(item.entry))))
+            parts.append(escape(tr.ui("No {entry} yet.", entry=scr.entry_noun)))
         parts.append(escape(tr.ui("Press “Add” for another {entry}, ✏️ N to change one, 🗑 N to remove one, "
-                                  "or “Done” when the list is complete.", entry=tr.form(item.entry))))
+                                  "or “Done” when the list is complete.", entry=scr.entry_noun)))
     else:
-        asked: FieldItem = item.fields[view.field]
-        parts.append(f"<b>{escape(entry_label(item, view.number, tr))} · {escape(tr.form(asked.text))}</b>"
-                     + _flags(asked, tr) + _note(asked, tr))
-        if numbered_options(asked, tr):
-            parts.append("\n".join(f"{n}. {escape(label)}" for n, label in enumerate(option_labels(asked, tr), 1)))
-        prompt = _prompt(asked, tr)
-        if prompt:
-            parts.append(escape(prompt))
-        if asked.id in view.current:
-            shown = answer_text(asked, Answer(view.current[asked.id]), tr)
-            parts.append(escape(tr.ui("Current answer: {answer}", answer=shown)) + "\n"
+        parts.append(f"<b>{escape(scr.entry)} · {escape(scr.text)}</b>" + _flags(scr.flags, tr) + _note(scr.note))
+        parts.extend(_printed_options(scr))
+        if scr.prompt:
+            parts.append(escape(scr.prompt))
+        if scr.current:
+            parts.append(escape(tr.ui("Current answer: {answer}", answer=scr.current)) + "\n"
                          + escape(tr.ui("Press “Keep” to leave it as it is, or give another answer.")))
-    parts.append("\n".join(_score_lines(form, state, item, tr)))
+    parts.append(_score_lines(scr))
     return "\n\n".join(parts)
 
 
-def group_answered(item: GroupItem, asked: FieldItem, number: int, value: Any, tr: Translator) -> str:
+def remove_question(scr: Screen, number: int, tr: Translator) -> str:
+    entry = scr.entries[number - 1] if 0 < number <= len(scr.entries) else ""
+    return escape(tr.ui("Remove {entry}: {text}?", entry=f"{scr.entry_noun} {number}", text=entry))
+
+
+def answered(row: Row) -> str:
+    """What an answered question's message becomes: the question and the answer, no buttons."""
+    return f"{escape(row.text)}\n✓ <b>{escape(row.answer)}</b>"
+
+
+def group_answered(row: Row) -> str:
     """What a group field's message becomes once answered with a button."""
-    shown = answer_text(asked, Answer(value), tr)
-    return f"{escape(entry_label(item, number, tr))} · {escape(tr.form(asked.text))}\n✓ <b>{escape(shown)}</b>"
-
-
-def remove_question(item: GroupItem, number: int, entry: Mapping[str, Any], tr: Translator) -> str:
-    return escape(tr.ui("Remove {entry}: {text}?", entry=entry_label(item, number, tr),
-                        text=entry_text(item, entry, tr)))
+    return f"{escape(row.number)} · {escape(row.text)}\n✓ <b>{escape(row.answer)}</b>"
 
 
 # --- after an answer -----------------------------------------------------------------------------------------
@@ -196,24 +147,19 @@ def warning_notes(warnings: Sequence[str]) -> list[str]:
     return [f"⚠️ {escape(line)}" for line in warnings]
 
 
-def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
-    title = tr.ui("Review: {answered}/{total} answered", answered=scr.progress.answered, total=scr.progress.total)
+def review(scr: Screen, tr: Translator) -> str:
+    title = tr.ui("Review: {answered}/{total} answered", answered=scr.answered, total=scr.total)
     lines = [f"<b>{escape(title)}</b>", ""]
     for row in scr.rows:
-        short = shorten(tr.form(row.item.text), 30 if tr.lang == "zh" else 50)
-        mark = escape(staff_mark(row.by_staff, tr))
-        lines.append(f"{escape(item_label(form, row.item))}. {escape(short)} — "
-                     f"<b>{escape(answer_text(row.item, row.answer, tr))}</b>{mark}")
+        short = shorten(row.text, 30 if tr.lang == "zh" else 50)
+        lines.append(f"{escape(row.number)}. {escape(short)} — <b>{escape(row.answer)}</b>{escape(row.mark)}")
     lines.append("")
-    evaluation = evaluate(form, state.answers)
-    line = score_line(evaluation, tr) if evaluation is not None else ""
-    if line:
-        lines.append(f"<i>{escape(line)}</i>")
-    warnings = [f"⚠️ {escape(w)}" for w in review_warnings(form, state, tr)]
+    if scr.score:
+        lines.append(f"<i>{escape(scr.score)}</i>")
+    warnings = [f"⚠️ {escape(w)}" for w in scr.warnings]
     if scr.missing:
-        lines.append(escape(tr.ui("{count} unanswered. Press “Continue” to answer them.",
-                                  count=open_count(form, scr.missing))))
-    if scr.confirming:
+        lines.append(escape(tr.ui("{count} unanswered. Press “Continue” to answer them.", count=scr.missing)))
+    if scr.kind is ScreenKind.CONFIRM:
         ask = escape(tr.ui("Submit now? Once submitted, answers can only be changed through the helpdesk."))
         # the warnings and the question are kept whole: the list above them is what gets clipped
         return clip_head("\n".join(lines), "\n".join([*warnings, f"<b>{ask}</b>"]))
@@ -221,18 +167,13 @@ def review(form: Form, state: State, scr: ReviewScreen, tr: Translator) -> str:
     return clip_head("\n".join(lines), "\n".join(warnings))
 
 
-def result(form: Form, state: State, tr: Translator) -> str:
+def result(scr: Screen, tr: Translator) -> str:
     thanks = tr.ui("Submitted. Thank you!")
-    lines = [f"<b>{escape(thanks)}</b>", escape(tr.form(form.title)), ""]
-    for line in result_lines(form, evaluate(form, state.answers), tr, state.answers):
+    lines = [f"<b>{escape(thanks)}</b>", escape(scr.title), ""]
+    for line in scr.result:
         text = escape(line.text)
         lines.append(f"<b>{text}</b>" if line.strong else f"<i>{text}</i>" if line.note else text)
     return "\n".join(lines)
-
-
-def answered(item: Item, state: State, tr: Translator) -> str:
-    """What an answered question's message becomes: the question and the answer, no buttons."""
-    return f"{escape(tr.form(item.text))}\n✓ <b>{escape(answer_text(item, state.answers.get(item.id), tr))}</b>"
 
 
 #: the longest echo of a refused text (the rest stays in the person's own message above)
@@ -258,20 +199,21 @@ def form_list(forms: list[Form], tr: Translator) -> str:
     return "\n".join(lines)
 
 
-def opened(form: Form, state: State, resumed: bool, tr: Translator) -> str:
-    if resumed and state.answers:
-        return escape(tr.ui("Welcome back: your {count} earlier answers are kept; continuing where you left off.",
-                            count=len(state.answers)))
-    return f"<b>{escape(tr.form(form.title))}</b>\n" + escape(size_line(form, tr))
+def opened(lines: Sequence[str]) -> str:
+    """What opening an interview says (bot.service.turn.opening_lines): a welcome back, or the title in bold and
+    the interview's size."""
+    if len(lines) == 1:
+        return escape(lines[0])
+    return f"<b>{escape(lines[0])}</b>\n" + "\n".join(escape(line) for line in lines[1:])
 
 
 def no_interview(tr: Translator) -> str:
     return escape(tr.ui("You have no interview in progress. Send /start to choose one."))
 
 
-def item_help(item: Item, tr: Translator) -> str:
-    """The ❓ answer: the item's text in bold, then what it means."""
-    return f"❓ <b>{escape(tr.form(item.text))}</b>\n\n{escape(explanation(item, tr))}"
+def item_help(scr: Screen) -> str:
+    """The ❓ answer: the question in bold, then what it means."""
+    return f"❓ <b>{escape(scr.text)}</b>\n\n{escape(scr.help)}"
 
 
 def help_text(tr: Translator) -> str:

@@ -63,17 +63,18 @@ def test_the_official_tick_condition_is_shown_with_the_question() -> None:
     from bot.interview import engine
     from bot.interview.dump import answers_from_json
     from bot.interview.loader import load_forms
+    from bot.present.build import build_screen
     from tests.scoring.miit_answers import extreme_answers
 
     form = load_forms()["miit-2022"]
     before_q8 = {k: v for k, v in extreme_answers(form, "none").items() if form.position(k) < form.position("q8")}
     state = engine.start(form, answers_from_json(form, before_q8, TODAY))
-    scr = engine.screen(form, state, TODAY)
-    assert isinstance(scr, engine.Question) and scr.item.id == "q8"
     note = form.item("q8").note
     assert note == "（50%以上关键业务研发设计项目实现下列数字化场景即可勾选该项）"
     for lang in ("zh", "en"):
         tr = Translator(lang)
-        shown = texts.question(form, state, scr, tr)
+        scr = build_screen(form, state, TODAY, tr, session_id=1)
+        assert scr.item_id == "q8"
+        shown = texts.question(scr, tr)
         assert f"<i>{escape(tr.form(note))}</i>" in shown
         assert shown.index(escape(tr.form(form.item("q8").text))) < shown.index(escape(tr.form(note)))

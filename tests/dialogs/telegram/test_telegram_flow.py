@@ -143,12 +143,13 @@ async def test_back_returns_to_the_previous_question(world: World) -> None:
     assert "企业的数字化设备联网率" in person.last_text()
 
 
-async def test_skip_is_refused_on_a_required_item(world: World) -> None:
+async def test_a_skip_button_under_a_required_item_is_stale(world: World) -> None:
+    """A required item shows no Skip: a forged or old Skip press is refused as stale, and nothing is stored."""
     person = await opened(world)
     row = await session_row(world)
     calls = await person.press_data(ItemButton(s=row.id, p=0, a=ItemAction.SKIP).pack())
     [answer] = callback_answers(calls)
-    assert answer.text == error_text(AnswerError("required"), TR)
+    assert answer.text == error_text(AnswerError("stale_button"), TR)
     assert await answers(world) == {}
 
 

@@ -500,17 +500,20 @@ async def test_an_eligible_check_offers_the_next_interviews(world: World) -> Non
 
 async def test_discard_while_editing_an_entry_names_the_changes(world: World) -> None:
     from bot.dialogs.telegram import keyboards
-    from bot.interview.groups import GroupView
+    from bot.interview.engine import GroupDraft, State
+    from bot.present.build import build_screen
+    from tests.today import TODAY
 
     form = world.interviews.forms["hangzhou-filing"]
     item = form.item("providers")
     entry = dict(zip([f.id for f in item.fields], PROVIDER_A, strict=True))  # type: ignore[union-attr]
-    unchanged = GroupView((entry,), 0, 0, dict(entry))
-    changed = GroupView((entry,), 0, 0, {**entry, "name": "杭州丙服务商有限公司"})
-    new = GroupView((entry,), 0, None, {"name": "杭州乙服务商有限公司"})
+    unchanged = GroupDraft((entry,), dict(entry), 0, 0)
+    changed = GroupDraft((entry,), {**entry, "name": "杭州丙服务商有限公司"}, 0, 0)
+    new = GroupDraft((entry,), {"name": "杭州乙服务商有限公司"}, 0, None)
 
-    def shown(view: GroupView) -> list[str]:
-        markup = keyboards.group(form, item, view, 1, TR)  # type: ignore[arg-type]
+    def shown(draft: GroupDraft) -> list[str]:
+        scr = build_screen(form, State(cursor=item.id, group=draft), TODAY, TR, session_id=1)
+        markup = keyboards.group(scr, TR)
         return [b.text for row in markup.inline_keyboard for b in row]
 
     assert not [t for t in shown(unchanged) if t.startswith("🗑")]  # nothing would be lost: no discard offered
