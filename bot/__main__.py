@@ -1,6 +1,7 @@
 """Command line: python -m bot {run,console,export,score,forms,db}.
 
-Only `run` talks to Telegram and imports aiogram; the other commands stay fast.  The rendering libraries
+Only `run` serves (the web chat; Telegram, importing aiogram, only with a BOT_TOKEN); the other commands stay
+fast.  The rendering libraries
 (WeasyPrint, python-docx, openpyxl, through bot.service.reports) are imported only by the commands that write files:
 `console --out` when it writes a report, and `export`.
 """
@@ -206,38 +207,26 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """The service: the web chat (WEB_HOST:WEB_PORT, default 127.0.0.1:8080) and Telegram when BOT_TOKEN is set."""
+    from bot.serve import run
+
     settings = _settings()
-    if settings.bot_token is None:
-        print(
-            "No BOT_TOKEN is configured, so the Telegram channel cannot start.\n"
-            "  To run on Telegram: talk to @BotFather, send /newbot, and put the token it gives you in .env as\n"
-            "  BOT_TOKEN=123456:ABC...   then run `python -m bot run` again.\n"
-            "Starting the terminal channel instead (the same interviews, answers kept in the same database).\n",
-            file=sys.stderr,
-        )
-        args.user, args.lang, args.database_url, args.out = getpass.getuser(), None, None, None
-        args.provider = args.filing = None
-        if args.form is None:
-            from bot.dialogs.console import pick_form
-
-            startable = {fid: f for fid, f in load_forms().items() if f.starts_from is None}
-            chosen = pick_form(startable, settings.default_lang, _read_line)
-            if chosen is None:
-                return 0
-            args.form = chosen
-        return cmd_console(args)
-    from bot.dialogs.telegram import run_bot  # imports aiogram
-
-    return int(run_bot(settings))
+    if args.host is not None:
+        settings.web_host = args.host
+    if args.port is not None:
+        settings.web_port = args.port
+    return run(settings)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Guided interviews on Telegram and the terminal")
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Guided interviews: a mobile web chat, "
+                                                                        "Telegram, WeChat and the terminal")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="start the Telegram bot (the terminal channel when no BOT_TOKEN is set)")
-    run.add_argument("--form", default=None,
-                     help="interview for the terminal fallback (without it, the list of interviews is shown)")
+    run = sub.add_parser("run", help="start the service: the web chat (and the staff desk) at 127.0.0.1:8080, and "
+                                     "Telegram too when BOT_TOKEN is set")
+    run.add_argument("--host", default=None, help="where the web chat listens (default WEB_HOST, 127.0.0.1)")
+    run.add_argument("--port", type=int, default=None, help="its port (default WEB_PORT, 8080; 0: no web chat)")
     run.set_defaults(func=cmd_run)
 
     con = sub.add_parser("console", help="answer an interview in the terminal")

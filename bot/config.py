@@ -19,7 +19,18 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
-    webhook_port: int = 8080
+    webhook_port: int = 8081
+    #: the web chat (and the staff desk): where it listens; WEB_PORT=0 serves no web chat
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    #: the address people reach it by (behind a reverse proxy: https://…); printed with a QR code at start and
+    #: used in links sent on other channels.  Default: http://WEB_HOST:WEB_PORT
+    public_url: str | None = None
+    #: requests a browser may make (per 10 seconds) and an address (per minute): beyond them a page says to wait
+    web_rate_per_visitor: int = 40
+    web_rate_per_address: int = 600
+    #: the address of a request is taken from X-Forwarded-For when the service runs behind a reverse proxy
+    trust_proxy: bool = False
     database_url: str = DEFAULT_URL
     staff_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_lang: str = "zh"

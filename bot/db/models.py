@@ -61,6 +61,8 @@ class InterviewSession(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     #: the staff member (external id) holding the session: while set, only they may change it
     held_by: Mapped[str | None] = mapped_column(String(64))
+    #: the owner asked for a person from the helpdesk (cleared when staff take the session or the owner withdraws)
+    help_asked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -175,3 +177,51 @@ class ResumeCode(Base):
     #: a code moves a session once: when and by whom it was used
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     used_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ServiceKey(Base):
+    """A secret every worker shares (signing document links, CSRF tokens), made once at random and kept here so
+    that workers started apart agree without configuration."""
+
+    __tablename__ = "service_keys"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+
+
+class WebVisitor(Base):
+    """A browser of the web chat: its cookie's SHA-256 and the person it is ("web:…").  Expires when unused."""
+
+    __tablename__ = "web_visitors"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PushEvent(Base):
+    """Something a browser should learn without asking (taken over, handed back, a staff message, documents
+    ready, the queue changed): kept a while so a page that slept catches up by its last event id."""
+
+    __tablename__ = "push_events"
+    __table_args__ = (Index("ix_push_audience_id", "audience", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: who it is for: "person:<external id>", "desk", "session:<id>"
+    audience: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(24))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class RateCount(Base):
+    """Requests counted per key and time window, shared by every worker (PostgreSQL; a SQLite file has one
+    process, which counts in memory)."""
+
+    __tablename__ = "rate_counts"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    window: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -340,12 +340,66 @@ class Helpdesk:
             if row is None:
                 raise NotAllowed
             row.held_by = holder
+            if holder is not None:
+                row.help_asked_at = None  # the request for help is answered
             row.updated_at = datetime.now(UTC)  # bumps the version: cached copies elsewhere are re-read
             s.add(AuditEvent(session_id=session_id, actor_id=await self._user_id(s, actor),
                              kind="take" if holder else "handback"))
             owner = await s.get(User, row.owner_id)
         self.interviews.forget(session_id)
         return owner.external_id if owner else ""
+
+    # --- help requests -------------------------------------------------------------------------------------
+
+    async def ask_help(self, session_id: int, who: str) -> bool:
+        """The owner asks for a person from the helpdesk; False when already asked (the first time is kept, so
+        the queue shows how long they have waited)."""
+        owner, _ = await self.interviews.holder(session_id)
+        if who != owner:
+            raise NotAllowed
+        async with self.sessionmaker.begin() as s:
+            result = await s.execute(update(InterviewSession)
+                                     .where(InterviewSession.id == session_id,
+                                            InterviewSession.help_asked_at.is_(None))
+                                     .values(help_asked_at=datetime.now(UTC)))
+            asked = bool(result.rowcount)  # type: ignore[attr-defined]
+            if asked:
+                s.add(AuditEvent(session_id=session_id, actor_id=await self._user_id(s, who), kind="help"))
+        return asked
+
+    async def submitted_of(self, external_id: str) -> list[tuple[int, str, datetime | None]]:
+        """The person's submitted sessions, newest first: (session id, form id, submitted at)."""
+        async with self.sessionmaker() as s:
+            user = await repo.find_user(s, external_id)
+            if user is None:
+                return []
+            rows = await s.execute(select(InterviewSession.id, InterviewSession.form_id, InterviewSession.submitted_at)
+                                   .where(InterviewSession.owner_id == user.id,
+                                          InterviewSession.status == "submitted")
+                                   .order_by(InterviewSession.submitted_at.desc(), InterviewSession.id.desc()))
+            return [(r.id, r.form_id, None if r.submitted_at is None else _aware(r.submitted_at)) for r in rows]
+
+    async def holdings(self, external_id: str) -> dict[str, int]:
+        """What erasing the person would remove, counted: interviews, answers, enterprise profiles, codes."""
+        async with self.sessionmaker() as s:
+            user = await repo.find_user(s, external_id)
+            if user is None:
+                return {"sessions": 0, "answers": 0, "profiles": 0, "codes": 0}
+            ids = list(await s.scalars(select(InterviewSession.id).where(InterviewSession.owner_id == user.id)))
+            answers = await s.scalar(select(func.count()).select_from(AnswerRow)
+                                     .where(AnswerRow.session_id.in_(ids))) if ids else 0
+            profiles = await s.scalar(select(func.count()).select_from(EnterpriseProfile)
+                                      .where(EnterpriseProfile.owner_id == user.id))
+            codes = await s.scalar(select(func.count()).select_from(ResumeCode)
+                                   .where(ResumeCode.session_id.in_(ids))) if ids else 0
+            return {"sessions": len(ids), "answers": int(answers or 0), "profiles": int(profiles or 0),
+                    "codes": int(codes or 0)}
+
+    async def help_asked(self, session_id: int) -> datetime | None:
+        """When the owner asked for help (None: not asked, or answered by a takeover)."""
+        async with self.sessionmaker() as s:
+            found = await s.scalar(select(InterviewSession.help_asked_at).where(InterviewSession.id == session_id))
+        return None if found is None else _aware(found)
 
     async def reopen(self, session_id: int, staff: str, reason: str) -> str:
         """Unlock a submitted session for correction; the reason is kept in the audit trail."""

@@ -136,28 +136,37 @@ def test_hostile_lines_on_the_terminal_each_get_an_answer(tmp_path: Path) -> Non
     assert answered_rows(db) == 1  # ① answered Q1
 
 
-def test_run_without_a_token_shows_the_interviews_and_starts_the_one_picked(tmp_path: Path) -> None:
-    from bot.i18n import Translator
-    from bot.interview.loader import load_forms
+def test_run_without_a_token_serves_the_web_chat_and_prints_its_address(tmp_path: Path) -> None:
+    """`python -m bot run` (scripts/run) serves the web chat on 127.0.0.1 with no Telegram token: it prints the
+    address with a QR code, answers on it, and stops cleanly on SIGTERM."""
+    import socket
 
-    forms = {fid: f for fid, f in load_forms().items() if f.starts_from is None}  # a contract starts from a filing
-    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DEFAULT_LANG")}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DEFAULT_LANG", "WEB_PORT", "WEB_HOST")}
     env.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}", PYTHONUNBUFFERED="1")
-    # a wrong choice is answered, then the eligibility check (number 1) starts; the input ends at its first question
-    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, input="9\n1\n",
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    zh = Translator("zh")
-    out = done.stdout
-    assert zh.ui("Choose an interview:") in out
-    for form in forms.values():
-        assert f"{zh.form(form.title)}  (--form {form.id})" in out  # every interview, and how to pick it
-    assert "python -m bot run --form ID" in out
-    assert zh.ui("Please type a number from 1 to {max}, or quit.", max=len(forms)) in out
-    first = next(iter(forms.values()))
-    assert f"== {first.title} ==" in out and "miit-2022 ==" not in out
-    assert first.items[0].text in out.split(f"== {first.title} ==", 1)[1]
-    # quitting at the menu starts nothing
-    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, input="退出\n",
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and "==" not in done.stdout
+    with subprocess.Popen([sys.executable, "-m", "bot", "run", "--port", str(port)], cwd=tmp_path, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        _serves_and_stops(proc, port)
+
+
+def _serves_and_stops(proc: subprocess.Popen[str], port: int) -> None:
+    import signal
+    import urllib.request
+
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}" in first, first + proc.stderr.read() if proc.stderr else ""
+        qr = [proc.stdout.readline() for _ in range(5)]
+        assert all("█" in line for line in qr[1:])  # the QR code of the address, drawn in the terminal
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+            body = page.read().decode()
+        assert "<form" in body and 'action="/consent"' in body  # the privacy notice comes first
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

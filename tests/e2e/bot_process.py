@@ -39,7 +39,7 @@ class BotProcess:
                if k.upper() not in ("WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_IDS", "BOT_TOKEN", "DATABASE_URL")}
         env.update(BOT_TOKEN=self.api.token, TELEGRAM_API_URL=self.api.base_url, DEFAULT_LANG="zh",
                    DATABASE_URL=f"sqlite+aiosqlite:///{self.workdir / 'bot.sqlite3'}",
-                   PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
+                   PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1", WEB_PORT="0")  # Telegram only: no web chat
         return env
 
     async def start(self) -> None:

@@ -206,7 +206,8 @@ class Worker:
         env = {k: v for k, v in os.environ.items()
                if k.upper() not in ("WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_IDS", "BOT_TOKEN", "DATABASE_URL")}
         env.update(BOT_TOKEN=self.api.token, TELEGRAM_API_URL=self.api.base_url, DEFAULT_LANG="zh",
-                   DATABASE_URL=self.database_url, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
+                   DATABASE_URL=self.database_url, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1",
+                   WEB_PORT="0")  # Telegram only: no web chat
         if self.port is not None:
             env.update(WEBHOOK_URL=f"http://127.0.0.1:{self.port}/hook", WEBHOOK_SECRET=SECRET,
                        WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(self.port))

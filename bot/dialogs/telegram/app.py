@@ -1,4 +1,5 @@
-"""Running the bot: database, Bot, Dispatcher, command menu, then long polling or a webhook server.
+"""The Telegram channel of the running service (bot/serve.py): Bot, Dispatcher, command menu, then long polling
+or a webhook server.
 
 Telegram delivers every update at least once and re-delivers what was not confirmed; this module confirms an
 update only once its effect is committed:
@@ -12,8 +13,8 @@ Re-deliveries are then recognised by the database (bot/dialogs/telegram/middlewa
 workers may serve one PostgreSQL database; long polling is one process per bot (Telegram allows one getUpdates
 consumer) and a second poller on the same database refuses to start; a SQLite file is served by one process.
 
-SIGTERM / SIGINT stop it cleanly: no new updates are taken, the ones being handled finish (and, when polling, are
-confirmed), the HTTP session is closed and the database engine disposed.
+When the service stops (SIGTERM / SIGINT, bot/serve.py) no new updates are taken, the ones being handled finish
+(and, when polling, are confirmed), and the HTTP session is closed.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import signal
-import sys
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from functools import partial
+from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,19 +38,16 @@ from aiogram.exceptions import TelegramAPIError, TelegramConflictError, Telegram
 from aiogram.types import BotCommandScopeDefault, Update
 from aiohttp import web
 from pydantic import ValidationError
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot.config import Settings
-from bot.db.engine import create_engine, normalise_url, sessionmaker
-from bot.db.locks import POLLER_KEY, AlreadyRunning, hold_sqlite_file
-from bot.db.migrate import DatabaseUnwritable, prepare
+from bot.db.locks import POLLER_KEY, AlreadyRunning
 from bot.dialogs.telegram.commands import menu
 from bot.dialogs.telegram.dispatcher import create_dispatcher
 from bot.dialogs.telegram.middlewares import ChatOrder, ExpiredCallbacks
 from bot.i18n import DEFAULT_LANG, LANGUAGES, Translator
-from bot.interview.loader import load_forms
-from bot.runtime import tune_garbage_collector
+from bot.service.helpdesk import Helpdesk
+from bot.service.notices import Notices
 from bot.service.sessions import Interviews
 
 log = logging.getLogger(__name__)
@@ -63,8 +60,6 @@ POLL_TIMEOUT = 20
 RETRY_PAUSE = 1.0
 #: an update failing this often for a reason other than an unavailable database or Bot API is given up (logged)
 MAX_ATTEMPTS = 5
-#: how long a starting process waits for a database it cannot reach (a supervisor restarts it after that)
-START_DB_WAIT = 60.0
 #: how long a new poller waits for the lock of one that is still running (or was killed a moment ago)
 POLLER_WAIT = 15.0
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -86,13 +81,6 @@ async def register_commands(bot: Bot) -> None:
     for lang in LANGUAGES:
         if lang != DEFAULT_LANG:
             await bot.set_my_commands(menu(Translator(lang)), scope=BotCommandScopeDefault(), language_code=lang)
-
-
-def _stop_on_signals(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
 
 
 def transient(exc: BaseException) -> bool:
@@ -305,30 +293,18 @@ async def _serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings, stop: asy
         await runner.cleanup()
 
 
-def _sqlite_file(url: str) -> str | None:
-    parsed = make_url(normalise_url(url))
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        return parsed.database
-    return None
-
-
-async def serve(settings: Settings) -> None:
-    database = _sqlite_file(settings.database_url)
-    engine = create_engine(settings.database_url)
-    held = hold_sqlite_file(database) if database else None
-    bot: Bot | None = None
-    interviews: Interviews | None = None
+async def run_telegram(settings: Settings, interviews: Interviews, helpdesk: Helpdesk, notices: Notices,
+                       stop: asyncio.Event) -> None:
+    """The Telegram channel of a running service (bot/serve.py): long polling, or a webhook server, until `stop`;
+    then the updates being handled finish."""
+    dropped = await interviews.forget_old_updates()
+    if dropped:
+        log.info("forgot %d update ids older than a week", dropped)
+    dp = create_dispatcher(interviews, default_lang=settings.default_lang, staff_ids=settings.staff_ids,
+                           helpdesk=helpdesk, notices=notices)
+    bot = create_bot(settings)
     try:
-        await prepare(engine, wait=START_DB_WAIT)
-        interviews = Interviews(sessionmaker(engine), load_forms())
-        dropped = await interviews.forget_old_updates()
-        if dropped:
-            log.info("forgot %d update ids older than a week", dropped)
-        dp = create_dispatcher(interviews, default_lang=settings.default_lang, staff_ids=settings.staff_ids)
-        bot = create_bot(settings)
-        stop = asyncio.Event()
-        _stop_on_signals(stop)
-        tune_garbage_collector()  # after start-up built forms, catalogs and routers; see bot/runtime.py
+        notices.register("tg:", partial(_tell, bot))
         try:
             await register_commands(bot)
         except TelegramAPIError as exc:
@@ -341,22 +317,9 @@ async def serve(settings: Settings) -> None:
         if not await chat_order.wait_idle(DRAIN_SECONDS):
             log.warning("stopped with updates still being handled")
     finally:
-        if interviews is not None:
-            await interviews.close()
-        if bot is not None:
-            await bot.session.close()
-        await engine.dispose()
-        if held is not None:
-            held.close()  # type: ignore[attr-defined]
+        await bot.session.close()
 
 
-def run_bot(settings: Settings) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        asyncio.run(serve(settings))
-    except (AlreadyRunning, DatabaseUnwritable) as exc:
-        log.error("%s", exc)
-        print(f"cannot start: {exc}", file=sys.stderr)
-        return 2
-    log.info("stopped")
-    return 0
+async def _tell(bot: Bot, external_id: str, text: str) -> None:
+    """A notice to a Telegram person (bot/service/notices.py)."""
+    await bot.send_message(int(external_id[3:]), escape(text), parse_mode=ParseMode.HTML)
