@@ -180,13 +180,16 @@ class ResumeCode(Base):
 
 
 class ServiceKey(Base):
-    """A secret every worker shares (signing document links, CSRF tokens), made once at random and kept here so
-    that workers started apart agree without configuration."""
+    """A value every worker shares: a secret made once at random (signing document links, CSRF tokens), or one
+    fetched from elsewhere that expires (WeChat's access token), kept here so that workers agree without
+    configuration."""
 
     __tablename__ = "service_keys"
 
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    value: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    #: when the value stops being valid (None: never)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class WebVisitor(Base):

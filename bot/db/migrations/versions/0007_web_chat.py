@@ -19,8 +19,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table('service_keys',
-    sa.Column('name', sa.String(length=32), nullable=False),
-    sa.Column('value', sa.String(length=128), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('name')
     )
     op.create_table('web_visitors',
