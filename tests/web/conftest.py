@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import CHROMIUM_ARGS, DESKTOP, PHONE, Service, chromium_path  # noqa: E402
+from harness import CHROMIUM_ARGS, DESKTOP, PHONE, Service, chromium_path
 
 
 @pytest.fixture(scope="module")
