@@ -1,6 +1,7 @@
 """The channel contract: the same scripted conversation, typed on every channel, stores the same answers and is
 refused the same way.  Telegram runs through the real aiogram Dispatcher (real Update objects, a recording Bot
-API session); the terminal through the real Console; both over the real service and a real SQLite file.
+API session); the terminal through the real Console; the web chat through its real application over HTTP; all
+over the real service and a real SQLite file.
 
 The script: the eligibility check to its end (a refusal, an edit from the review screen by the number the paper
 prints, submit asked twice), then part of the 2022 self-assessment (a typed percentage, a refusal, back, a
@@ -32,6 +33,7 @@ from bot.interview.loader import load_forms
 from bot.present import error_text
 from bot.service.sessions import Interviews
 from tests.dialogs.telegram.tg_harness import Person
+from tests.webclient import WebPerson, web_server
 
 ZH = Translator("zh")
 COMPANY = "杭州契约测试汽配有限公司"
@@ -100,7 +102,25 @@ async def on_console(interviews: Interviews, script: list[tuple[str, list[str]]]
     return [line[2:] for line in out.getvalue().splitlines() if line.startswith("✗ ")]
 
 
-CHANNELS = {"telegram": on_telegram, "console": on_console}
+async def on_web(interviews: Interviews, script: list[tuple[str, list[str]]]) -> list[str]:
+    """Each form started from the list of interviews, each line typed in the answer box and sent (the real web
+    application over HTTP); the refusals the pages show."""
+    refusals: list[str] = []
+    async with web_server(interviews) as server:
+        person = WebPerson(server)
+        try:
+            await person.agree()
+            for form_id, lines in script:
+                await person.start(form_id)
+                for line in lines:
+                    await person.type(line)
+                    refusals += [n.removeprefix("✗").strip().split("\n")[0] for n in person.notes("refusal")]
+        finally:
+            await person.close()
+    return refusals
+
+
+CHANNELS = {"telegram": on_telegram, "console": on_console, "web": on_web}
 
 
 async def stored(interviews: Interviews) -> dict[str, dict[str, Any]]:

@@ -23,6 +23,11 @@ async def healthz(request: web.Request) -> web.Response:
     return web.Response(text="ok", headers={"Cache-Control": "no-store"})
 
 
+async def no_icon(request: web.Request) -> web.Response:
+    """Browsers ask for /favicon.ico on their own: nothing, said quietly."""
+    return web.Response(status=204, headers={"Cache-Control": "public, max-age=86400"})
+
+
 def create_app(services: Services, csrf_key: bytes) -> web.Application:
     app = web.Application(middlewares=[protect], client_max_size=MAX_BODY)
     app[SERVICES] = services
@@ -30,6 +35,7 @@ def create_app(services: Services, csrf_key: bytes) -> web.Application:
     app[KEY] = csrf_key
     app.router.add_get("/static/{name}", static_file)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/favicon.ico", no_icon)
     chat.add_routes(app)
     return app
 

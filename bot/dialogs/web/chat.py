@@ -27,10 +27,10 @@ from bot.dialogs.actions import act_named, input_of
 from bot.dialogs.web import push
 from bot.dialogs.web.documents import download, image
 from bot.dialogs.web.pages import page
-from bot.dialogs.web.security import LANG_COOKIE, address, cookie_options, csrf_ok, csrf_token, error_page, reader
+from bot.dialogs.web.security import LANG, LANG_COOKIE, address, cookie_options, csrf_ok, csrf_token, error_page, reader
 from bot.dialogs.web.services import Services, services
 from bot.dialogs.web.visitors import leave
-from bot.i18n import LANGUAGES, Translator, known_lang, language_name
+from bot.i18n import LANGUAGES, N_, Translator, known_lang, language_name
 from bot.interview import engine
 from bot.interview.engine import Input
 from bot.interview.errors import AnswerError
@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 
 #: the web's one-time numbers live below zero, apart from Telegram's update ids
 NONCE_RANGE = 2**62
+#: told to the owner whose interview a resume code moved to this browser
+MOVED = N_("Your interview (session {id}) was opened with your resume code on another device and now continues "
+           "there. If this was not you, contact the helpdesk at once: they can give it back to you.")
 
 
 @dataclass
@@ -94,7 +97,7 @@ async def person_tr(request: web.Request, who: str | None) -> Translator:
     if who is not None:
         lang = await services(request).interviews.lang_of(who)
         if lang:
-            request["lang"] = lang
+            request[LANG] = lang
     return reader(request)
 
 
@@ -157,7 +160,7 @@ async def consent(request: web.Request) -> web.StreamResponse:
     if who is None:
         who = await svc.visitors.admit(response, request)
     await svc.interviews.set_lang(who, lang)
-    return response
+    raise response
 
 
 async def start(request: web.Request) -> web.StreamResponse:
@@ -173,7 +176,7 @@ async def start(request: web.Request) -> web.StreamResponse:
     tr = await person_tr(request, who)
     await svc.interviews.open(who, found.id, lang=tr.lang)
     del form
-    return _see("/chat")
+    raise _see("/chat")
 
 
 async def set_language(request: web.Request) -> web.StreamResponse:
@@ -186,7 +189,7 @@ async def set_language(request: web.Request) -> web.StreamResponse:
     who = await visitor(request)
     if who is not None:
         await svc.interviews.set_lang(who, lang)
-    return response
+    raise response
 
 
 # --- the chat ------------------------------------------------------------------------------------------------
@@ -247,7 +250,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
         else:
             await svc.interviews.set_lang(who, lang)
             tr = Translator(lang)
-            request["lang"] = lang
+            request[LANG] = lang
         return await chat_page(request, who, opened, await current_screen(svc.interviews, opened, tr), tr, shown)
     try:
         turn = await take_turn(svc.interviews, opened, event, tr, actor=who, update_id=read_nonce(
@@ -436,17 +439,18 @@ async def redeem(request: web.Request) -> web.StreamResponse:
     try:
         session_id, how = await svc.helpdesk.redeem(code, who)
     except SlowDown as slow:
-        return error_page(request, 429, tr.ui("Too many wrong codes. Please wait {seconds} seconds and try again.",
-                                              seconds=int(slow.wait) + 1), action=f"/r/{quote(code)}")
+        refused = error_page(request, 429, tr.ui("Too many wrong codes. Please wait {seconds} seconds and try "
+                                                 "again.", seconds=int(slow.wait) + 1), action=f"/r/{quote(code)}")
+        refused.cookies.update(response.cookies)  # a browser admitted just now stays the visitor it became
+        return refused
     except LookupError:
-        return error_page(request, 404, tr.ui("This code is not valid (wrong, expired or revoked)."))
+        refused = error_page(request, 404, tr.ui("This code is not valid (wrong, expired or revoked)."))
+        refused.cookies.update(response.cookies)
+        return refused
     svc.interviews.focus(who, session_id)
     if how == "moved" and owner_before and owner_before != who:
-        await svc.notices.tell(owner_before, "Your interview (session {id}) was opened with your resume code on "
-                                             "another device and now continues there. If this was not you, contact "
-                                             "the helpdesk at once: they can give it back to you.",
-                               kind="moved", id=session_id)
-    return response
+        await svc.notices.tell(owner_before, MOVED, kind="moved", id=session_id)
+    raise response
 
 
 async def contract(request: web.Request) -> web.StreamResponse:
@@ -466,7 +470,7 @@ async def contract(request: web.Request) -> web.StreamResponse:
         await open_contract(svc.interviews, filing, provider)
     except (NoSuchFiling, NoSuchProvider):
         raise web.HTTPNotFound() from None
-    return _see("/chat?opened=1")
+    raise _see("/chat?opened=1")
 
 
 def _bounded(text: str) -> int:

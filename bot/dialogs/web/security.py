@@ -39,6 +39,10 @@ HEADERS = {
 }
 
 KEY: web.AppKey[bytes] = web.AppKey("csrf_key", bytes)
+#: this request's CSRF cookie (the browser's, or the one set with the answer)
+CSRF_VALUE: web.RequestKey[str] = web.RequestKey("csrf_cookie", str)
+#: the reader's language, once known (the person's stored choice)
+LANG: web.RequestKey[str] = web.RequestKey("lang", str)
 SETTINGS: web.AppKey[Any] = web.AppKey("settings", object)
 
 
@@ -71,7 +75,7 @@ def cookie_options(request: web.Request, *, max_age: int | None = None) -> dict[
 def reader(request: web.Request) -> Translator:
     """The language of whoever reads the page: chosen (cookie, or the person's stored choice put on the request),
     else the browser's first supported language, else Chinese."""
-    chosen = request.get("lang") or request.cookies.get(LANG_COOKIE)
+    chosen = request.get(LANG) or request.cookies.get(LANG_COOKIE)
     if chosen and known_lang(chosen):
         return Translator(chosen)
     for part in request.headers.get("Accept-Language", "").split(","):
@@ -90,7 +94,7 @@ def _token_of(key: bytes, cookie: str) -> str:
 
 def csrf_token(request: web.Request) -> str:
     """The token the forms of this page carry."""
-    return _token_of(request.app[KEY], request["csrf_cookie"])
+    return _token_of(request.app[KEY], request[CSRF_VALUE])
 
 
 def csrf_ok(request: web.Request, posted: str | None) -> bool:
@@ -105,15 +109,25 @@ def error_page(request: web.Request, status: int, message: str, *, action: str |
     return page("error.html.j2", tr, status=status, message=message, back=action or "/")
 
 
+def _finish(request: web.Request, response: web.StreamResponse, fresh: bool) -> None:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if fresh and not response.prepared:
+        response.set_cookie(CSRF_COOKIE, request[CSRF_VALUE], **cookie_options(request))
+
+
 @web.middleware
 async def protect(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Headers, the CSRF cookie, compression, and a page for every failure."""
     cookie = request.cookies.get(CSRF_COOKIE)
     fresh = cookie is None or len(cookie) > 64
-    request["csrf_cookie"] = secrets.token_urlsafe(24) if fresh else cookie
+    request[CSRF_VALUE] = secrets.token_urlsafe(24) if fresh else cookie
     tr = reader(request)
     try:
         response = await handler(request)
+    except web.HTTPRedirection as redirect:  # raised, as aiohttp wants: given the same headers, then raised on
+        _finish(request, redirect, fresh)
+        raise
     except web.HTTPRequestEntityTooLarge:
         response = error_page(request, 413, tr.ui("That was too long to send. Please shorten it and try again."),
                               action=request.path)
@@ -124,8 +138,6 @@ async def protect(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = error_page(request, 404, tr.ui("There is no such page (or it is not yours to see)."))
     except web.HTTPMethodNotAllowed:
         response = error_page(request, 405, tr.ui("This page cannot be used that way. Please start again."))
-    except web.HTTPRedirection as redirect:
-        response = redirect
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -134,10 +146,7 @@ async def protect(request: web.Request, handler: Handler) -> web.StreamResponse:
         log.exception("web request %s %s failed", request.method, request.path)
         response = error_page(request, 500, tr.ui("Something went wrong on our side. Your answers are kept; please "
                                                   "try again in a moment."))
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if fresh and not response.prepared:
-        response.set_cookie(CSRF_COOKIE, request["csrf_cookie"], **cookie_options(request))
+    _finish(request, response, fresh)
     if (isinstance(response, web.Response) and not response.prepared
             and response.content_type in ("text/html", "application/json")
             and "gzip" in request.headers.get("Accept-Encoding", "")):
