@@ -121,7 +121,8 @@ async def protect(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Headers, the CSRF cookie, compression, and a page for every failure."""
     cookie = request.cookies.get(CSRF_COOKIE)
     fresh = cookie is None or len(cookie) > 64
-    request[CSRF_VALUE] = secrets.token_urlsafe(24) if fresh else cookie
+    value: str = secrets.token_urlsafe(24) if fresh or cookie is None else cookie
+    request[CSRF_VALUE] = value
     tr = reader(request)
     try:
         response = await handler(request)
