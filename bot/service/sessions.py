@@ -302,6 +302,31 @@ class Interviews:
         self._remember_current(external_id, cached.session_id)
         return Opened(cached.session_id, cached.form, cached.state, resumed=True, today=self.today())
 
+    async def latest(self, external_id: str) -> Opened | None:
+        """The session the person touched last, active or submitted: a session they hold as staff first, else
+        their own (the web chat shows it, so a reload after a submission shows its result), or None."""
+        session_id = self._current.get(external_id)
+        if session_id is not None:
+            cached = await self._session(session_id)
+            if cached.status in ("active", "submitted") and external_id in (cached.owner, cached.held_by):
+                return Opened(cached.session_id, cached.form, cached.state, resumed=True, today=self.today())
+        async with self.sessionmaker() as s:
+            row = await s.scalar(select(InterviewSession)
+                                 .where(InterviewSession.held_by == external_id, InterviewSession.status == "active")
+                                 .order_by(InterviewSession.updated_at.desc()).limit(1))
+            if row is None:
+                user = await repo.find_user(s, external_id)
+                row = None if user is None else await s.scalar(
+                    select(InterviewSession).where(InterviewSession.owner_id == user.id,
+                                                   InterviewSession.status.in_(("active", "submitted")))
+                    .order_by(InterviewSession.updated_at.desc(), InterviewSession.id.desc()).limit(1))
+            if row is None:
+                return None
+            cached = await self._cached_of(s, row)
+        self._remember(cached)
+        self._remember_current(external_id, cached.session_id)
+        return Opened(cached.session_id, cached.form, cached.state, resumed=True, today=self.today())
+
     async def refresh(self, external_id: str, update_id: int | None = None) -> bool:
         """Make the cache agree with the database about this person before one of their updates is handled: their
         row and language, which session is current (one they hold as staff first, else their latest active one)
