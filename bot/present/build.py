@@ -184,9 +184,10 @@ def _group(form: Form, state: State, scr: Question, item: GroupItem, tr: Transla
         actions = [Action(Act.ADD, "➕ " + tr.ui("Add"))]
         for n in range(1, len(view.entries) + 1):
             actions += [Action(Act.EDIT_ENTRY, f"✏️ {n}", str(n)), Action(Act.REMOVE_ENTRY, f"🗑 {n}", str(n))]
-        actions += [Action(Act.DONE, tr.ui("Done")), Action(Act.BACK, tr.ui("Back")), Action(Act.HELP, "❓")]
+        actions += [Action(Act.DONE, tr.ui("Done")), Action(Act.BACK, tr.ui("Back")),
+                    Action(Act.REVIEW, tr.ui("Review")), Action(Act.HELP, "❓")]
         if not item.required:
-            actions.insert(-2, Action(Act.SKIP, tr.ui("Skip")))
+            actions.insert(-3, Action(Act.SKIP, tr.ui("Skip")))
         return Screen(ScreenKind.GROUP_MENU, text=tr.form(item.text), widget=Widget.GROUP,
                       note=tr.form(item.note) if item.note else "", actions=tuple(actions),
                       help=explanation(item, tr), **common)

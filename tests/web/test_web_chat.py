@@ -225,7 +225,7 @@ def test_without_javascript_the_eligibility_check_completes(service: Service, br
     context = browser.new_context(**PHONE, java_script_enabled=False)
     try:
         page = context.new_page()
-        chat = agree_and_start(page, service, "hangzhou-eligibility")
+        agree_and_start(page, service, "hangzhou-eligibility")
         for line in ELIGIBILITY:
             before = page.url, page.content()
             _plain(page, line)
