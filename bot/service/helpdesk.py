@@ -365,6 +365,7 @@ class Helpdesk:
             asked = bool(result.rowcount)  # type: ignore[attr-defined]
             if asked:
                 s.add(AuditEvent(session_id=session_id, actor_id=await self._user_id(s, who), kind="help"))
+        self.interviews.forget(session_id)
         return asked
 
     async def submitted_of(self, external_id: str) -> list[tuple[int, str, datetime | None]]:

@@ -83,6 +83,8 @@ class _Cached:
     #: the owner's external id, and the staff member holding the session (only they may change it then)
     owner: str
     held_by: str | None = None
+    #: when the owner asked the helpdesk for a person (None: not asked, or answered by a takeover)
+    help_asked_at: datetime | None = None
 
 
 #: kept for callers that compare with it; `apply` raises Redelivered instead of returning it
@@ -187,7 +189,7 @@ class Interviews:
     async def _cached_of(self, s: AsyncSession, row: InterviewSession) -> _Cached:
         owner = await s.get(User, row.owner_id)
         return _Cached(row.id, row.owner_id, self.forms[row.form_id], row.version, repo.state_of(row), row.status,
-                       owner.external_id if owner is not None else "", row.held_by)
+                       owner.external_id if owner is not None else "", row.held_by, row.help_asked_at)
 
     async def _user_id(self, external_id: str) -> int:
         known = self._users.get(external_id)
@@ -222,7 +224,8 @@ class Interviews:
             # touching the session makes it the person's current one (for /resume and typed answers)
             row.updated_at = datetime.now(UTC)
             await s.flush()  # bumps the version column
-            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, external_id, row.held_by)
+            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, external_id, row.held_by,
+                             row.help_asked_at)
             person = (user.id, user.lang)
         self._remember(cached)
         self._remember_person(external_id, *person)
@@ -254,7 +257,8 @@ class Interviews:
                 opened = Opened(row.id, form, state, resumed=False, today=self.today())
             row.updated_at = datetime.now(UTC)
             await s.flush()
-            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, owner, row.held_by)
+            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, owner, row.held_by,
+                             row.help_asked_at)
             person = (user.id, user.lang)
         self._remember(cached)
         self._remember_person(owner, *person)
@@ -273,6 +277,11 @@ class Interviews:
         """(owner, staff holding it or None) of a session."""
         cached = await self._session(session_id)
         return cached.owner, cached.held_by
+
+    async def help_asked(self, session_id: int) -> datetime | None:
+        """When the owner asked the helpdesk for a person (None: not asked, or answered by a takeover); from the
+        cache, which a request for help or a takeover in this process drops."""
+        return (await self._session(session_id)).help_asked_at
 
     async def load(self, session_id: int) -> tuple[Form, State]:
         cached = await self._session(session_id)

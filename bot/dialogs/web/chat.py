@@ -371,18 +371,21 @@ async def chat_page(request: web.Request, who: str, opened: Opened, scr: Screen,
                      for n in range(len(after.filing.providers))]
     next_forms = [(fid, tr.form(svc.interviews.forms[fid].title)) for fid in (after.next_forms if after else ())
                   if fid in svc.interviews.forms]
-    help_asked = await svc.helpdesk.help_asked(opened.session_id)
-    notices = await svc.events.after(person(who), max(0, (await svc.events.newest(person(who))) - 3))
-    last_event = await svc.events.newest(person(who))
+    help_asked = await svc.interviews.help_asked(opened.session_id)
+    recent: list[str] = []
+    last_event = 0
+    if request.method == "GET":  # a page loaded afresh: the last notices, and where its event stream starts
+        last_event = await svc.events.newest(person(who))
+        notices = await svc.events.after(person(who), max(0, last_event - 3))
+        recent = [str(e.data.get("text", "")) for e in notices
+                  if e.kind in ("notice", "taken", "handed_back", "message") and e.data.get("text")]
     return page(
         "chat.html.j2", tr, status=shown.status, **_form_values(request, tr), screen=scr,
         log=transcript(opened.form, opened.state, tr) if scr.asking else (), notes=shown.notes,
         held=held, nonce=new_nonce(), docs=docs, after=after, contracts=contracts, next_forms=next_forms,
         confirm_remove=shown.confirm_remove, help_open=shown.help_open, help_asked=help_asked is not None,
         code=shown.code, code_link=f"{svc.public_url}/r/{quote(shown.code)}" if shown.code else "",
-        recent=[e.data.get("text", "") for e in notices if e.kind in ("notice", "taken", "handed_back", "message")
-                and e.data.get("text")],
-        last_event=last_event, Act=Act, ScreenKind=ScreenKind, Widget=Widget, pretty_code=pretty_code,
+        recent=recent, last_event=last_event, Act=Act, ScreenKind=ScreenKind, Widget=Widget, pretty_code=pretty_code,
         owner=owner == who)
 
 
