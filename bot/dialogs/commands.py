@@ -42,6 +42,10 @@ WORDS: dict[str, tuple[str, ...]] = {
     "report": ("report", "报告"),
 }
 
+#: the answers to "submit now?" typed instead of pressed: yes submits, no goes back to the list
+CONFIRM_YES = ("是", "是的", "确定", "确认", "好", "yes", "y", "ok", "确定提交")
+CONFIRM_NO = ("否", "不", "不是", "暂不", "还没", "取消", "no", "n", "not yet")
+
 #: "edit 3", "修改 16.2", "改 22a" — on a group's list N is an entry, elsewhere the number the paper prints
 _EDIT = re.compile(r"^(?:edit|修改|改)\s*(\S+)$", re.IGNORECASE)
 _REMOVE = re.compile(r"^(?:remove|删除)\s*(\S+)$", re.IGNORECASE)
@@ -130,6 +134,11 @@ def read(form: Form, state: State, text: str) -> Command:
             return RemoveEntry(n) if at_list else engine.GroupRemove(n)
     if word == "done" and isinstance(item, MultiChoice):
         return engine.Done()
+    if state.confirming and state.cursor is None:  # "确定现在提交吗？" answered in words
+        if line.lower() in CONFIRM_YES:
+            return engine.Submit(confirmed=True)
+        if line.lower() in CONFIRM_NO:
+            return engine.Review()
     simple: dict[str | None, Command] = {
         "back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(), "continue": engine.Continue(),
         "submit": engine.Submit(confirmed=state.confirming), "keep": engine.UseSuggestion(),

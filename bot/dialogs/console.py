@@ -311,7 +311,7 @@ class Console:
             self.say()
             self.say(tr.ui("== Review: {answered}/{total} answered ==", answered=scr.answered, total=scr.total))
             for row in scr.rows:
-                self.say(f"{row.number:>4}. {shorten(row.text, 40 if tr.lang == 'zh' else 60)} — "
+                self.say(f"{row.number:>4}. {shorten(row.short or row.text, 40 if tr.lang == 'zh' else 60)} — "
                          f"{row.answer}{row.mark}")
             if scr.score:
                 self.say(scr.score)

@@ -7,6 +7,7 @@ catalogs for every word.  Pure: no I/O, no clock (the service passes today's dat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -219,10 +220,20 @@ def _group(form: Form, state: State, scr: Question, item: GroupItem, tr: Transla
 # --- the review and the confirmation -------------------------------------------------------------------------
 
 
+#: "the question they share —— (2) this part": the separator the forms print before a sub-question's own words
+_PART = re.compile(r"\s+—+\s+")
+
+
+def list_text(text: str) -> str:
+    """What tells a sub-question apart from its siblings in a list: the words after the shared question."""
+    parts = _PART.split(text)
+    return parts[-1] if len(parts) > 1 else text
+
+
 def rows(form: Form, scr: ReviewScreen, tr: Translator) -> tuple[Row, ...]:
     return tuple(Row(item_label(form, r.item), r.item.id, form.position(r.item.id), tr.form(r.item.text),
                      answer_text(r.item, r.answer, tr), r.answer is not None, r.by_staff,
-                     staff_mark(r.by_staff, tr)) for r in scr.rows)
+                     staff_mark(r.by_staff, tr), list_text(tr.form(r.item.text))) for r in scr.rows)
 
 
 def _review(form: Form, state: State, scr: ReviewScreen, tr: Translator, base: dict[str, Any],
