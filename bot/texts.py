@@ -62,6 +62,12 @@ ERRORS: dict[str, str] = {
     # contact details and codes
     "mobile_wrong_length": N_("A mobile number has 11 digits; this one has {length}."),
     "mobile_bad_prefix": N_("A mobile number starts with 13–19."),
+    "not_a_mobile": N_("Please enter a mobile number: 11 digits starting with 1, e.g. 13812345678."),
+    "mobile_got_landline": N_("This looks like a landline (it starts with an area code); this question asks for a "
+                              "mobile number: 11 digits starting with 1."),
+    "landline_wrong_length": N_("Numbers in area {area} have {digits} digits after the area code; this one has "
+                                "{length}. Please check it."),
+    "not_a_person_name": N_("Please type a person's name: letters only, no digits or signs, e.g. Zhang Wei."),
     "not_a_phone": N_("Please enter a mobile number (11 digits) or a landline with area code, e.g. 0571-85257095."),
     "landline_bad_format": N_("Please enter a landline with its area code, e.g. 0571-85257095."),
     "not_an_email": N_("Please enter an e-mail address such as name@example.com."),
