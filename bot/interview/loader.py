@@ -105,6 +105,11 @@ def _check_conditions(form: Form, path: str, where: Any) -> None:
             if form.position(name) >= n:
                 raise FormError(where(n), f"show_if refers to {name!r}, which is not asked before it", item.id)
     for n, item in enumerate(form.items):
+        target = form.index.get(item.fill_in_of) if item.fill_in_of is not None else None
+        if item.fill_in_of is not None and (target is None or target.fill_in_of is not None or target is item):
+            raise FormError(where(n), f"fill_in_of must name a question of the form, not {item.fill_in_of!r}",
+                            item.id)
+    for n, item in enumerate(form.items):
         if isinstance(item, DateItem) and item.after is not None and (
             item.after not in form.index or form.position(item.after) >= n
         ):

@@ -31,9 +31,10 @@ from pydantic import Field
 from bot.i18n import Translator
 from bot.interview.answer import Answer
 from bot.interview.errors import FormError
+from bot.interview.numbering import numbering
 from bot.interview.schema import Form, Item, ItemId, Model, MultiChoice, RuleModel, SingleChoice
 from bot.scoring.levels import rounded
-from bot.scoring.registry import AnswerText, Rule, never, no_lost_groups, no_warnings, questions_counted
+from bot.scoring.registry import AnswerText, Rule, never, no_lost_groups, no_warnings
 from bot.scoring.weighted_tree import TreeNode
 from bot.wording import Line
 
@@ -91,6 +92,17 @@ class Miit2024Scoring(RuleModel):
     unconfirmed: tuple[str, ...] = ()
     #: the enterprise-profile key that receives the level reached, as "level<n>"
     profile: str | None = None
+
+    def indicator_labels(self) -> Mapping[str, str]:
+        """The platform's numbers: the scored questions Q1… in the tree's order, the scenarios S1… in theirs
+        (their fill-ins are lettered after them: Q2a, bot.interview.numbering)."""
+        def items(nodes: tuple[TreeNode, ...]) -> list[str]:
+            return [i for n in nodes for i in ([n.item] if n.item is not None else items(n.children))]
+
+        labels = {item: f"Q{n}" for n, item in enumerate(items(self.tree), 1)}
+        scenarios = [ref.item for g in self.scenario_groups for ref in g.scenarios]
+        labels.update({item: f"S{n}" for n, item in enumerate(scenarios, 1)})
+        return labels
 
 
 # --- load-time checks ---------------------------------------------------------------------------------------
@@ -658,7 +670,16 @@ def _decided_text(ev: Miit2024Evaluation, tr: Translator) -> str:
 
 
 def _question_label(form: Form, item_id: str, tr: Translator) -> str:
-    return tr.ui("Q{n}", n=item_id.lstrip("q")) + " " + tr.form(form.item(item_id).text)
+    """"Q11 企业近三年平均数字化投入…": the number the person saw on the question, and its text."""
+    return numbering(form).labels[item_id] + " " + tr.form(form.item(item_id).text)
+
+
+def size_line(form: Form, tr: Translator) -> str:
+    """"15 questions and 16 scenarios, about 15 minutes": counted as the chat numbers them (Q…, S…)."""
+    questions = numbering(form).questions
+    return tr.ui("{questions} questions and {scenarios} scenarios, about {minutes} minutes.",
+                 questions=sum(1 for q in questions if q.startswith("Q")),
+                 scenarios=sum(1 for q in questions if q.startswith("S")), minutes=form.minutes or "?")
 
 
 def _scenario_name(form: Form, item_id: str, tr: Translator) -> str:
@@ -690,6 +711,8 @@ class RowView:
     maximum: str
     number: str = ""
     answer: str = ""
+    #: the question's item id ("" for a group row)
+    item: str = ""
 
 
 @dataclass(frozen=True)
@@ -745,12 +768,14 @@ def report_view(form: Form, ev: Miit2024Evaluation, answers: Mapping[str, Answer
     `answer_text(item, answer, tr)` is the display text of an answer (bot.present.answer_text, passed in to keep
     this module free of channel code)."""
     rule = _rule(form)
+    labels = numbering(form).labels
+
     def rows(g: GroupScore) -> list[RowView]:
         out = [RowView(g.depth, tr.form(g.name), _pts(g.points), _pts(g.maximum))]
         for q in g.questions:
             item = form.item(q.item)
             out.append(RowView(g.depth + 1, tr.form(item.text), _pts(q.points), _pts(q.maximum),
-                               q.item.upper(), answer_text(item, answers.get(q.item), tr)))
+                               labels[q.item], answer_text(item, answers.get(q.item), tr), q.item))
         for child in g.children:
             out.extend(rows(child))
         return out
@@ -764,7 +789,7 @@ def report_view(form: Form, ev: Miit2024Evaluation, answers: Mapping[str, Answer
             item = _single(form, ref.item)
             rating = ev.ratings.get(ref.item)
             chosen = next((o for o in item.options if o.rung == rating), None) if rating else None
-            views.append(ScenarioView(ref.item.upper(), tr.form(ref.name), ref.constraint,
+            views.append(ScenarioView(labels[ref.item], tr.form(ref.name), ref.constraint,
                                       _rating_name(rating, tr), tr.form(chosen.label) if chosen else ""))
         groups.append(ScenarioGroupView(tr.form(group.name), tuple(views)))
     levels = []
@@ -781,7 +806,7 @@ def report_view(form: Form, ev: Miit2024Evaluation, answers: Mapping[str, Answer
             c.met, mark))
     shown = scored_items(rule)
     gap = "" if tr.lang == "zh" else " "
-    fill_ins = tuple((tr.form(i.text) + (gap + tr.form(i.note) if i.note else ""),
+    fill_ins = tuple((f"{labels[i.id]} {tr.form(i.text)}" + (gap + tr.form(i.note) if i.note else ""),
                       answer_text(i, answers[i.id], tr))
                      for i in form.items if i.id not in shown and i.id in answers and answers[i.id].value is not None)
     authority = tr.form(rule.authority) if rule.authority else ""
@@ -861,7 +886,7 @@ RULE = Rule(
     result_lines=result_lines,
     review_warnings=no_warnings,
     lost_groups=no_lost_groups,
-    size_line=questions_counted,
+    size_line=size_line,
     report_slot="view",
     report_view=report_view,
     level_profile=lambda form: _rule(form).profile,

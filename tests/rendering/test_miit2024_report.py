@@ -90,7 +90,7 @@ def test_strong_scenarios_capped_by_the_score_names_the_points(tmp_path: Path) -
     text = text_of(render_pdf(MIIT2024, ctx), tmp_path, "r.pdf").replace(" ", "")  # type: ignore[arg-type]
     assert "38.13" in text and "等级：一级" in text
     assert "按得分可达一级，按场景可达四级：等级取两者中较低者，为一级。" in text
-    assert "二级需要40分：还差1.88分。可提升分值最多的题目：第4题企业实现数据自动采集的业务环节覆盖范围(+10.00)" in text
+    assert "二级需要40分：还差1.88分。可提升分值最多的题目：Q4企业实现数据自动采集的业务环节覆盖范围(+10.00)" in text
 
 
 def test_injection_in_a_fill_in_is_inert() -> None:
