@@ -335,6 +335,9 @@ class Console:
             self.say("  " + line)
         if scr.answer is not None:
             self.say(tr.ui("  current answer: {answer}", answer=answer_text(item, scr.answer, tr)))
+        elif scr.suggestion is not None and scr.suggested:
+            self.say(tr.ui("  suggested from your answers: {answer} — type keep to use it, or a new answer",
+                           answer=answer_text(item, scr.suggestion, tr)))
         elif scr.suggestion is not None:
             self.say(tr.ui("  given before: {answer} — type keep to use it, or a new answer",
                            answer=answer_text(item, scr.suggestion, tr)))

@@ -269,6 +269,9 @@ class Question:
     can_back: bool
     #: a value offered from the profile, to confirm or replace
     suggestion: Answer | None = None
+    #: the value offered was computed from this interview's answers (the item's `suggest`: a band from the device
+    #: counts), not given before (the enterprise profile, an earlier interview, the filing): said so on every channel
+    suggested: bool = False
     #: the choice included "其他": its text is asked now
     asking_other: bool = False
     #: inside a repeatable group: the group draft and the field asked (None: the group's menu)
@@ -415,6 +418,7 @@ def screen(form: Form, state: State, today: date) -> Screen:
     field_item = None
     if isinstance(item, GroupItem) and group is not None and group.field is not None:
         field_item = item.fields[group.field]
+    suggestion = offered(form, state, item, today) if state.answers.get(item.id) is None else None
     return Question(
         item=item,
         answer=state.answers.get(item.id),
@@ -422,7 +426,8 @@ def screen(form: Form, state: State, today: date) -> Screen:
         progress=prog,
         new_section=new_section,
         can_back=bool(state.history),
-        suggestion=offered(form, state, item, today) if state.answers.get(item.id) is None else None,
+        suggestion=suggestion,
+        suggested=suggestion is not None and item.id not in state.suggestions,
         asking_other=state.asking_other,
         group=group,
         field=field_item,

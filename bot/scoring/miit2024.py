@@ -585,13 +585,14 @@ def _pts(value: Fraction) -> str:
 
 
 def conditions_line(ev: Miit2024Evaluation, tr: Translator) -> str:
-    """Which levels' scenario conditions are met so far: "一级 ✓ 6/6 (约束性 3/3) · 三级 ✗ 4/8 (约束性 2/5)"."""
+    """Which levels' scenario conditions are met so far, counts beside what is needed (never as a fraction, which
+    reads "16/6" as more than one): "一级 ✓ 16 个（需 6 个），其中约束性 10 个（需 3 个） · 三级 ✗ …"."""
     parts = []
     for c in ev.checks:
         if c.level.level == 0:
             continue
         mark = "✓" if c.scenarios_met else "✗"
-        parts.append(tr.ui("{level} {mark} {count}/{needed} (constraint {c}/{c_needed})",
+        parts.append(tr.ui("{level} {mark} {count} ({needed} needed), of them binding {c} ({c_needed} needed)",
                            level=tr.form(c.level.name), mark=mark, count=c.count, needed=c.level.scenarios,
                            c=c.constraint_count, c_needed=c.level.constraint))
     return tr.ui("Scenario conditions: {parts}", parts=" · ".join(parts))
@@ -612,7 +613,7 @@ def score_line(ev: Miit2024Evaluation, tr: Translator) -> str:
     elif ev.low_level.level == ev.high_level.level:
         lines.append(tr.ui("level {level} whatever the remaining answers", level=tr.form(ev.low_level.name)))
     else:
-        lines.append(tr.ui("Level so far {low}, {high} still reachable", low=tr.form(ev.low_level.name),
+        lines.append(tr.ui("Level so far: {low}; {high} still reachable", low=tr.form(ev.low_level.name),
                            high=tr.form(ev.high_level.name)))
     return "\n".join(lines)
 
@@ -633,8 +634,8 @@ def blocker_texts(form: Form, ev: Miit2024Evaluation, tr: Translator) -> list[st
         rises = _join(tr, (tr.ui("{scenario} {current} → {target}", scenario=_scenario_name(form, r.item, tr),
                                   current=_rating_name(r.current, tr), target=_rating_name(r.target, tr))
                            for r in b.raises))
-        out.append(tr.ui("{level} needs {n} scenarios at {rating} or higher, {c} of them constraint scenarios: "
-                         "{count} more must rise ({c_missing} constraint), the fewest steps first: {rises}.",
+        out.append(tr.ui("{level} needs {n} scenarios at {rating} or higher, {c} of them binding scenarios: "
+                         "{count} more must rise ({c_missing} binding), the fewest steps first: {rises}.",
                          level=name, n=b.level.scenarios, rating=_rating_name(b.level.scenario_level, tr),
                          c=b.level.constraint, count=b.scenarios_missing, c_missing=b.constraint_missing,
                          rises=rises))
@@ -800,9 +801,10 @@ def report_view(form: Form, ev: Miit2024Evaluation, answers: Mapping[str, Answer
             "next" if ev.blocker is not None and c.level.level == ev.blocker.level.level else "")
         levels.append(LevelRowView(
             tr.form(c.level.name), f"≥ {_plain(c.level.min)}{' ✓' if c.score_met else ''}",
-            tr.ui("{count}/{needed} at {rating}+", count=c.count, needed=c.level.scenarios,
-                  rating=_rating_name(c.level.scenario_level, tr)) + (" ✓" if c.count >= c.level.scenarios else ""),
-            f"{c.constraint_count}/{c.level.constraint}" + (" ✓" if c.constraint_count >= c.level.constraint else ""),
+            tr.ui("{count} ({needed} needed)", count=c.count, needed=c.level.scenarios)
+            + (" ✓" if c.count >= c.level.scenarios else ""),
+            tr.ui("{count} ({needed} needed)", count=c.constraint_count, needed=c.level.constraint)
+            + (" ✓" if c.constraint_count >= c.level.constraint else ""),
             c.met, mark))
     shown = scored_items(rule)
     gap = "" if tr.lang == "zh" else " "
@@ -841,14 +843,14 @@ def _labels(tr: Translator) -> dict[str, str]:
         "answer": tr.ui("Answer"),
         "scenarios": tr.ui("数字化经营: the scenarios and their ratings"),
         "scenario": tr.ui("Scenario"),
-        "constraint": tr.ui("Constraint scenario"),
-        "constraint_mark": tr.ui("★ = constraint scenario"),
+        "constraint": tr.ui("Binding scenario"),
+        "constraint_mark": tr.ui("★ = binding scenario"),
         "rating": tr.ui("Rating"),
         "description": tr.ui("The description picked"),
         "levels": tr.ui("The level rule and where the answers stand"),
         "score_condition": tr.ui("Score"),
-        "scenario_condition": tr.ui("Scenarios"),
-        "constraint_condition": tr.ui("of which constraint"),
+        "scenario_condition": tr.ui("Scenarios at the level or higher"),
+        "constraint_condition": tr.ui("of which binding"),
         "met": tr.ui("Met"),
         "reached": tr.ui("reached"),
         "next": tr.ui("next"),

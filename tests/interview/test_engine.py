@@ -325,3 +325,17 @@ def test_editing_a_question_the_answers_do_not_ask_says_so(miit: Form) -> None:
     label = numbering(miit).labels[hidden.id]
     assert step.error.params["number"] == label and label
     assert engine.apply(miit, state, engine.Edit("no_such_id"), TODAY).error.code == "no_such_item"  # type: ignore[union-attr]
+
+
+def test_a_value_computed_from_the_answers_is_not_presented_as_given_before(forms: dict[str, Form]) -> None:
+    """Q2's band offered from the device counts just typed is "suggested from your answers"; a value the
+    enterprise profile (an earlier interview) holds is "given before".  The engine says which, for every channel."""
+    form = forms["miit-2024"]
+    state = engine.start(form)
+    for typed in ("2 3", "10", "8"):  # Q1, Q2a (devices), Q2b (digital ones)
+        state = engine.apply(form, state, engine.Text(typed), TODAY).state
+    scr = engine.screen(form, state, TODAY)
+    assert isinstance(scr, engine.Question) and scr.item.id == "q2"
+    assert scr.suggestion == Answer("e") and scr.suggested
+    given = engine.screen(form, replace(state, suggestions={"q2": Answer("c")}), TODAY)
+    assert isinstance(given, engine.Question) and given.suggestion == Answer("c") and not given.suggested

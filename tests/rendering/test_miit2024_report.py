@@ -58,8 +58,9 @@ def test_report_in_both_languages(tmp_path: Path) -> None:
         "0.00",
         "★安全生产",
         "尚待官方文件确认的部分",
-        "10/10个达到四级及以上✓",
-        "5/6",
+        "达到该级及以上的场景",
+        "10个（需10个）✓",
+        "5个（需6个）",
         "2026-11-27",
     ):
         assert expected in squashed, expected
@@ -69,7 +70,7 @@ def test_report_in_both_languages(tmp_path: Path) -> None:
         "the authoritative result comes from",
         "What blocks the next level",
         "Level 4 needs 10 scenarios at Level 4 or higher, 6 of them ",
-        "constraint scenarios: 1 more must rise (1 constraint)",
+        "binding scenarios: 1 more must rise (1 binding)",
         "Production safety Level 3 → Level 4",
         "Not yet confirmed by the official document",
         "The level rule (the score together with",

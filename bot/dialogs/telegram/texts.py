@@ -125,18 +125,19 @@ def question(form: Form, state: State, scr: Question, tr: Translator) -> str:
     if scr.answer is not None:
         parts.append(escape(tr.ui("Current answer: {answer}", answer=answer_text(item, scr.answer, tr))))
     elif scr.suggestion is not None:
-        parts.append(suggestion_line(item, state, scr.suggestion, tr))
+        parts.append(suggestion_line(item, scr.suggestion, scr.suggested, tr))
     parts.append("\n".join(_score_lines(form, state, item, tr)))
     return "\n\n".join(parts)
 
 
-def suggestion_line(item: Item, state: State, suggestion: Answer, tr: Translator) -> str:
-    """The value offered to confirm: from the enterprise profile ("given before") or the earlier answers."""
+def suggestion_line(item: Item, suggestion: Answer, suggested: bool, tr: Translator) -> str:
+    """The value offered to confirm: computed from the earlier answers (`suggested`, the engine's Question says),
+    or given before (the enterprise profile, an earlier interview)."""
     value = answer_text(item, suggestion, tr)
-    if item.id in state.suggestions:
-        line = tr.ui("Given before: {answer}", answer=value)
-    else:
+    if suggested:
         line = tr.ui("Suggested from your answers: {answer}", answer=value)
+    else:
+        line = tr.ui("Given before: {answer}", answer=value)
     return "💡 " + escape(line) + "\n" + escape(tr.ui("Press “Use this” to keep it, or give another answer."))
 
 
