@@ -41,6 +41,8 @@ from bot.scoring import level_profile, rule_of
 
 #: the profile key of the unified social credit code: it decides which enterprise's profile is read and written
 CREDIT_CODE = "credit_code"
+#: the profile key of the enterprise's name: where no code is asked, it tells one enterprise from another
+COMPANY_NAME = "company_name"
 #: how long applied Telegram update ids are kept (Telegram re-delivers for at most 24 hours)
 UPDATE_ID_RETENTION = timedelta(days=7)
 
@@ -434,34 +436,53 @@ class Interviews:
         return prepare
 
     def _update_profile(self, s: Session, cached: _Cached, step: Step) -> State:
-        """Remember profile answers for the enterprise; once its credit code is known, offer what was said of it
-        before.  Returns the state with suggestions refreshed."""
+        """Remember profile answers for the enterprise, one profile per enterprise (bot/db/repo.py): a form that
+        asks the credit code writes to that code's profile, and its answers given before the code wait in the
+        session until the code comes, which joins what the person said of the enterprise before (the ''
+        profile) and offers what its profile held; a session started from a filing writes to the filing's
+        enterprise; any other form to the enterprise it names, else to the one the person spoke of last.
+        Returns the state with suggestions refreshed."""
         form, state = cached.form, step.state
-        keyed = {form.item(c.item_id).profile: c.new for c in step.changes
-                 if c.new is not None and c.new.value is not None and form.item(c.item_id).profile}
+        keyed: dict[str, Answer] = {}
+        for change in step.changes:
+            key = form.item(change.item_id).profile
+            if key and change.new is not None and change.new.value is not None:
+                keyed[key] = change.new
         reached = level_profile(form, state.answers) if state.submitted else None
-        if reached is not None:
+        if reached is not None and reached[0]:
             keyed[reached[0]] = Answer(reached[1])
         if not keyed:
             return state
         owner = cached.owner_id
+        named = next((state.answers[i.id].value for i in form.items
+                      if i.profile == COMPANY_NAME and i.id in state.answers), None)
+        company = str(named) if named else None
         code_item = next((i.id for i in form.items if i.profile == CREDIT_CODE), None)
-        code_answer = state.answers.get(code_item) if code_item else None
-        code = str(code_answer.value) if code_answer is not None and code_answer.value else ""
-        if not code_item:  # a session started from another (a contract): the enterprise of the filing
+        if code_item is None:
+            # a session started from another (a contract): the enterprise of the filing; else the one it names
             code = str(state.origin.get(CREDIT_CODE) or "")
-        if code and CREDIT_CODE in keyed:
-            # the enterprise is now known: carry this session's profile answers to it and offer its earlier ones
-            before = repo.profile(s, owner, code)
-            everything = {i.profile: state.answers[i.id] for i in form.items
-                          if i.profile and i.id in state.answers and state.answers[i.id].value is not None}
-            repo.remember(s, owner, code, everything)
-            if before is not None:
-                offered = suggestions(form, before.data, self.today())
-                state = replace(state, suggestions={**state.suggestions, **offered})
+            if code:
+                repo.remember(s, owner, code, keyed)
+            else:
+                repo.remember_uncoded(s, owner, company, keyed)
             return state
-        # before the code is known (or in a form without one) answers go to the person's '' profile
-        repo.remember(s, owner, code, {k: a for k, a in keyed.items() if k})
+        code_answer = state.answers.get(code_item)
+        code = str(code_answer.value) if code_answer is not None and code_answer.value else ""
+        if not code:  # not known yet: the answers go with the code when it comes
+            return state
+        if CREDIT_CODE not in keyed:
+            repo.remember(s, owner, code, keyed)
+            return state
+        # the enterprise is now known: one profile with what was said of it before, this session's answers carried
+        # to it, its earlier values offered
+        repo.join_unidentified(s, owner, code, company)
+        before = repo.profile(s, owner, code)
+        everything = {i.profile: state.answers[i.id] for i in form.items
+                      if i.profile and i.id in state.answers and state.answers[i.id].value is not None}
+        repo.remember(s, owner, code, everything)
+        if before is not None:
+            offered = suggestions(form, before.data, self.today())
+            state = replace(state, suggestions={**state.suggestions, **offered})
         return state
 
     # --- people --------------------------------------------------------------------------------------------
