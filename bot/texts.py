@@ -50,6 +50,14 @@ ERRORS: dict[str, str] = {
     "too_many_decimals": N_("Please use at most {places} decimal places."),
     "money_wrong_unit": N_("This amount is asked in {unit} (10,000 yuan): please convert it, e.g. 825,000 yuan is "
                            "82.5."),
+    # likely slips, asked once (the same answer again is taken)
+    "percent_below_one": N_("You typed {value}: did you mean {value}%, or {percent}%? For {percent}%, type "
+                            "{percent}%; if you meant {value}%, type {value} again (or {value}%)."),
+    "implausible_amount": N_("{value} in 10k yuan ({yi} hundred million yuan) is far more than an enterprise of this "
+                             "size makes plausible (up to about {bound} in 10k yuan). If you typed {value} yuan, that "
+                             "is {wan} in 10k yuan: type {wan}. If {value} in 10k yuan is right, type it again."),
+    "implausible_number": N_("{value} is far more than is plausible here (up to about {bound}). If it is right, type "
+                             "it again."),
     # yes/no, dates
     "not_yes_no": N_("Please answer yes or no."),
     "not_a_date": N_("Please enter a date such as 2024-03-11."),

@@ -127,6 +127,9 @@ def _check_expressions(form: Form, path: str) -> None:
     for item in form.items:
         if item.suggest is not None:
             _names_known(path, f"item {item.id}: suggest", names_in(item.suggest), known)
+        plausible = getattr(item, "plausible_max", None)
+        if plausible is not None:
+            _names_known(path, f"item {item.id}: plausible_max", names_in(plausible), known)
     for check in form.checks:
         _names_known(path, f"check {check.id}", names_in(check.test) | names_in_template(check.message), known)
 

@@ -376,7 +376,9 @@ class Interviews:
     async def apply(self, session_id: int, event: Input, *, actor: str, by_staff: bool = False,
                     chat_id: int | None = None, update_id: int | None = None,
                     expect_cursor: str | None = None) -> Step:
-        """Apply one input and commit it.  A refused input changes nothing and is not written.
+        """Apply one input and commit it.  A refused input changes nothing and is not written, but for an answer
+        refused as a likely slip (engine: `State.unconfirmed`): that the next same answer is meant must survive a
+        restart or another worker, so the state is written (no answer changes).
 
         `expect_cursor`: the item the input was meant for (a button's item); when the session has moved on, the
         input is refused as a stale button instead of being applied to another item.
@@ -393,7 +395,7 @@ class Interviews:
                 return Step(cached.state, error=AnswerError("not_your_session"))
             by_staff = by_staff or (cached.held_by is not None and actor == cached.held_by)
             step = engine.apply(cached.form, cached.state, event, self.today())
-            if step.error is not None:
+            if step.error is not None and step.state.unconfirmed == cached.state.unconfirmed:
                 return step
             if step.changes:
                 changed = {c.item_id for c in step.changes}
