@@ -50,6 +50,8 @@ ERRORS: dict[str, str] = {
     "too_many_decimals": N_("Please use at most {places} decimal places."),
     "money_wrong_unit": N_("This amount is asked in {unit} (10,000 yuan): please convert it, e.g. 825,000 yuan is "
                            "82.5."),
+    "yuan_places": N_("An amount in yuan has at most {places} decimals (the fen), and the total is this price times "
+                      "the quantity: type the price as it will be paid, e.g. {rounded}."),
     # likely slips, asked once (the same answer again is taken)
     "percent_below_one": N_("You typed {value}: did you mean {value}%, or {percent}%? For {percent}%, type "
                             "{percent}%; if you meant {value}%, type {value} again (or {value}%)."),

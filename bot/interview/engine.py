@@ -481,6 +481,16 @@ def _refuse(state: State, code: str, typed: str | None = None, **params: Any) ->
     return Step(state=state, error=AnswerError(code, **params), typed=typed)
 
 
+#: where a session's origin keeps the answers of the form it was started from that its checks read
+ORIGIN_VALUES = "values"
+
+
+def origin_values(state: State) -> Mapping[str, Any] | None:
+    """The answers of the session's origin form its checks read (`Form.origin_values`), None when it has none."""
+    kept = state.origin.get(ORIGIN_VALUES)
+    return kept if isinstance(kept, Mapping) else None
+
+
 def _fingerprint(key: str, answer: Answer) -> tuple[str, str]:
     return key, json.dumps(answer.value, ensure_ascii=False, sort_keys=True)
 
@@ -513,13 +523,14 @@ def _record(form: Form, state: State, item_id: str, answer: Answer, typed: str |
     if doubt is not None and (refused := _doubted(state, item_id, doubt, typed)) is not None:
         return refused
     answers = {**state.answers, item_id: answer}
-    failures = derived.failed_checks(form, answers, touching=item_id)
+    origin = origin_values(state)
+    failures = derived.failed_checks(form, answers, touching=item_id, origin=origin)
     errors = [f for f in failures if f.check.severity == "error"]
     if errors:
-        vals = derived.values(form, answers)
+        vals = derived.values(form, answers, origin)
         return Step(state=state, typed=typed,
                     error=AnswerError("check_failed", template=errors[0].check.message, values=vals))
-    warnings = tuple(Notice(f.check.message, derived.values(form, answers)) for f in failures
+    warnings = tuple(Notice(f.check.message, derived.values(form, answers, origin)) for f in failures
                      if f.check.severity == "warning")
     old = state.answers.get(item_id)
     history = state.history if state.history[-1:] == (item_id,) else (*state.history, item_id)

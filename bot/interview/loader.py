@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.interview import derived
 from bot.interview.conditions import FUNCTIONS, ExpressionError, names_in, names_in_template
 from bot.interview.errors import FormError
 from bot.interview.kinds import KINDS
@@ -117,8 +118,11 @@ def _check_conditions(form: Form, path: str, where: Any) -> None:
 
 
 def _check_expressions(form: Form, path: str) -> None:
-    """Checks and computed values may read items and computed values, nothing else (a rule's conditions: its check)."""
-    known = set(form.index) | set(form.constants)
+    """Checks and computed values may read items and computed values, nothing else (a rule's conditions: its check);
+    a form started from another may read what it declares of that one as `origin.<id>`."""
+    if form.origin_values and form.starts_from is None:
+        raise FormError(path, "origin_values needs starts_from: the form whose answers they are")
+    known = set(form.index) | set(form.constants) | ({derived.ORIGIN} if form.starts_from else set())
     for computed in form.computed:
         if computed.id in FUNCTIONS or computed.id in form.index:
             raise FormError(path, f"computed {computed.id}: the name is already an item or a function")
@@ -159,6 +163,13 @@ def load_forms(directory: Path = FORMS_DIR) -> dict[str, Form]:
         unknown = [f for f in form.next if f not in forms]
         if unknown:
             raise FormError(f"{directory / form.id}.yaml", f"next names unknown form(s) {', '.join(unknown)}")
+        origin = forms.get(form.starts_from or "")
+        if form.starts_from is not None and origin is None:
+            raise FormError(f"{directory / form.id}.yaml", f"starts_from names unknown form {form.starts_from!r}")
+        missing = [i for i in form.origin_values if origin is None or i not in origin.index]
+        if missing:
+            raise FormError(f"{directory / form.id}.yaml",
+                            f"origin_values names item(s) {form.starts_from} does not have: {', '.join(missing)}")
     _check_documents(forms, directory)
     return forms
 

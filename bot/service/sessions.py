@@ -241,13 +241,21 @@ class Interviews:
             rows = (await s.scalars(select(InterviewSession).where(
                 InterviewSession.owner_id == user.id, InterviewSession.form_id == form_id,
                 InterviewSession.status.in_(("active", "submitted"))).order_by(InterviewSession.id.desc()))).all()
-            # the same origin (the enterprise's credit code aside: a corrected filing keeps its contracts)
-            key = {k: v for k, v in origin.items() if k != CREDIT_CODE}
-            mine = [r for r in rows
-                    if {k: v for k, v in ((r.state or {}).get("origin") or {}).items() if k != CREDIT_CODE} == key]
+            # the same origin (the enterprise's credit code and the origin's answers aside: a corrected filing keeps
+            # its contracts)
+            def identity(given: Mapping[str, Any]) -> dict[str, Any]:
+                return {k: v for k, v in given.items() if k not in (CREDIT_CODE, engine.ORIGIN_VALUES)}
+
+            key = identity(origin)
+            mine = [r for r in rows if identity((r.state or {}).get("origin") or {}) == key]
             row = next((r for r in mine if r.status == "active"), None) or next(iter(mine), None)
             if row is not None:
                 state = repo.state_of(row)
+                if engine.ORIGIN_VALUES in origin and state.origin.get(engine.ORIGIN_VALUES) != origin[
+                        engine.ORIGIN_VALUES]:
+                    # the origin's answers as they stand now (a filing corrected since): its checks read them
+                    state = replace(state, origin={**state.origin, engine.ORIGIN_VALUES: origin[engine.ORIGIN_VALUES]})
+                    row.state = state.to_json()
                 opened = Opened(row.id, form, state, resumed=True, today=self.today())
             else:
                 state = replace(engine.start(form), suggestions=dict(offered), origin=dict(origin))

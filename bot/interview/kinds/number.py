@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from pydantic import Field
 
 from bot.interview import validators as v
 from bot.interview.answer import Answer
-from bot.interview.errors import Doubt
+from bot.interview.errors import AnswerError, Doubt
 from bot.interview.kinds.base import ItemBase, Kind, Words, canonical
 
 #: the default plausible range of a number item whose form gives none, by field type (min, max; inclusive)
@@ -94,7 +94,16 @@ class NumberKind(Kind[NumberItem]):
             return answer
         if item.type == "money":
             return Answer(canonical(v.parse_money_wan(text, min=low, max=high, min_exclusive=item.min_exclusive)))
-        value = v.parse_decimal(text, min=low, max=high, places=item.places, min_exclusive=item.min_exclusive)
+        try:
+            value = v.parse_decimal(text, min=low, max=high, places=item.places, min_exclusive=item.min_exclusive)
+        except AnswerError as exc:
+            if exc.code != "too_many_decimals" or item.unit != "元":
+                raise
+            # refused, not rounded: a price is what both parties sign, and the total is this price times the
+            # quantity; the person says which price is meant (666.67 × 3 is 2,000.01)
+            fen = Decimal(1).scaleb(-(item.places or 0))
+            rounded = max(v.parse_decimal(text).quantize(fen, rounding=ROUND_HALF_UP), fen)
+            raise AnswerError("yuan_places", places=item.places, rounded=canonical(rounded)) from None
         return Answer(canonical(value))
 
     def from_value(self, item: NumberItem, value: Any, today: date) -> Answer:
