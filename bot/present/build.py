@@ -137,7 +137,7 @@ def _question(form: Form, state: State, scr: Question, item: Item, tr: Translato
     suggestion, suggested = "", ""
     if scr.suggestion is not None and scr.answer is None and not asking_other:
         suggestion = answer_text(item, scr.suggestion, tr)
-        suggested = "before" if item.id in state.suggestions else "answers"
+        suggested = "answers" if scr.suggested else "before"
     return Screen(
         ScreenKind.OTHER if asking_other else ScreenKind.QUESTION,
         item_id=item.id, position=form.position(item.id), heading=_heading(scr, tr),

@@ -7,8 +7,9 @@ filing and the enterprise profile already hold; at submission `comparison` tells
 contract (bot/rendering/contract.py).
 
 A contract session keeps its origin in its state: {"filing": session id, "provider": 0-based index,
-"credit_code": the enterprise's code} — the layout reads the filing at rendering time, so a corrected (reopened)
-filing shows in the next rendering.
+"credit_code": the enterprise's code, "values": the filing's answers its checks read (项目实施期限)} — the layout
+reads the filing at rendering time, so a corrected (reopened) filing shows in the next rendering, and the values
+are copied again whenever the contract is opened.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.db import repo
 from bot.db.models import InterviewSession, User
 from bot.i18n import Translator
 from bot.interview.answer import Answer
+from bot.interview.engine import ORIGIN_VALUES
 from bot.interview.errors import AnswerError
 from bot.interview.parsing import answer_from_value
 from bot.interview.schema import Form
@@ -126,6 +128,12 @@ def offers(form: Form, filing: Filing, provider: int, profile_data: Mapping[str,
     return offered | suggestions(form, profile_data, today)
 
 
+def filed_values(form: Form, filing: Filing) -> dict[str, Any]:
+    """The filing's answers the contract's checks read (`origin_values`: its 项目实施期限), as stored."""
+    return {i: filing.answers[i].value for i in form.origin_values
+            if i in filing.answers and filing.answers[i].value is not None}
+
+
 async def open_contract(interviews: Interviews, filing: Filing, provider: int) -> Opened:
     """The contract session for the filing's provider `provider` (0-based), owned by the filing's owner: resumed,
     or started with the offers above."""
@@ -138,7 +146,8 @@ async def open_contract(interviews: Interviews, filing: Filing, provider: int) -
         user = await repo.find_user(s, filing.owner)
         owner_id = user.id if user is not None else 0
         known = await s.run_sync(lambda sync: repo.profile(sync, owner_id, code))
-    origin = {"filing": filing.session_id, "provider": provider, CREDIT_CODE: code}
+    origin = {"filing": filing.session_id, "provider": provider, CREDIT_CODE: code,
+              ORIGIN_VALUES: filed_values(form, filing)}
     return await interviews.open_from(filing.owner, CONTRACT_FORM, origin,
                                       offers(form, filing, provider, known.data if known else {},
                                              interviews.today()))

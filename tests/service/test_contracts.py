@@ -4,14 +4,18 @@ offered in the next one; only a submitted filing starts a contract."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from bot.db import repo
 from bot.db.models import AnswerRow, InterviewSession
+from bot.i18n import Translator
 from bot.interview import engine
 from bot.interview.answer import Answer
+from bot.present import notice_text, review_warnings
 from bot.service.contracts import (
     Filing,
     NoSuchFiling,
@@ -23,8 +27,10 @@ from bot.service.contracts import (
 )
 from bot.service.sessions import Interviews
 from tests.rendering.fixtures import COMPANY_CODE, PROVIDER_CODE, filing_answers
+from tests.today import TODAY
 
 OWNER = "tg:31"
+ZH, EN = Translator("zh"), Translator("en")
 
 
 async def seed_filing(service: Interviews, *, submitted: bool = True) -> int:
@@ -73,7 +79,8 @@ async def test_one_contract_per_provider_kept_across_a_restart(service: Intervie
     service.forget()  # a restart: everything read again from the database
     again = await open_contract(service, filing, 0)
     assert again.session_id == first.session_id and again.resumed
-    assert again.state.origin == {"filing": filing.session_id, "provider": 0, "credit_code": COMPANY_CODE}
+    assert again.state.origin == {"filing": filing.session_id, "provider": 0, "credit_code": COMPANY_CODE,
+                                  "values": {"project_start": "2024-04", "project_end": "2025-03"}}
     assert again.state.cursor == "party_b_agreement_no"
     assert again.state.answers["party_a_agreement_no"].value == "SZ-2024-031"
     assert await comparison(service.sessionmaker, again.session_id) is None  # no product list yet
@@ -98,3 +105,40 @@ async def test_only_a_submitted_filing_and_a_listed_provider(service: Interviews
     filing = await load_filing(service.sessionmaker, await seed_filing(service))
     with pytest.raises(NoSuchProvider):
         await open_contract(service, filing, 2)
+
+
+async def test_a_period_outside_the_filings_is_warned_and_a_corrected_filing_is_read_again(
+    service: Interviews,
+) -> None:
+    """The contract's 项目实施时间 against the filing's 项目实施期限 (2024-04 … 2025-03): a period running past it is
+    a warning when given and on the review, as other cross-field checks; the filing's period is the one it has
+    when the contract is opened (corrected since: read again)."""
+    filing_id = await seed_filing(service)
+    filing = await load_filing(service.sessionmaker, filing_id)
+    opened = await open_contract(service, filing, 0)
+    form = opened.form
+    assert opened.state.origin["values"] == {"project_start": "2024-04", "project_end": "2025-03"}
+    at = replace(opened.state, cursor="period_start")
+    late = engine.apply(form, engine.apply(form, at, engine.Text("2024-05"), TODAY).state, engine.Text("2025-04"),
+                        TODAY)
+    assert late.error is None and late.state.answers["period_end"] == Answer("2025-04")  # kept: a warning
+    told = [notice_text(w, ZH) for w in late.warnings]
+    assert len(told) == 1 and "2024-05 至 2025-04" in told[0] and "2024-04 至 2025-03" in told[0], told
+    assert told[0] in review_warnings(form, replace(late.state, cursor=None), ZH)
+    assert "2024-05 to 2025-04" in notice_text(late.warnings[0], EN)
+    within = engine.apply(form, engine.apply(form, at, engine.Text("2024-04"), TODAY).state, engine.Text("2025-03"),
+                          TODAY)
+    assert within.error is None and within.warnings == ()
+
+    # the filing corrected (its period now runs to 2025-06): the contract reads it when opened again
+    async with service.sessionmaker.begin() as s:
+        row = await s.scalar(select(AnswerRow).where(AnswerRow.session_id == filing_id,
+                                                     AnswerRow.item_id == "project_end"))
+        assert row is not None
+        row.value = "2025-06"
+    service.forget()
+    again = await open_contract(service, await load_filing(service.sessionmaker, filing_id), 0)
+    assert again.resumed and again.state.origin["values"]["project_end"] == "2025-06"
+    service.forget()
+    stored = await service.current(OWNER)
+    assert stored is not None and stored.state.origin["values"]["project_end"] == "2025-06"
