@@ -147,8 +147,9 @@ class StaffMember(Base):
 
 class CodeGuess(Base):
     """Wrong resume codes a person has tried: shared by every worker and kept across restarts, so guessing is
-    slowed down however the attempts are spread.  Cleared by a right code and by erasing the person, and forgotten
-    a day after the last attempt (once no wait is running), so the table does not grow with every code ever typed."""
+    slowed down however the attempts are spread.  A right code does not clear the wrong ones before it (it only
+    is not counted itself); erasing the person does, and a count is forgotten a day after the last attempt (once no
+    wait is running), so the table does not grow with every code ever typed."""
 
     __tablename__ = "code_guesses"
 
