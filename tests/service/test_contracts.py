@@ -17,6 +17,7 @@ from bot.db import repo
 from bot.db.models import AnswerRow, InterviewSession
 from bot.interview import engine
 from bot.interview.answer import Answer
+from bot.interview.typed import HIDDEN
 from bot.service.contracts import (
     Filing,
     NoSuchFiling,
@@ -26,7 +27,6 @@ from bot.service.contracts import (
     load_filing,
     open_contract,
 )
-from bot.interview.typed import HIDDEN
 from bot.service.file_names import safe_part
 from bot.service.sessions import Interviews
 from tests.rendering.fixtures import COMPANY_CODE, PROVIDER_CODE, filing_answers
@@ -138,6 +138,6 @@ async def test_a_contracts_file_name_keeps_only_safe_characters(service: Intervi
                                   "ＡＢＣ．ｅｘｅ", "..", "\u0000\u200f"])
 def test_file_name_parts_are_made_of_safe_characters(name: str) -> None:
     part = safe_part(name)
-    assert all(ch.isascii() and (ch.isalnum() or ch in " -_()") or unicodedata.bidirectional(ch) == "L"
+    assert all((ch.isascii() and (ch.isalnum() or ch in " -_()")) or unicodedata.bidirectional(ch) == "L"
                for ch in part), part
     assert "." not in part and "/" not in part and not HIDDEN_RE.search(part)
