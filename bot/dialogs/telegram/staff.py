@@ -33,6 +33,9 @@ from bot.service.sessions import Interviews, session_number
 
 log = logging.getLogger(__name__)
 
+#: Telegram's user ids have at most 52 significant bits
+TELEGRAM_ID_MAX = 2**52 - 1
+
 
 class StaffButton(CallbackData, prefix="k"):
     """`a`: t(ake) a session; f(orget) my data (confirmed) or n(o)."""
@@ -419,7 +422,7 @@ async def on_staff(message: Message, command: CommandObject, bot: Bot, helpdesk:
         return
     parts = clean(command.args or "").split()
     user_id = typed_int(parts[1], max_digits=19) if len(parts) == 2 and parts[0] == "add" else None
-    if user_id is None:
+    if user_id is None or not 0 < user_id <= TELEGRAM_ID_MAX:
         await say(bot, message.chat.id, escape(tr.ui("Usage: /staff add TELEGRAM_USER_ID")))
         return
     await helpdesk.add_staff(who, f"tg:{user_id}")

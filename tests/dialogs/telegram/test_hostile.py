@@ -65,6 +65,9 @@ async def test_staff_commands_with_odd_and_huge_numbers_answer(world: World) -> 
     for command in (f"/take {huge}", "/take ²", f"/audit {huge}", f"/report {huge}", f"/reopen {huge} typo",
                     "/reopen ② reason", "/staff add ²", f"/find {'A' * 17}"):
         assert sent(await staff.send(command)), command
+    # a user id past Telegram's 52 bits is no user id: the usage, not a staff member "tg:9999999999999999999"
+    for command in ("/staff add 9999999999999999999", "/staff add 99999999999999999999", "/staff add 0"):
+        assert [m.text for m in sent(await staff.send(command))] == [TR.ui("Usage: /staff add TELEGRAM_USER_ID")]
     # /find with a code-shaped query is a lookup, not a guess: six of them are not slowed down
     for _ in range(6):
         assert sent(await staff.send("/find ABCDEFGHJKMNPQRST"))
