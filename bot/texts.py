@@ -99,6 +99,8 @@ ERRORS: dict[str, str] = {
     ),
     # text
     "text_empty": N_("Please type an answer."),
+    "text_invisible": N_("Nothing of this answer can be seen (only invisible or formatting characters): please "
+                         "type it in words."),
     "text_too_short": N_("Please write at least {min} characters (now {length})."),
     "text_too_long": N_("Please keep it within {max} characters (now {length})."),
 }

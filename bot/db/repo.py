@@ -9,9 +9,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from bot.db.models import AuditEvent, EnterpriseProfile, InterviewSession, ProcessedUpdate, User
+from bot.db.models import DISPLAY_NAME_LENGTH, AuditEvent, EnterpriseProfile, InterviewSession, ProcessedUpdate, User
 from bot.interview.answer import Answer
 from bot.interview.engine import State
+from bot.interview.typed import clean
 
 
 def _dump(answer: Answer | None) -> Any:
@@ -29,7 +30,9 @@ async def get_or_create_user(
 ) -> User:
     user = await find_user(s, external_id)
     if user is None:
-        user = User(external_id=external_id, display_name=display_name, lang=lang)
+        # the name a person gave Telegram is their text too: through the boundary (no bidi controls in reports)
+        name = None if display_name is None else clean(display_name, limit=DISPLAY_NAME_LENGTH).strip() or None
+        user = User(external_id=external_id, display_name=name, lang=lang)
         s.add(user)
         await s.flush()
     return user

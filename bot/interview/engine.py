@@ -36,6 +36,10 @@ from bot.interview.schema import (
     MultiChoice,
     NumberItem,
 )
+from bot.interview.typed import clean, visible
+
+#: the longest file name kept with an attached file
+MAX_FILE_NAME = 200
 
 
 @dataclass(frozen=True)
@@ -637,8 +641,11 @@ def _apply(form: Form, state: State, event: Input, today: date) -> Step:
             return Step(state=state, error=exc, typed=event.text)
         return _record(form, state, item.id, answer, typed=event.text)
     if isinstance(event, Attach):
-        note = (event.caption or event.name).strip()
-        files = json.dumps([{"file_id": event.file_id, "name": event.name}], ensure_ascii=False)
+        # a file's name and caption are a person's text too: through the boundary, stored only as they show
+        name = clean(event.name, limit=MAX_FILE_NAME).strip()
+        caption = clean(event.caption or "", lines=True).strip()
+        note = caption if visible(caption) else name
+        files = json.dumps([{"file_id": event.file_id, "name": name}], ensure_ascii=False)
         try:
             attached = kind_of(item).attach(item, note, files)
         except AnswerError as exc:

@@ -126,19 +126,25 @@ def _check_expressions(form: Form, path: str) -> None:
     for computed in form.computed:
         if computed.id in FUNCTIONS or computed.id in form.index:
             raise FormError(path, f"computed {computed.id}: the name is already an item or a function")
-        _names_known(path, f"computed {computed.id}", names_in(computed.expr), known)
+        _names_known(path, f"computed {computed.id}", known, computed.expr)
         known.add(computed.id)
     for item in form.items:
         if item.suggest is not None:
-            _names_known(path, f"item {item.id}: suggest", names_in(item.suggest), known)
+            _names_known(path, f"item {item.id}: suggest", known, item.suggest)
         plausible = getattr(item, "plausible_max", None)
         if plausible is not None:
-            _names_known(path, f"item {item.id}: plausible_max", names_in(plausible), known)
+            _names_known(path, f"item {item.id}: plausible_max", known, plausible)
     for check in form.checks:
-        _names_known(path, f"check {check.id}", names_in(check.test) | names_in_template(check.message), known)
+        _names_known(path, f"check {check.id}", known, check.test, check.message)
 
 
-def _names_known(path: str, what: str, names: frozenset[str], known: set[str]) -> None:
+def _names_known(path: str, what: str, known: set[str], expression: str, template: str = "") -> None:
+    """The names an expression (and a message template) read are all known; a form's file and the expression are
+    named when one is not, or when it does not parse or calls a Unicode digit test."""
+    try:
+        names = names_in(expression) | (names_in_template(template) if template else frozenset())
+    except ExpressionError as exc:
+        raise FormError(path, f"{what}: {exc}") from exc
     unknown = sorted(names - known)
     if unknown:
         raise FormError(path, f"{what} refers to unknown name(s) {', '.join(unknown)}")

@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 
 from bot.interview.errors import AnswerError
-from bot.interview.typed import clean
+from bot.interview.typed import clean, visible
 
 __all__ = [
     "CREDIT_CODE_ALPHABET",
@@ -724,17 +724,20 @@ def parse_person_name(text: str, *, max_length: int = 50) -> str:
 
 
 def parse_text(text: str, *, max_length: int | None = None, min_length: int = 1) -> str:
-    """Accept free text; surrounding whitespace is stripped, control characters (but tab and newline) dropped,
-    and the text composed to NFC (bot.interview.typed.clean); nothing else inside is changed.
+    """Accept free text; surrounding whitespace is stripped, control and format characters (but tab and newline)
+    dropped, and the text composed to NFC (bot.interview.typed.clean); nothing else inside is changed.
 
     Length is ``len()`` of the stripped string (characters, not bytes).  Raises ``text_empty`` when nothing
-    is left (and ``min_length`` ≥ 1), ``text_too_short(min, length)`` when ``min_length`` > 1 is not reached,
+    is left (and ``min_length`` ≥ 1), ``text_invisible`` when what is left shows nothing (only combining marks,
+    private-use characters…), ``text_too_short(min, length)`` when ``min_length`` > 1 is not reached,
     ``text_too_long(max, length)`` when over ``max_length``.
     """
     cleaned = _strip(clean(text, lines=True, limit=len(text)))
     length = len(cleaned)
     if length == 0 and min_length >= 1:
         raise AnswerError("text_empty")
+    if length and not visible(cleaned):
+        raise AnswerError("text_invisible")
     if length < min_length:
         raise AnswerError("text_too_short", min=min_length, length=length)
     if max_length is not None and length > max_length:

@@ -12,6 +12,7 @@ import logging
 from contextlib import suppress
 from datetime import date
 from html import escape
+from typing import Literal
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -20,22 +21,27 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.dialogs.telegram import screens
+from bot.dialogs.telegram.callbacks import SessionId
 from bot.dialogs.telegram.filters import IsCommand
 from bot.dialogs.telegram.people import current_or_tell, external_id
 from bot.dialogs.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 from bot.i18n import N_, Translator
-from bot.interview.typed import clean, typed_int
+from bot.interview.typed import clean, typed_int, visible
+from bot.service.file_names import safe_part
 from bot.service.helpdesk import Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
 from bot.service.sessions import Interviews, session_number
 
 log = logging.getLogger(__name__)
 
+#: Telegram's user ids have at most 52 significant bits
+TELEGRAM_ID_MAX = 2**52 - 1
+
 
 class StaffButton(CallbackData, prefix="k"):
     """`a`: t(ake) a session; f(orget) my data (confirmed) or n(o)."""
 
-    a: str
-    s: int = 0
+    a: Literal["t", "f", "n"]
+    s: SessionId = 0
 
 
 def staff_router() -> Router:
@@ -323,7 +329,7 @@ async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk
         return
     parts = clean(command.args or "", lines=True).split(maxsplit=1)
     session_id = _number(parts[0]) if parts else None
-    if len(parts) < 2 or session_id is None:
+    if len(parts) < 2 or session_id is None or not visible(parts[1]):  # the reason is kept: it must say something
         await say(bot, message.chat.id, escape(tr.ui("Usage: /reopen SESSION_NUMBER reason")))
         return
     try:
@@ -372,19 +378,21 @@ def _short(stored: object) -> str:
 
 async def on_export(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
                     tr: Translator) -> None:
-    from bot.service.reports import XLSX, export_district
+    from bot.service.reports import XLSX, UnknownDistrict, export_district
 
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
-    district = (command.args or "").strip() or None
+    district = clean(command.args or "", limit=200).strip() or None
     buffer = io.BytesIO()
     try:
         count = await export_district(interviews.sessionmaker, interviews.forms, buffer, district=district)
-    except LookupError as exc:
-        await say(bot, message.chat.id, escape(str(exc)))
+    except UnknownDistrict as unknown:
+        await say(bot, message.chat.id, escape(tr.ui("There is no district “{district}”. The districts are: "
+                                                     "{known}.", district=unknown.district,
+                                                     known=("、" if tr.lang == "zh" else ", ").join(unknown.known))))
         return
-    name = f"备案汇总表-{district or '全部'}-{date.today():%Y%m%d}.xlsx"
+    name = f"备案汇总表-{safe_part(district or '') or '全部'}-{date.today():%Y%m%d}.xlsx"
     await bot.send_document(message.chat.id, BufferedInputFile(buffer.getvalue(), filename=name),
                             caption=tr.ui("{count} submitted filing(s).", count=count))
     log.info("export of %s (%d filings, %s) by %s", district, count, XLSX, who)
@@ -414,7 +422,7 @@ async def on_staff(message: Message, command: CommandObject, bot: Bot, helpdesk:
         return
     parts = clean(command.args or "").split()
     user_id = typed_int(parts[1], max_digits=19) if len(parts) == 2 and parts[0] == "add" else None
-    if user_id is None:
+    if user_id is None or not 0 < user_id <= TELEGRAM_ID_MAX:
         await say(bot, message.chat.id, escape(tr.ui("Usage: /staff add TELEGRAM_USER_ID")))
         return
     await helpdesk.add_staff(who, f"tg:{user_id}")
