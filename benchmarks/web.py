@@ -28,8 +28,8 @@ from pathlib import Path
 
 from aiohttp import ClientSession, ClientTimeout, CookieJar, TCPConnector
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "web"))
-from harness import Service  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.web.harness import Service
 
 FIELD = re.compile(r'<input type="hidden" name="(csrf|session|key|nonce)" value="([^"]*)">')
 FORM = "miit-2022"
@@ -150,7 +150,7 @@ async def main() -> int:
         service = Service(Path(folder), env=env).start()
         try:
             assert service.proc is not None
-            cpu, rss = proc_stat(service.proc.pid)
+            _, rss = proc_stat(service.proc.pid)
             print(f"service started: RSS {rss:.0f} MB", flush=True)
             people = [Person(service.url) for _ in range(args.people)]
             for start in range(0, len(people), 100):

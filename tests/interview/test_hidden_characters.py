@@ -20,6 +20,7 @@ from bot.interview.answer import Answer
 from bot.interview.conditions import ascii_digits, halfwidth
 from bot.interview.errors import AnswerError, FormError
 from bot.interview.kinds.group import GroupItem
+from bot.interview.kinds.person_name import PersonNameItem
 from bot.interview.kinds.text import TextItem
 from bot.interview.loader import parse_form
 from bot.interview.parsing import parse_answer
@@ -52,6 +53,8 @@ def stored(form: Form, item: Item, group: GroupItem | None, text: str) -> Any:
     step = engine.apply(form, replace(engine.start(form), cursor=item.id), engine.Text(text), TODAY)
     if step.error is not None:
         raise step.error
+    if isinstance(item, GroupItem):  # typed at a group: its first field of a new entry, kept in the draft
+        return list(step.state.group.current.values()) if step.state.group is not None else []
     answer = step.state.answers[item.id]
     return [answer.value, answer.extra]
 
@@ -105,11 +108,13 @@ def test_text_made_only_of_invisible_characters_is_refused_everywhere(forms: dic
 def test_every_text_kind_refuses_invisible_text(forms: dict[str, Form], text: str) -> None:
     """Free text, a group's text field, the text saying what "其他" means, a file's caption or name."""
     texts = [(form, item, group) for form, item, group in places(forms) if isinstance(item, TextItem)]
-    assert len(texts) >= 60
-    for form, item, group in texts:
+    names = [(form, item, group) for form, item, group in places(forms) if isinstance(item, PersonNameItem)]
+    assert len(texts) + len(names) >= 60  # free text, and the names of people (their own kind)
+    for form, item, group in [*texts, *names]:
         with pytest.raises(AnswerError) as refused:
             stored(form, item, group, text)
-        assert refused.value.code in ("text_empty", "text_invisible", "text_too_long"), refused.value.code
+        assert refused.value.code in ("text_empty", "text_invisible", "text_too_long", "not_a_person_name"), (
+            refused.value.code)
     filing = forms["hangzhou-filing"]
     other = next(i for i in filing.items if i.id == "cloud_plan")
     asked = engine.apply(filing, replace(engine.start(filing), cursor=other.id), engine.Text(

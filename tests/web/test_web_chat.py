@@ -14,9 +14,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from driver import Chat
-from harness import PHONE, Service
-
 from bot.i18n import Translator
 from bot.interview.errors import AnswerError
 from bot.interview.loader import load_forms
@@ -25,6 +22,8 @@ from tests.cli.test_console import lines_for
 from tests.cli.test_console_contract import PROVIDERS, contract
 from tests.cli.test_console_forms import CODE, COMPANY, ELIGIBILITY, FILING
 from tests.scoring.miit_answers import extreme_answers
+from tests.web.driver import Chat
+from tests.web.harness import PHONE, Service
 
 ZH = Translator("zh")
 FORMS = load_forms()
@@ -238,7 +237,7 @@ def test_without_javascript_the_eligibility_check_completes(service: Service, br
 
 def _plain(page: Any, line: str) -> None:
     """Without JavaScript every press is a form POST answered by the whole page."""
-    from driver import BUTTONS
+    from tests.web.driver import BUTTONS
 
     for do in BUTTONS.get(line, ()):
         button = page.locator(f"main#app button[value='{do}']")
