@@ -45,6 +45,7 @@ WORDS: dict[str, tuple[str, ...]] = {
 #: the answers to "submit now?" typed instead of pressed: yes submits, no goes back to the list
 CONFIRM_YES = ("是", "是的", "确定", "确认", "好", "yes", "y", "ok", "确定提交")
 CONFIRM_NO = ("否", "不", "不是", "暂不", "还没", "取消", "no", "n", "not yet")
+
 #: the commands followed by a number, in English and Chinese
 NUMBERED: dict[str, tuple[str, ...]] = {
     "edit": ("edit", "修改", "改"),
