@@ -172,7 +172,8 @@ class FakeWeChat:
         self.service_url = ""
         self.port = free_port()
         self.users: dict[str, FakeUser] = {}
-        self.msg_ids = itertools.count(24_100_000_000_000_001)
+        #: MsgIds as WeChat's look (17 digits), never the same twice across fakes on one service
+        self.msg_ids = itertools.count(24_100_000_000_000_000 + secrets.randbelow(10**15) * 1000)
         #: access tokens issued: token → expires at
         self.tokens: dict[str, float] = {}
         self.token_fetches = 0

@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +74,7 @@ class WeChatChannel:
         self.client = client
         self.budget = budget
         self.conversation = Conversation(services)
-        self._deliveries: OrderedDict[int, Delivery] = OrderedDict()
+        self._deliveries: dict[tuple[str, int], Delivery] = {}
         self._orders: dict[str, _Order] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -103,7 +102,7 @@ class WeChatChannel:
         except Unreadable as exc:
             log.warning("WeChat endpoint: %s", exc)
             return _success()
-        delivery = self._deliveries.get(incoming.msg_id)
+        delivery = self._deliveries.get((incoming.openid, incoming.msg_id))
         if delivery is None:
             delivery = self._start(incoming)
         try:
@@ -125,11 +124,12 @@ class WeChatChannel:
 
     def _start(self, incoming: Incoming) -> Delivery:
         delivery = Delivery(asyncio.get_running_loop().create_future())
-        self._deliveries[incoming.msg_id] = delivery
+        key = (incoming.openid, incoming.msg_id)
+        self._deliveries[key] = delivery
         task = asyncio.create_task(self._handle(incoming, delivery))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        asyncio.get_running_loop().call_later(REMEMBER, self._deliveries.pop, incoming.msg_id, None)
+        asyncio.get_running_loop().call_later(REMEMBER, self._deliveries.pop, key, None)
         return delivery
 
     async def _handle(self, incoming: Incoming, delivery: Delivery) -> None:
