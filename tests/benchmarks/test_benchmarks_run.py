@@ -45,3 +45,11 @@ def test_fuzz_benchmark_prints_its_counts_and_finds_no_exception() -> None:
     tried, refused, accepted, exceptions = map(int, counts.groups())
     assert (tried, exceptions) == (1500, 0) and refused + accepted == tried and refused and accepted, out
     assert "slowest: " in out and "slowest by input length: " in out, out
+
+
+@pytest.mark.slow
+def test_wechat_benchmark_prints_the_passive_reply_times() -> None:
+    out = run("benchmarks/wechat.py", "--rates", "5", "--seconds", "1")
+    row = re.search(r"^\s+5\s+5\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(\d+)\s+(\d+)\s+0 \|", out, re.MULTILINE)
+    assert row is not None and int(row[1]) + int(row[2]) == 5, out
+    assert "violations" not in out, out

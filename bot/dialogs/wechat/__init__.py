@@ -16,6 +16,7 @@ then.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -42,7 +43,9 @@ def add_routes(app: web.Application) -> None:
 
     async def running(app: web.Application) -> AsyncIterator[None]:
         services.notices.register("wx:", channel.notice)
+        menu = asyncio.create_task(channel.set_menu())  # in the background: the endpoint serves meanwhile
         yield
+        menu.cancel()
         await channel.close()
 
     app.cleanup_ctx.append(running)

@@ -200,6 +200,15 @@ class WeChatChannel:
         """A notice of the service (bot/service/notices.py) to a WeChat person."""
         await self.send(who, texts.pack([text]))
 
+    async def set_menu(self) -> None:
+        """Post the custom menu (every worker at start: the same menu, so the last one changes nothing)."""
+        from bot.dialogs.wechat.menu import menu
+
+        try:
+            await self.client.create_menu(menu(Translator(self.svc.settings.default_lang)))
+        except (WeChatError, OSError, TimeoutError) as exc:
+            log.warning("WeChat: the custom menu was not set: %s", exc)
+
     async def close(self) -> None:
         for task in list(self._tasks):
             if not task.done():

@@ -163,3 +163,21 @@ async def test_a_busy_platform_is_asked_again_and_a_spent_quota_is_not(platform:
         platform.violations.clear()
     finally:
         await wechat_client.close()
+
+
+async def test_the_custom_menu_is_set_and_its_clicks_answer(interviews: Interviews) -> None:
+    async with wechat(interviews) as (wx, _):
+        for _ in range(100):
+            if wx.menus:
+                break
+            await asyncio.sleep(0.02)
+        keys = [b.get("key") for top in wx.menus[0]["button"] for b in [top, *top.get("sub_button", [])]]
+        assert {"START", "RESUME", "REVIEW", "REPORT", "CODE", "HELP"} <= set(keys)
+        person = wx.user("oMENU")
+        await person.event("CLICK", "START")
+        assert "请选择问卷" in person.texts()[-1] and person.seen[-1].how == "passive"
+        await person.say("开始 1")
+        await person.event("CLICK", "REVIEW")
+        assert "检查：已答 0/7" in person.texts()[-1]
+        await person.event("CLICK", "CODE")
+        assert "续答码" in person.texts()[-1]
