@@ -39,7 +39,7 @@ PER_PERSON = 25
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def person_loop(person: FakeUser, ticks: asyncio.Queue[float], times: list[float], routes: list[str]) -> None:

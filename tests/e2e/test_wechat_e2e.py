@@ -26,8 +26,8 @@ import pytest_asyncio
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
-from fake_wechat import MAX_BYTES, FakeUser, FakeWeChat  # noqa: E402
-from harness import Service  # noqa: E402
+from fake_wechat import MAX_BYTES, FakeUser, FakeWeChat
+from harness import Service
 
 pytestmark = pytest.mark.slow
 
@@ -180,7 +180,7 @@ async def test_a_wrong_signature_gets_403_and_changes_nothing(wx: FakeWeChat, ae
     xml = (f"<xml><ToUserName><![CDATA[{wx.account}]]></ToUserName><FromUserName><![CDATA[{person.openid}]]>"
            f"</FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType>"
            f"<Content><![CDATA[1]]></Content><MsgId>{next(wx.msg_ids)}</MsgId></xml>")
-    signed, body = wx.signed_query(xml)
+    signed, _ = wx.signed_query(xml)
     forged = {**signed, "signature": "0" * 40}
     status, answer = await wx.post(xml, query=forged)
     assert status == 403 and "<xml>" not in answer

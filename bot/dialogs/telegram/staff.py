@@ -12,6 +12,7 @@ import logging
 from contextlib import suppress
 from datetime import date
 from html import escape
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -92,7 +93,7 @@ async def owner_tr(interviews: Interviews, owner: str, default_lang: str = "zh")
 
 
 async def tell_owner(bot: Bot, interviews: Interviews, owner: str, message: str, *, notices: Notices | None = None,
-                     **params: object) -> None:
+                     **params: Any) -> None:
     """A notice to a session's owner, in the owner's language: on Telegram here, on their own channel (WeChat,
     the web chat) through `notices`."""
     if not owner.startswith("tg:") and notices is not None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -41,7 +42,7 @@ def test_a_line_longer_than_a_message_is_cut_between_words_never_inside_a_number
     parts = split_message(line)
     assert len(parts) > 1 and all(_size(p) <= MAX_BYTES for p in parts)
     assert "".join(parts) == line
-    for before, after in zip(parts, parts[1:], strict=False):
+    for before, after in itertools.pairwise(parts):
         assert not (before[-1].isdigit() and after[0].isdigit()), (before[-10:], after[:10])
 
 

@@ -25,9 +25,7 @@ from bot.interview.loader import load_forms
 from bot.service.keys import shared_key
 from bot.service.sessions import Interviews
 from tests.dialogs.telegram.tg_harness import Person
-from tests.dialogs.wechat.wx_harness import APP_ID, SECRET, wechat
-
-from fake_wechat import FakeWeChat, _Quota, text_xml  # noqa: I001 (tests/e2e, put on the path by wx_harness)
+from tests.dialogs.wechat.wx_harness import APP_ID, SECRET, FakeWeChat, Quota, text_xml, wechat
 
 STAFF = 7001
 
@@ -115,7 +113,7 @@ async def test_a_retry_reaching_another_worker_changes_nothing_and_shows_where_t
 @pytest_asyncio.fixture
 async def platform(interviews: Interviews) -> AsyncIterator[FakeWeChat]:
     async with FakeWeChat(token="t", app_id=APP_ID, app_secret=SECRET) as wx:
-        wx.user("oCLIENT").quota = _Quota(5, time.time() + 3600)
+        wx.user("oCLIENT").quota = Quota(5, time.time() + 3600)
         yield wx
 
 
@@ -155,7 +153,7 @@ async def test_a_busy_platform_is_asked_again_and_a_spent_quota_is_not(platform:
         platform.refusals = [-1, 45009]
         await wechat_client.send_text("oCLIENT", "一")
         assert platform.user("oCLIENT").texts() == ["一"]
-        platform.user("oCLIENT").quota = _Quota(0, time.time() + 3600)
+        platform.user("oCLIENT").quota = Quota(0, time.time() + 3600)
         with pytest.raises(WeChatError) as refused:
             await wechat_client.send_text("oCLIENT", "二")
         assert refused.value.code == 45047

@@ -25,7 +25,10 @@ from bot.service.throttle import Throttle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "e2e"))
 
-from fake_wechat import FakeWeChat  # noqa: E402
+from fake_wechat import FakeWeChat, text_xml
+from fake_wechat import _Quota as Quota
+
+__all__ = ["FakeWeChat", "Quota", "text_xml", "wechat"]
 
 TOKEN = "contracttoken"
 APP_ID = "wx0123456789abcdef"
