@@ -38,12 +38,13 @@ from bot.service.turn import AfterSubmission, Turn, current_screen, opening_line
 
 log = logging.getLogger(__name__)
 
-_START = re.compile(r"^(?:/?start|开始|/开始)(?:\s*(\S+))?$", re.IGNORECASE)
+#: "开始 2", "start 2", "start miit-2022" (a word after 开始 is an answer, not a command: "开始数字化改造")
+_START = re.compile(r"^(?:/?start|开始)\s*(\d+|(?<=\s)[a-z][a-z0-9-]*)$", re.IGNORECASE)
 _LIST = frozenset({"/start", "start", "开始", "菜单", "menu", "问卷", "/menu"})
 _RESUME_WORDS = frozenset({"/resume", "resume", "续答", "接着答"})
 _REDEEM = re.compile(r"^(?:/?resume|续答)\s+([A-Za-z0-9-]{4,40})$", re.IGNORECASE)
 _CODE = re.compile(r"^(?:/?code|续答码)(?:\s+(revoke|撤销))?$", re.IGNORECASE)
-_CONTRACT = re.compile(r"^(?:/?contract|合同)\s*(\S+)$", re.IGNORECASE)
+_CONTRACT = re.compile(r"^(?:/?contract|合同)\s*(\d+)$", re.IGNORECASE)
 _FORGET = re.compile(r"^(?:/?forget|删除我的数据)(?:\s+(confirm|确认))?$", re.IGNORECASE)
 
 #: the custom menu's keys (bot/dialogs/wechat/menu.py) and what each one types
@@ -101,7 +102,7 @@ class Conversation:
         if m := _CONTRACT.match(text):
             return await self.contract(who, m.group(1), tr)
         opened = await self.interviews.current(who)
-        if (m := _START.match(text)) and m.group(1):
+        if (m := _START.match(text)) and (m.group(1).isdigit() or m.group(1) in self.interviews.forms):
             return await self.start(who, m.group(1), tr)
         if opened is None:
             if typed_int(text) is not None:
