@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated
 
 from pydantic import SecretStr, field_validator
@@ -46,6 +47,20 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_URL
     staff_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_lang: str = "zh"
+
+    @field_validator("wechat_aes_key")
+    @classmethod
+    def _aes_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        key = value.get_secret_value()
+        try:
+            valid = len(key) == 43 and len(base64.b64decode(key + "=", validate=True)) == 32
+        except ValueError:
+            valid = False
+        if not valid:
+            raise ValueError("WECHAT_AES_KEY is the account's EncodingAESKey: 43 letters and digits")
+        return value
 
     @field_validator("staff_ids", mode="before")
     @classmethod
