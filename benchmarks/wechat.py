@@ -26,11 +26,10 @@ from pathlib import Path
 import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-sys.path.insert(0, str(ROOT / "tests" / "web"))
+sys.path.insert(0, str(ROOT))
 
-from fake_wechat import FakeUser, FakeWeChat, free_port  # noqa: E402
-from harness import Service  # noqa: E402
+from tests.e2e.fake_wechat import FakeUser, FakeWeChat, free_port  # noqa: E402
+from tests.web.harness import Service  # noqa: E402
 
 TOKEN, APP_ID, SECRET = "benchtoken", "wxbench0123456789", "benchsecret"
 #: messages a person sends before a new person takes over (the self-assessment has 27 items before its review)

@@ -14,20 +14,15 @@ import asyncio
 import base64
 import re
 import secrets
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-
-from fake_wechat import MAX_BYTES, FakeUser, FakeWeChat
-from harness import Service
+from tests.e2e.fake_wechat import MAX_BYTES, FakeUser, FakeWeChat, free_port, sign
+from tests.web.harness import Service
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +46,6 @@ def aes_key(mode: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def api_port() -> int:
-    from fake_wechat import free_port
-
     return free_port()
 
 
@@ -190,8 +183,6 @@ async def test_a_wrong_signature_gets_403_and_changes_nothing(wx: FakeWeChat, ae
 
 
 def test_the_url_check_echoes_only_when_signed(service: Service) -> None:
-    from fake_wechat import sign
-
     query = f"timestamp=1700000000&nonce=abc&echostr=hello&signature={sign(TOKEN, '1700000000', 'abc')}"
     assert fetch(f"{service.url}/wechat?{query}")[1] == b"hello"
     with pytest.raises(urllib.error.HTTPError) as refused:

@@ -3,10 +3,8 @@ test server on 127.0.0.1, against the fake WeChat platform (tests/e2e/fake_wecha
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestServer
@@ -22,11 +20,8 @@ from bot.service.keys import shared_key
 from bot.service.notices import Notices
 from bot.service.sessions import Interviews
 from bot.service.throttle import Throttle
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "e2e"))
-
-from fake_wechat import FakeWeChat, text_xml
-from fake_wechat import _Quota as Quota
+from tests.e2e.fake_wechat import FakeWeChat, text_xml
+from tests.e2e.fake_wechat import _Quota as Quota
 
 __all__ = ["FakeWeChat", "Quota", "text_xml", "wechat"]
 
