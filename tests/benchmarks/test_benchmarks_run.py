@@ -52,3 +52,11 @@ def test_fuzz_benchmark_prints_its_counts_and_finds_no_exception() -> None:
     invisible, invisible_taken, laced, laced_stored, foreign, foreign_taken = map(int, hidden.groups())
     assert invisible and laced and foreign, out  # each class was tried
     assert (invisible_taken, laced_stored, foreign_taken) == (0, 0, 0), out
+
+
+@pytest.mark.slow
+def test_wechat_benchmark_prints_the_passive_reply_times() -> None:
+    out = run("benchmarks/wechat.py", "--rates", "5", "--seconds", "1")
+    row = re.search(r"^\s+5\s+5\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(\d+)\s+(\d+)\s+0 \|", out, re.MULTILINE)
+    assert row is not None and int(row[1]) + int(row[2]) == 5, out
+    assert "violations" not in out, out

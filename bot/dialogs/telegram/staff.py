@@ -12,7 +12,7 @@ import logging
 from contextlib import suppress
 from datetime import date
 from html import escape
-from typing import Literal
+from typing import Any, Literal
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -29,6 +29,7 @@ from bot.i18n import N_, Translator
 from bot.interview.typed import clean, typed_int, visible
 from bot.service.file_names import safe_part
 from bot.service.helpdesk import Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
+from bot.service.notices import Notices
 from bot.service.sessions import Interviews, session_number
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,13 @@ async def owner_tr(interviews: Interviews, owner: str, default_lang: str = "zh")
     return Translator(await interviews.lang_of(owner) or default_lang)
 
 
-async def tell_owner(bot: Bot, interviews: Interviews, owner: str, message: str, **params: object) -> None:
-    """A notice to a session's owner, in the owner's language."""
+async def tell_owner(bot: Bot, interviews: Interviews, owner: str, message: str, *, notices: Notices | None = None,
+                     **params: Any) -> None:
+    """A notice to a session's owner, in the owner's language: on Telegram here, on their own channel (WeChat,
+    the web chat) through `notices`."""
+    if not owner.startswith("tg:") and notices is not None:
+        await notices.tell(owner, message, **params)
+        return
     tr = await owner_tr(interviews, owner)
     await _tell(bot, owner, escape(tr.ui(message, **params)))
 
@@ -114,7 +120,7 @@ async def staff_or_refuse(message: Message, bot: Bot, helpdesk: Helpdesk, tr: Tr
 
 
 async def on_start_code(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk,
-                        interviews: Interviews, tr: Translator) -> None:
+                        interviews: Interviews, tr: Translator, notices: Notices) -> None:
     """/start CODE (a t.me deep link): continue a session on this account, or take it over (staff)."""
     if message.from_user is None or not command.args:
         return
@@ -142,7 +148,7 @@ async def on_start_code(message: Message, command: CommandObject, bot: Bot, help
     owner, _ = await interviews.holder(session_id)
     if how == "taken":
         await tell_owner(bot, interviews, owner, N_("A helpdesk colleague has taken over your interview; you will "
-                                                    "be told when it is handed back."))
+                                                    "be told when it is handed back."), notices=notices)
         intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
     else:
         if owner_before and owner_before != who:
@@ -252,7 +258,7 @@ def submitted_refusal(session_id: int, tr: Translator) -> str:
 
 
 async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Helpdesk, interviews: Interviews,
-                tr: Translator) -> None:
+                tr: Translator, notices: Notices | None = None) -> None:
     """Take a session over: only an active one (a submitted one is reopened first, with a reason, by /reopen);
     the owner is told only once it is really held."""
     if not await helpdesk.is_staff(who):
@@ -281,13 +287,13 @@ async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Hel
         await say(bot, chat_id, escape(tr.ui("Session {id} could not be opened.", id=session_id)))
         return
     await tell_owner(bot, interviews, owner, N_("A helpdesk colleague has taken over your interview; you will be "
-                                                "told when it is handed back."))
+                                                "told when it is handed back."), notices=notices)
     intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
     await send(bot, chat_id, await screens.current(interviews, opened, tr, before=intro))
 
 
 async def on_take(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
-                  tr: Translator) -> None:
+                  tr: Translator, notices: Notices) -> None:
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
@@ -295,11 +301,11 @@ async def on_take(message: Message, command: CommandObject, bot: Bot, helpdesk: 
     if session_id is None:
         await say(bot, message.chat.id, escape(tr.ui("Usage: /take SESSION_NUMBER")))
         return
-    await _take(bot, message.chat.id, who, session_id, helpdesk, interviews, tr)
+    await _take(bot, message.chat.id, who, session_id, helpdesk, interviews, tr, notices)
 
 
 async def on_handback(message: Message, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
-                      tr: Translator) -> None:
+                      tr: Translator, notices: Notices) -> None:
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
@@ -317,13 +323,13 @@ async def on_handback(message: Message, bot: Bot, helpdesk: Helpdesk, interviews
         return
     interviews.focus(who, None)
     await tell_owner(bot, interviews, owner, N_("Your interview has been handed back to you: send /resume to "
-                                                "continue."))
+                                                "continue."), notices=notices)
     await say(bot, message.chat.id, escape(tr.ui("Session {id} handed back; its owner has been told.",
                                                  id=opened.session_id)))
 
 
 async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
-                    tr: Translator) -> None:
+                    tr: Translator, notices: Notices) -> None:
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
@@ -338,7 +344,7 @@ async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk
         await say(bot, message.chat.id, escape(tr.ui("Only a submitted session can be reopened.")))
         return
     await tell_owner(bot, interviews, owner, N_("Your submitted interview was reopened for correction: {reason}. "
-                                                "Send /resume to see it."), reason=parts[1])
+                                                "Send /resume to see it."), reason=parts[1], notices=notices)
     await say(bot, message.chat.id, escape(tr.ui("Session {id} reopened; its owner has been told. /take {id} takes "
                                                  "it over.", id=session_id)))
 
@@ -438,13 +444,13 @@ async def on_forget(message: Message, bot: Bot, tr: Translator) -> None:
 
 
 async def on_button(cb: CallbackQuery, callback_data: StaffButton, bot: Bot, helpdesk: Helpdesk,
-                    interviews: Interviews, tr: Translator) -> None:
+                    interviews: Interviews, tr: Translator, notices: Notices) -> None:
     who = external_id(cb.from_user)
     with suppress(TelegramAPIError):
         await cb.answer()
     if callback_data.a == "t":
         await replace_keyboard(cb, None)
-        await _take(bot, chat_of(cb), who, callback_data.s, helpdesk, interviews, tr)
+        await _take(bot, chat_of(cb), who, callback_data.s, helpdesk, interviews, tr, notices)
     elif callback_data.a == "f":
         count = await helpdesk.forget_person(who)
         interviews.focus(who, None)
