@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.rendering.env import decimal_or_none
+from bot.rendering.env import decimal_or_none, period
 from bot.rendering.layouts.base import SELF, XLSX, Layout
 
 if TYPE_CHECKING:
@@ -80,12 +80,7 @@ def _little_giant(c: ReportContext) -> str:
 
 
 def _period(c: ReportContext) -> str:
-    def ym(v: Any) -> str:
-        s = str(v or "")
-        return f"{int(s[:4])}年{int(s[5:7])}月" if len(s) >= 7 and s[:4].isdigit() and s[5:7].isdigit() else ""
-
-    a, b = ym(c.raw.get("project_start")), ym(c.raw.get("project_end"))
-    return f"{a}至{b}" if a or b else ""
+    return period(c.raw.get("project_start"), c.raw.get("project_end"), blank="")
 
 
 def _date(value: str) -> date | str | None:
