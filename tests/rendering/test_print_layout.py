@@ -402,3 +402,27 @@ def test_docx_rubric_note_never_stands_alone_on_a_page(rubric_doc: Any) -> None:
     borders = rows[-1].find(f"{qn('w:tc')}/{qn('w:tcPr')}/{qn('w:tcBorders')}")
     assert borders is not None and {b.get(qn("w:val")) for b in borders} == {"nil"}
     assert all(_row_flags(r) == (True, True) for r in rows[-5:-1]), [_row_flags(r) for r in rows[-5:]]
+
+
+def test_docx_merge_writes_what_python_docx_writes() -> None:
+    """bot.rendering.docx.merge (from the grid's known cells) gives the XML python-docx's own _Cell.merge gives:
+    spans across, down, and both, with text in a swallowed cell moved into the merged one."""
+    from lxml import etree
+
+    from bot.rendering.docx import merge, new_table
+
+    rectangles = ((0, 0, 0, 2), (1, 0, 3, 0), (1, 1, 2, 2), (3, 1, 3, 1), (0, 3, 3, 3))
+
+    def table_xml(ours: bool) -> bytes:
+        doc = Document()
+        grid = new_table(doc, 4, (1.0, 2.0, 3.0, 4.0))
+        grid.cell(2, 2).text = "右下"
+        for r1, c1, r2, c2 in rectangles:
+            if ours:
+                merge(grid, r1, c1, r2, c2)
+            else:
+                grid.cell(r1, c1).merge(grid.cell(r2, c2))
+        return bytes(etree.tostring(grid.table._tbl))
+
+    assert table_xml(ours=True) == table_xml(ours=False)
+    assert b"gridSpan" in table_xml(True) and b'w:val="restart"' in table_xml(True)
