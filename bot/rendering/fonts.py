@@ -66,6 +66,7 @@ def make_cut(source: Path, target: Path) -> None:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
+    target.parent.mkdir(parents=True, exist_ok=True)  # first: a folder that cannot be made costs no subsetting
     font = TTFont(str(source), fontNumber=0)
     mapped = set(font.getBestCmap())
     keep = {code for code in mapped if _kept(code)} | (gb2312_hanzi() & mapped)
@@ -79,7 +80,6 @@ def make_cut(source: Path, target: Path) -> None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=keep)
     subsetter.subset(font)
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
     try:
         font.save(str(partial))
