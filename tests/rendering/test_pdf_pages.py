@@ -15,7 +15,7 @@ from bot.rendering.context import ReportContext, build_context
 from bot.rendering.contract import CONTRACT_FORM, contract_view, render_contract_pdf
 from bot.rendering.pdf import render_pdf
 from tests.rendering.conftest import poppler
-from tests.rendering.fixtures import all_sets, filing_answers
+from tests.rendering.fixtures import PROVIDER2_CODE, PROVIDER_CODE, all_sets, filing_answers
 from tests.rendering.test_contract import contract_answers
 from tests.today import TODAY
 
@@ -46,6 +46,20 @@ def test_filing_section_label_is_on_every_page_its_rows_are(contexts: dict[str, 
         for row in rows:
             on = [n for n, text in enumerate(texts) if row in text]
             assert on and all(label in texts[n] for n in on), (label, row, on)
+
+
+def test_filing_provider_is_never_split_over_two_pages(forms: dict[str, Form], tmp_path: Path) -> None:
+    """Ten providers run over two pages; each provider's four rows (单位名称 …, its values, 合同名称 …, its
+    values) stay on one."""
+    form, answers, company = all_sets(forms)["filing"]
+    answers = dict(answers)
+    answers["providers"] = answer_from_value(form.item("providers"), answers["providers"].value * 5, TODAY)
+    ctx = build_context(form, answers, lang="zh", company=company)
+    texts = pages(render_pdf(ctx.kind, ctx), tmp_path, "filing-10")
+    counts = [(t.count("单位名称"), t.count(PROVIDER_CODE) + t.count(PROVIDER2_CODE), t.count("合同编号"),
+               t.count("SZ-2024-031") + t.count("YQ2024-007")) for t in texts]
+    assert sum(c[0] for c in counts) == 10 and len([c for c in counts if c[0]]) >= 2, counts
+    assert all(len(set(c)) == 1 for c in counts), counts
 
 
 def test_filing_period_is_evenly_spaced(contexts: dict[str, ReportContext], tmp_path: Path) -> None:
