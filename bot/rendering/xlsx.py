@@ -100,8 +100,8 @@ def _height(lines: int) -> float:
 
 def block_heights(filing_lines: int, provider_lines: list[int]) -> list[float]:
     """The heights of a filing's rows: each provider row shows its own texts whole, and together they show the
-    merged filing cells whole (lines the providers do not need are shared out over the rows, the first ones
-    first)."""
+    merged filing cells whole (the lines those need beyond the provider rows' own are shared out over the rows,
+    the first ones first)."""
     missing = max(0, filing_lines - sum(provider_lines))
     share, rest = divmod(missing, len(provider_lines))
     return [_height(lines + share + (1 if n < rest else 0)) for n, lines in enumerate(provider_lines)]
