@@ -353,3 +353,14 @@ async def test_other_async_wrappers(contexts: dict[str, ReportContext]) -> None:
     assert (await render_docx_async(FILING, contexts["filing"])).startswith(b"PK")
     buf = BytesIO()
     assert await write_summary_xlsx_async([contexts["filing"]], buf, district="滨江区", filled_on=None) == 1
+
+
+def test_block_heights_show_the_merged_filing_cells_whole() -> None:
+    from bot.rendering.xlsx import LINE_HEIGHT, ROW_PADDING, block_heights
+
+    def lines(heights: list[float]) -> list[float]:
+        return [(h - ROW_PADDING) / LINE_HEIGHT for h in heights]
+
+    assert lines(block_heights(5, [1, 1])) == [3, 2]  # the filing's 5 lines over two one-line providers
+    assert lines(block_heights(2, [3, 1])) == [3, 1]  # the providers already take more than the filing needs
+    assert lines(block_heights(4, [1])) == [4]
