@@ -138,15 +138,37 @@ def _setup(font: str | None = None) -> tuple[Any, Any]:
 
 def _report_html_class() -> Any:
     """weasyprint.HTML with the reports' small user-agent stylesheet (templates/ua.css) instead of the full HTML5
-    one: the cascade matches every UA rule against every element, and the reports use a dozen elements.  Falls
-    back to the stock class if WeasyPrint stops offering the `_ua_stylesheets` hook."""
+    one (the cascade matches every UA rule against every element, and the reports use a dozen elements), built from
+    a tree parsed by bot/rendering/html_tree.py (tinyhtml5 when that cannot tell).  Falls back to the stock class
+    if WeasyPrint stops offering the `_ua_stylesheets` hook, and to tinyhtml5 if its HTML gains attributes."""
+    import cssselect2
     from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    from bot.rendering.html_tree import NotPlain, parse
 
     if not callable(getattr(HTML, "_ua_stylesheets", None)):  # pragma: no cover - a future WeasyPrint
         return HTML
     ua = [CSS(filename=str(UA_CSS_PATH))]
+    #: what WeasyPrint's HTML holds after parsing: the fast path sets the same, or is not taken
+    expected = {"base_url", "url_fetcher", "media_type", "wrapper_element", "etree_element"}
+    fast = set(vars(HTML(string="<p></p>", base_url=str(TEMPLATES_DIR)))) == expected
 
     class ReportHTML(HTML):  # type: ignore[misc]
+        def __init__(self, string: str, base_url: str) -> None:
+            try:
+                if not fast:
+                    raise NotPlain("WeasyPrint's HTML changed")
+                root = parse(string)
+            except NotPlain:
+                super().__init__(string=string, base_url=base_url)
+                return
+            self.base_url = base_url
+            self.url_fetcher = URLFetcher()
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+            self.etree_element = self.wrapper_element.etree_element
+
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             return ua
 
