@@ -3,8 +3,9 @@
 
 The templates are well-formed HTML with explicit html/head/body and closing tags; what the HTML5 tree builder adds
 to them is done here too: void elements (br, col, meta …) have no end tag, a row directly in a table is put in an
-implied tbody, a col directly in a table in an implied colgroup.  Anything else (SVG, whose tag and attribute names
-are case-sensitive and live in their own namespace; a tag closed out of order) raises `NotPlain`, and the caller
+implied tbody, a col directly in a table in an implied colgroup, and the elements of an inline SVG (the charts)
+are in the SVG namespace with viewBox spelled as SVG spells it.  Anything else (an SVG element or attribute whose
+case HTMLParser's lower-casing would lose, MathML, a tag closed out of order) raises `NotPlain`, and the caller
 parses with tinyhtml5.  tests/rendering/test_html_tree.py checks that every report renders to the same PDF bytes
 either way.
 """
@@ -18,7 +19,19 @@ VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "l
                   "wbr"))
 #: elements whose end the HTML5 tree builder implies when their table (or table section) closes
 _IMPLIED = frozenset(("tbody", "colgroup"))
-_NOT_PLAIN = frozenset(("svg", "math", "template", "frameset", "select", "option", "caption"))
+_NOT_PLAIN = frozenset(("math", "template", "frameset", "select", "option", "caption"))
+SVG_NS = "http://www.w3.org/2000/svg"
+XMLNS_NS = "http://www.w3.org/2000/xmlns/"
+#: SVG elements whose names are all lower case (so HTMLParser's lower-casing loses nothing)
+_SVG_TAGS = frozenset(("svg", "g", "text", "tspan", "line", "polyline", "polygon", "rect", "circle", "ellipse",
+                       "path", "title", "desc"))
+#: SVG attributes whose names HTMLParser gives as they are, and the two it lower-cases that the charts use
+_SVG_ATTRS = frozenset(("x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "dx", "dy", "width",
+                        "height", "fill", "fill-opacity", "stroke", "stroke-width", "stroke-opacity",
+                        "stroke-dasharray", "stroke-linecap", "stroke-linejoin", "opacity", "points", "d",
+                        "transform", "class", "id", "style", "font-family", "font-size", "font-weight",
+                        "text-anchor", "dominant-baseline"))
+_SVG_CASE = {"viewbox": "viewBox", "preserveaspectratio": "preserveAspectRatio"}
 
 
 class NotPlain(ValueError):
@@ -31,17 +44,41 @@ class _Builder(HTMLParser):
         self.tree = TreeBuilder()
         self.open: list[str] = []
         self.implied_colgroup = False
+        #: how many open elements are SVG (the svg element and those inside it)
+        self.svg = 0
 
     def _start(self, tag: str, attrs: dict[str, str]) -> None:
         self.tree.start(tag, attrs)
         self.open.append(tag)
 
     def _end(self) -> None:
-        self.tree.end(self.open.pop())
+        tag = self.open.pop()
+        if self.svg:
+            self.svg -= 1
+            tag = f"{{{SVG_NS}}}{tag}"
+        self.tree.end(tag)
+
+    def _svg_start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _SVG_TAGS:
+            raise NotPlain(f"SVG element {tag}")
+        adjusted = {}
+        for name, value in attrs:
+            if name == "xmlns" and value == SVG_NS:
+                adjusted[f"{{{XMLNS_NS}}}xmlns"] = value
+            elif name in _SVG_CASE or name in _SVG_ATTRS:
+                adjusted[_SVG_CASE.get(name, name)] = value or ""
+            else:
+                raise NotPlain(f"SVG attribute {name}")
+        self.tree.start(f"{{{SVG_NS}}}{tag}", adjusted)
+        self.open.append(tag)
+        self.svg += 1
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _NOT_PLAIN or ":" in tag:
             raise NotPlain(tag)
+        if self.svg or tag == "svg":
+            self._svg_start(tag, attrs)
+            return
         if self.implied_colgroup and tag != "col":
             self._end()  # the implied colgroup ends where something else than a col starts
             self.implied_colgroup = False
@@ -56,12 +93,13 @@ class _Builder(HTMLParser):
             self._end()
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        svg = bool(self.svg) or tag == "svg"
         self.handle_starttag(tag, attrs)
-        if tag not in VOID:
+        if svg or tag not in VOID:
             self._end()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in VOID:
+        if tag in VOID and not self.svg:
             return
         if self.implied_colgroup:
             self._end()
