@@ -183,8 +183,9 @@ def test_amounts_in_ten_thousand_yuan_read_as_yuan_in_english(forms: dict[str, F
     from bot.present import answer_text
 
     item = forms["hangzhou-eligibility"].item("revenue_2023")
-    assert answer_text(item, Answer("50000"), EN) == EN.ui("{amount} yuan", amount="500,000,000")
-    assert answer_text(item, Answer("12.35"), EN) == EN.ui("{amount} yuan", amount="123,500")
+    # the value in the unit the label names (10k yuan), then in yuan
+    assert answer_text(item, Answer("50000"), EN) == "50,000 × 10k yuan = 500,000,000 yuan"
+    assert answer_text(item, Answer("12.35"), EN) == "12.35 × 10k yuan = 123,500 yuan"
     assert answer_text(item, Answer("50000"), Translator("zh")).startswith("50000")
 
 

@@ -397,21 +397,32 @@ p.p { text-indent: 2em; margin: 1mm 0; text-align: justify; }
 span.v { text-decoration: underline; }
 span.blank { letter-spacing: 0; }
 table.products th, table.products td { font-size: 9pt; text-align: center; padding: 1mm; }
+table.products tr { break-inside: avoid; }
 table.products td.span { text-align: left; }
 table.sign { margin-top: 10mm; }
 table.sign td { border: none; padding: 2.5mm 0; width: 50%; }
 """
 
 
-def _html_cell(pieces: Sequence[Piece]) -> str:
+#: the product table's columns (序号, 名称, 代码, 提供单位, 服务期限, 单价, 订购量, 总价), % of the text width:
+#: each head fits on its lines as broken below, a period on two lines at 至, an amount up to 99,999,999.99 on one
+PRODUCT_WIDTHS_PCT = (6, 17, 11, 16, 13, 15, 7, 15)
+#: where a head breaks: after "产品/服务" and before "（含税，元）" (never inside a word such as 代码)
+_HEAD_BREAK = re.compile(r"(?<=产品/服务)(?=\S)|(?=（)")
+#: a year and month ("2024年4月") is never broken; a period breaks at 至
+_YEAR_MONTH = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")
+
+
+def _html_cell(pieces: Sequence[Piece], head: bool = False) -> str:
     out = []
     for piece in pieces:
         if piece.text is None:
             out.append(f'<span class="blank">{BLANK}</span>')
-        elif piece.filled:
-            out.append(f'<span class="v">{escape(piece.text)}</span>')
+        elif head:
+            out.append("<br>".join(escape(part) for part in _HEAD_BREAK.split(piece.text)))
         else:
-            out.append(escape(piece.text))
+            text = _YEAR_MONTH.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escape(piece.text))
+            out.append(f'<span class="v">{text}</span>' if piece.filled else text)
     return "".join(out)
 
 
@@ -429,12 +440,11 @@ def render_contract_html(view: ContractView) -> str:
         if kind is not None and table is None:
             parts.append(f'<table class="{kind}">')
             if kind == "products":
-                widths = (6, 17, 12, 17, 11, 13, 9, 15)
-                parts.append("".join(f'<col style="width:{w}%">' for w in widths))
+                parts.append("".join(f'<col style="width:{w}%">' for w in PRODUCT_WIDTHS_PCT))
             table = kind
-        cells = [_html_cell(c) for c in block.cells]
-        if block.tag == "HEAD":
-            parts.append("<tr>" + "".join(f"<th>{c}</th>" for c in cells) + "</tr>")
+        cells = [_html_cell(c, head=block.tag == "HEAD") for c in block.cells]
+        if block.tag == "HEAD":  # repeated at the top of every page the table runs onto
+            parts.append("<thead><tr>" + "".join(f"<th>{c}</th>" for c in cells) + "</tr></thead>")
         elif block.tag == "ROW":
             parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         elif block.tag == "SPAN":

@@ -42,7 +42,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.globals.update(checkbox=checkbox, yes_no_boxes=yes_no_boxes, ym=year_month, ymd=year_month_day)
+    env.globals.update(checkbox=checkbox, yes_no_boxes=yes_no_boxes, period=period, ymd=year_month_day)
     return env
 
 
@@ -53,10 +53,18 @@ def stylesheet() -> str:
 
 
 def year_month(value: str | None) -> str:
-    """"2024-04" → "2024 年 4 月"; nothing → the printed blanks "    年    月"."""
-    if not value or len(value) < 7:
+    """"2024-04" → "2024年4月"; nothing → the printed blanks "    年    月"."""
+    if not value or len(value) < 7 or not (value[:4].isdigit() and value[5:7].isdigit()):
         return "\u3000\u3000年\u3000\u3000月"
-    return f"{int(value[:4])} 年 {int(value[5:7])} 月"
+    return f"{int(value[:4])}年{int(value[5:7])}月"
+
+
+def period(start: str | None, end: str | None, *, blank: str | None = None) -> str:
+    """A period of months as every document prints it, evenly: "2024年4月至2025年3月" (a missing end its printed
+    blanks); `blank` when neither is given (default: both as blanks)."""
+    if not start and not end and blank is not None:
+        return blank
+    return f"{year_month(start)}至{year_month(end)}"
 
 
 def decimal_or_none(value: Any) -> Decimal | None:

@@ -9,8 +9,10 @@ small user-agent stylesheet replaces WeasyPrint's full HTML5 one (templates/ua.c
 Font: WenQuanYi Micro Hei (Debian fonts-wqy-microhei, 5 MB) by default: it carries the Chinese glyphs of
 Simplified Chinese forms and Latin, renders as fast as Noto Sans CJK SC (fonts-noto-cjk, 91 MB) and gives smaller
 PDFs (TrueType subsets).  Noto is the fallback when it is missing; REPORT_CJK_FONT=wqy|noto|/path/to/font.ttf
-chooses.  The check boxes ☑ ☐ come from DejaVu Sans (fonts-dejavu-core).  Fonts are subset and embedded
-(pdffonts shows "emb yes").
+chooses.  A font used from its file is embedded through its common cut (bot/rendering/fonts.py: the glyphs
+reports commonly print, renumbered, so WeasyPrint subsets it in a fraction of the time), the full font after it
+for any other character.  The check boxes ☑ ☐ come from DejaVu Sans (fonts-dejavu-core).  Fonts are subset and
+embedded (pdffonts shows "emb yes").
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ from typing import Any
 
 from bot.rendering.context import ReportContext
 from bot.rendering.env import TEMPLATES_DIR, stylesheet
+from bot.rendering.fonts import common_cut
 from bot.rendering.html import render_html
 
 UA_CSS_PATH = TEMPLATES_DIR / "ua.css"
 
 FAMILY = "ReportCJK"
+#: the full CJK font, after its common cut, for the characters the cut lacks
+FULL_FAMILY = "ReportCJKFull"
 #: the check boxes ☑ ☐ (U+2611, U+2610), which no CJK font carries: DejaVu Sans (fonts-dejavu-core)
 SYMBOLS_FAMILY = "ReportSymbols"
 SYMBOL_FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf")
@@ -72,19 +77,26 @@ def find_font(preferred: str | None = None) -> FontChoice:
         "without one every Chinese character prints as a box")
 
 
-def font_css(choice: FontChoice) -> str:
+def font_css(choice: FontChoice, cut: Path | None = None) -> str:
     """The font rules, applied after report.css: the CJK font (regular; bold is synthesised from it) and the
-    check-box symbols."""
+    check-box symbols.  `cut`: the common cut of the CJK font (bot/rendering/fonts.py), used first, the full font
+    after it for the characters the cut lacks."""
+    css = ""
+    families = [FAMILY]
     if choice.family is None:
-        src = f'url("{Path(choice.path).as_uri()}")'
-        css = (f"@font-face {{ font-family: {FAMILY}; src: {src}; }}\n"
-               f"@font-face {{ font-family: {FAMILY}; font-weight: bold; src: {src}; }}\n")
+        faces = [(FAMILY, cut), (FULL_FAMILY, Path(choice.path))] if cut is not None else [(FAMILY, Path(choice.path))]
+        for family, path in faces:
+            src = f'url("{path.as_uri()}")'
+            css += (f"@font-face {{ font-family: {family}; src: {src}; }}\n"
+                    f"@font-face {{ font-family: {family}; font-weight: bold; src: {src}; }}\n")
+        if cut is not None:
+            families.append(FULL_FAMILY)
     else:
-        css = f'html {{ font-family: "{choice.family}", {SYMBOLS_FAMILY}, sans-serif; }}\n'
+        families = [f'"{choice.family}"']
     symbols = next((p for p in SYMBOL_FONTS if Path(p).exists()), None)
     if symbols is not None:
         css += f'@font-face {{ font-family: {SYMBOLS_FAMILY}; src: url("{Path(symbols).as_uri()}"); }}\n'
-    return css
+    return css + f"html {{ font-family: {', '.join(families)}, {SYMBOLS_FAMILY}, sans-serif; }}\n"
 
 
 class _Cache(threading.local):
@@ -112,9 +124,10 @@ def _setup(font: str | None = None) -> tuple[Any, Any]:
     choice = find_font(font)
     if _cache.font_config is None or _cache.font != choice:
         font_config = FontConfiguration()
+        cut = common_cut(choice.path) if choice.family is None else None
         _cache.stylesheets = [
             CSS(string=stylesheet(), base_url=str(TEMPLATES_DIR), font_config=font_config),
-            CSS(string=font_css(choice), font_config=font_config),
+            CSS(string=font_css(choice, cut), font_config=font_config),
         ]
         _cache.font_config = font_config
         _cache.font = choice
@@ -125,15 +138,37 @@ def _setup(font: str | None = None) -> tuple[Any, Any]:
 
 def _report_html_class() -> Any:
     """weasyprint.HTML with the reports' small user-agent stylesheet (templates/ua.css) instead of the full HTML5
-    one: the cascade matches every UA rule against every element, and the reports use a dozen elements.  Falls
-    back to the stock class if WeasyPrint stops offering the `_ua_stylesheets` hook."""
+    one (the cascade matches every UA rule against every element, and the reports use a dozen elements), built from
+    a tree parsed by bot/rendering/html_tree.py (tinyhtml5 when that cannot tell).  Falls back to the stock class
+    if WeasyPrint stops offering the `_ua_stylesheets` hook, and to tinyhtml5 if its HTML gains attributes."""
+    import cssselect2
     from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    from bot.rendering.html_tree import NotPlain, parse
 
     if not callable(getattr(HTML, "_ua_stylesheets", None)):  # pragma: no cover - a future WeasyPrint
         return HTML
     ua = [CSS(filename=str(UA_CSS_PATH))]
+    #: what WeasyPrint's HTML holds after parsing: the fast path sets the same, or is not taken
+    expected = {"base_url", "url_fetcher", "media_type", "wrapper_element", "etree_element"}
+    fast = set(vars(HTML(string="<p></p>", base_url=str(TEMPLATES_DIR)))) == expected
 
     class ReportHTML(HTML):  # type: ignore[misc]
+        def __init__(self, string: str, base_url: str) -> None:
+            try:
+                if not fast:
+                    raise NotPlain("WeasyPrint's HTML changed")
+                root = parse(string)
+            except NotPlain:
+                super().__init__(string=string, base_url=base_url)
+                return
+            self.base_url = base_url
+            self.url_fetcher = URLFetcher()
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+            self.etree_element = self.wrapper_element.etree_element
+
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             return ua
 

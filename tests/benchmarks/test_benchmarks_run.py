@@ -32,9 +32,13 @@ def test_answer_path_benchmark_stores_every_answer_and_prints_its_ratios() -> No
 
 @pytest.mark.slow
 def test_reports_benchmark_prints_every_output() -> None:
-    out = run("benchmarks/reports.py", "--runs", "1", "--rows", "30")
-    assert "filings written          30" in out, out
-    assert "docx filing" in out and "docx heilongjiang" in out, out
+    """Every document of this checkout and of the commit given with --against, side by side, and the export."""
+    out = run("benchmarks/reports.py", "--rounds", "1", "--runs", "1", "--rows", "30", "--against", "HEAD")
+    for case in ("pdf miit", "pdf miit2024", "pdf heilongjiang", "pdf eligibility", "pdf filing", "pdf contract",
+                 "docx filing", "docx heilongjiang", "docx contract"):
+        row = next((line for line in out.splitlines() if line.startswith(case + " ")), "")
+        assert re.fullmatch(rf"{case} +(\d+\.\d +){{4}}\d+\.\d\d +\d\.\d\d +<= \d+ (OK|OVER)", row), (case, out)
+    assert "annex-5 export of 30 filings" in out and out.count("s wall,") == 2, out
 
 
 @pytest.mark.slow

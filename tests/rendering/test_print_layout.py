@@ -25,6 +25,8 @@ from docx.oxml.ns import qn
 from docx.shared import Length
 from lxml import html as lxml_html
 from openpyxl import load_workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.utils import get_column_letter
 
 from bot.rendering.context import ELIGIBILITY, FILING, MIIT, RUBRIC, ReportContext
 from bot.rendering.docx import CELL_MARGINS_CM, render_docx
@@ -351,36 +353,41 @@ def test_xlsx_prints_as_the_district_prints_it(sheet: Any) -> None:
 
 
 def test_xlsx_data_cells_wrap_and_are_shown_whole(sheet: Any) -> None:
-    """Every data cell wraps and is boxed, and each row is tall enough for its longest text (主营产品, 应用场景)."""
+    """Every data cell wraps and is boxed, and each row (for a merged filing cell: the rows it spans together) is
+    tall enough for its longest text (主营产品, 应用场景)."""
     ws = sheet.active
+    spans = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges if m.min_row >= 5}
     for r in range(5, ws.max_row + 1):
-        height = ws.row_dimensions[r].height
-        assert height is not None, r
+        assert ws.row_dimensions[r].height is not None, r
         for c in range(1, len(HEADERS) + 1):
             cell = ws.cell(r, c)
+            if isinstance(cell, MergedCell):
+                continue  # inside a merged range: its borders are the range's (checked on its first cell)
             assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin", cell.coordinate
             if isinstance(cell.value, str):
                 assert cell.alignment.wrap_text, cell.coordinate
-                width = ws.column_dimensions[cell.column_letter].width
+                span = spans.get((r, c))
+                rows = range(r, span.max_row + 1) if span else range(r, r + 1)
+                columns = range(c, span.max_col + 1) if span else range(c, c + 1)
+                height = sum(ws.row_dimensions[row].height for row in rows)
+                width = sum(ws.column_dimensions[get_column_letter(col)].width for col in columns)
                 wide = sum(2 if ord(ch) >= 0x2E80 else 1 for ch in cell.value)
                 assert math.ceil(wide / (width - 1.5)) * LINE_HEIGHT <= height, (cell.coordinate, cell.value, height)
     # the long texts do wrap onto more than one line
-    assert ws.row_dimensions[5].height >= 3 * LINE_HEIGHT
+    assert ws.row_dimensions[5].height + ws.row_dimensions[6].height >= 3 * LINE_HEIGHT
 
 
-def test_xlsx_every_row_is_self_describing(sheet: Any) -> None:
-    """A filing's second provider repeats the filing's columns A–U (sorting or filtering never orphans it), and
-    spreadsheet-formula starts stay neutralised on every repeated row."""
+def test_xlsx_one_number_per_enterprise_merged_down_its_providers(sheet: Any) -> None:
+    """A filing's second provider sits under the filing's merged columns A–U (序号 once), and spreadsheet-formula
+    starts stay neutralised; the 合计 row closes the table inside the print area."""
     ws = sheet.active
     first, second = ([c.value for c in ws[r]] for r in (5, 6))
-    assert second[:21] == first[:21]
-    assert second[0] == 1 and second[3] == first[3] and second[4] == COMPANY_CODE
+    assert first[0] == 1 and second[:21] == [None] * 21
     assert second[21] == "杭州云启信息技术有限公司" and second[22] == PROVIDER2_CODE
-    assert second[7] == f"'{AT_SUM} 汽车转向节、制动卡钳支架"
+    assert first[7] == f"'{AT_SUM} 汽车转向节、制动卡钳支架"
     assert all(c.data_type != "f" for row in ws.iter_rows(min_row=5) for c in row)
-    # sorted by provider name, every row still names its enterprise
-    rows = sorted((tuple(c.value for c in ws[r]) for r in range(5, ws.max_row + 1)), key=lambda v: str(v[21]))
-    assert all(row[3] and row[4] for row in rows)
+    assert [ws.cell(r, 1).value for r in range(5, ws.max_row)] == [1, None, 2]
+    assert ws.cell(ws.max_row, 1).value == "合计（2 家企业）"
 
 
 def test_docx_rubric_note_never_stands_alone_on_a_page(rubric_doc: Any) -> None:
@@ -395,3 +402,27 @@ def test_docx_rubric_note_never_stands_alone_on_a_page(rubric_doc: Any) -> None:
     borders = rows[-1].find(f"{qn('w:tc')}/{qn('w:tcPr')}/{qn('w:tcBorders')}")
     assert borders is not None and {b.get(qn("w:val")) for b in borders} == {"nil"}
     assert all(_row_flags(r) == (True, True) for r in rows[-5:-1]), [_row_flags(r) for r in rows[-5:]]
+
+
+def test_docx_merge_writes_what_python_docx_writes() -> None:
+    """bot.rendering.docx.merge (from the grid's known cells) gives the XML python-docx's own _Cell.merge gives:
+    spans across, down, and both, with text in a swallowed cell moved into the merged one."""
+    from lxml import etree
+
+    from bot.rendering.docx import merge, new_table
+
+    rectangles = ((0, 0, 0, 2), (1, 0, 3, 0), (1, 1, 2, 2), (3, 1, 3, 1), (0, 3, 3, 3))
+
+    def table_xml(ours: bool) -> bytes:
+        doc = Document()
+        grid = new_table(doc, 4, (1.0, 2.0, 3.0, 4.0))
+        grid.cell(2, 2).text = "右下"
+        for r1, c1, r2, c2 in rectangles:
+            if ours:
+                merge(grid, r1, c1, r2, c2)
+            else:
+                grid.cell(r1, c1).merge(grid.cell(r2, c2))
+        return bytes(etree.tostring(grid.table._tbl))
+
+    assert table_xml(ours=True) == table_xml(ours=False)
+    assert b"gridSpan" in table_xml(True) and b'w:val="restart"' in table_xml(True)

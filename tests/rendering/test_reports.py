@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from bot.rendering.charts import Bar, bar_chart, radar_chart
 from bot.rendering.context import ELIGIBILITY, FILING, MIIT, RUBRIC, ReportContext
@@ -167,7 +169,7 @@ def test_filing_docx(contexts: dict[str, ReportContext]) -> None:
     values = [COMPANY, COMPANY_CODE, "王建国", "浙江省杭州市滨江区长河街道江南大道1088号", "李晓梅", "13857101234",
               "滨江区", "☑汽车零部件", "☐生物医药及健康", "420", "36", f"{AT_SUM} 汽车转向节、制动卡钳支架", "8650.5",
               "☑专精特新“小巨人”企业", "☑规上企业", "☑2级（40分~60分）", "☑三级", SCRIPT, HYPERLINK,
-              "2024 年 4 月至2025 年 3 月", "☑其他：能耗管理", "☑设备上云", "860", "杭州数智工业软件有限公司",
+              "2024年4月至2025年3月", "☑其他：能耗管理", "☑设备上云", "860", "杭州数智工业软件有限公司",
               PROVIDER2_CODE, "陈志远", "周宁", "0571-85257095", "精密机械数字化车间改造服务合同", "SZ-2024-031",
               "2024-03-20", "-业务系统上云与数据治理", "2024 年 4 月 8 日", ctx.label("declaration")]
     for value in values:
@@ -228,15 +230,80 @@ def test_xlsx_rows(workbook: Any) -> None:
     assert first[21:26] == ["杭州数智工业软件有限公司", PROVIDER_CODE, "周宁", "0571-85257095",
                             "精密机械数字化车间改造服务合同"]
     assert first[26].date() == date(2024, 3, 20)
-    # the second provider of the same filing: enterprise and project columns repeated (the row describes itself)
+    # the second provider of the same filing: the filing's columns are written once, merged down its two rows
     second = [c.value for c in ws[6]]
-    assert second[:21] == first[:21]
+    assert second[:21] == [None] * 21
     assert second[21] == "杭州云启信息技术有限公司" and second[27] == "'-业务系统上云与数据治理"
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {f"{get_column_letter(c)}5:{get_column_letter(c)}6" for c in range(1, 22)} <= merged
+    assert not any(r.endswith(("5:V6", "5:AB6")) for r in merged)  # each provider keeps its own cells
     third = [c.value for c in ws[7]]
     assert third[0] == 2 and third[3] == "杭州示例医疗器械有限公司" and third[10] == "规下"
     assert third[11:13] == ["不是", "是"] and third[19] == "其他：暂无" and third[20] == 210.5
     assert third[27] == "'+QMS 质量追溯系统建设"
-    assert ws.max_row == 7
+    totals = [c.value for c in ws[8]]
+    assert totals[0] == "合计（2 家企业）" and totals[8] == 8650.5 + 1620 and totals[15] == 860 + 230
+    assert totals[20] == 860 + 210.5 and totals[21:] == [None] * 7
+    assert ws.max_row == 8
+
+
+def _sheet(rows: list[FilingRow]) -> Any:
+    buf = BytesIO()
+    write_summary_xlsx(rows, buf, district="滨江区经济和信息化局", filled_on=None)
+    return load_workbook(BytesIO(buf.getvalue())).active
+
+
+def _provider(name: str) -> dict[str, str]:
+    return {"name": name, "credit_code": PROVIDER_CODE, "contact": "周宁", "phone": "13857101234",
+            "contract_name": f"{name}服务合同", "contract_date": "2024-03-20", "duties": "实施"}
+
+
+def test_xlsx_sums_count_each_enterprise_once() -> None:
+    """One filing with two providers (380 / 380 万元) and one with three: one 序号 per enterprise, its amounts
+    once, so a column sum (and the 合计 row) says what the enterprises will invest."""
+    rows = [
+        FilingRow.of((_provider("甲"), _provider("乙")), company_name="杭州甲企业", revenue_2023=Decimal("1200.5"),
+                     digital_investment=Decimal(380), expected_investment=Decimal(380)),
+        FilingRow.of((_provider("丙"), _provider("丁"), _provider("戊")), company_name="杭州乙企业",
+                     revenue_2023=Decimal(900), digital_investment=Decimal("120.25"),
+                     expected_investment=Decimal(100)),
+        FilingRow.of(company_name="杭州丙企业", digital_investment=Decimal(50)),
+    ]
+    ws = _sheet(rows)
+    data = list(ws.iter_rows(min_row=5, max_row=ws.max_row - 1, values_only=True))
+    assert len(data) == 2 + 3 + 1
+    assert [r[0] for r in data] == [1, None, 2, None, None, 3]
+    assert [r[3] for r in data] == ["杭州甲企业", None, "杭州乙企业", None, None, "杭州丙企业"]
+    assert [r[21] for r in data] == ["甲", "乙", "丙", "丁", "戊", None]
+    totals = [c.value for c in ws[ws.max_row]]
+    assert totals[0] == "合计（3 家企业）"
+    for column, expected in ((8, Decimal("2100.5")), (15, Decimal("550.25")), (20, Decimal(480))):
+        column_sum = sum(Decimal(str(r[column])) for r in data if r[column] is not None)
+        assert column_sum == expected == Decimal(str(totals[column])), (column, column_sum, totals[column])
+    assert {str(r) for r in ws.merged_cells.ranges} >= {"A5:A6", "U5:U6", "A7:A9", "D7:D9", "U7:U9"}
+    assert f"A{ws.max_row}:H{ws.max_row}" in {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_xlsx_written_through_openpyxl_cells_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the fast row hooks (another openpyxl), the same sheet comes out through openpyxl's own cells."""
+    import bot.rendering.xlsx as xlsx
+
+    rows = [FilingRow.of((_provider("甲"), _provider("乙")), company_name="=杭州甲企业",
+                         digital_investment=Decimal(380)),
+            FilingRow.of(company_name="杭州乙企业 ", expected_investment=Decimal("0.5"))]
+    fast = _sheet(rows)
+    monkeypatch.setattr(xlsx, "_stream_rows", lambda ws, merges: False)
+    slow = _sheet(rows)
+
+    def cells(ws: Any) -> list[Any]:
+        return [(c.coordinate, c.value, c.number_format, c.font.b, c.border.left.style, c.alignment.wrap_text,
+                 c.alignment.horizontal) for row in ws.iter_rows() for c in row]
+
+    assert cells(fast) == cells(slow)
+    assert {str(r) for r in fast.merged_cells.ranges} == {str(r) for r in slow.merged_cells.ranges}
+    assert [fast.row_dimensions[r].height for r in range(5, 9)] == [slow.row_dimensions[r].height
+                                                                     for r in range(5, 9)]
+    assert fast["D5"].value == "'=杭州甲企业" and fast["D7"].value == "杭州乙企业 "
 
 
 def test_xlsx_never_holds_a_formula(workbook: Any) -> None:
@@ -265,6 +332,7 @@ def test_xlsx_streams_to_a_buffer_and_counts() -> None:
     assert ws["K2"].value.startswith("填报时间：")
     assert [ws.cell(r, 17).value for r in (5, 6, 7)] == ["'=cmd|' /C calc'!A0"] * 3
     assert ws.cell(5, 22).value is None  # a filing without providers still has its row
+    assert ws.cell(8, 1).value == "合计（3 家企业）"
 
 
 def test_font_choice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -285,3 +353,14 @@ async def test_other_async_wrappers(contexts: dict[str, ReportContext]) -> None:
     assert (await render_docx_async(FILING, contexts["filing"])).startswith(b"PK")
     buf = BytesIO()
     assert await write_summary_xlsx_async([contexts["filing"]], buf, district="滨江区", filled_on=None) == 1
+
+
+def test_block_heights_show_the_merged_filing_cells_whole() -> None:
+    from bot.rendering.xlsx import LINE_HEIGHT, ROW_PADDING, block_heights
+
+    def lines(heights: list[float]) -> list[float]:
+        return [(h - ROW_PADDING) / LINE_HEIGHT for h in heights]
+
+    assert lines(block_heights(5, [1, 1])) == [3, 2]  # the filing's 5 lines over two one-line providers
+    assert lines(block_heights(2, [3, 1])) == [3, 1]  # the providers already take more than the filing needs
+    assert lines(block_heights(4, [1])) == [4]

@@ -47,13 +47,15 @@ def number_range(item: NumberItem) -> tuple[Decimal, Decimal]:
 
 
 def yuan(value: Any, tr: Words) -> str:
-    """An amount in 万元 written out in yuan for English readers ("500,000,000 yuan"), exactly."""
+    """An amount in 万元 for English readers: in the unit the form asks it (its label says "10k yuan") and
+    written out in yuan, exactly ("50,000 × 10k yuan = 500,000,000 yuan")."""
     try:
-        amount = Decimal(str(value)) * 10000
+        wan = Decimal(str(value))
+        amount = wan * 10000
     except ArithmeticError:
         return str(value)
     text = f"{amount:,.2f}".rstrip("0").rstrip(".") if amount != amount.to_integral() else f"{amount:,.0f}"
-    return tr.ui("{amount} yuan", amount=text)
+    return tr.ui("{wan} × 10k yuan = {amount} yuan", wan=f"{wan:,}", amount=text)
 
 
 def _plain(value: Decimal) -> str:

@@ -6,7 +6,9 @@ are gathered from the columns.  Adding a column is one line below.
 
 Layout, as printed: the title; a line "填报单位：… / 填报时间：…"; a two-level header — 申报单位基本信息 over
 columns A–P (序号 … 数字化转型项目投资额), 项目基本信息 over Q–U (项目名称 … 项目预投入), 合同服务商信息 over
-V–AB (单位名称 … 主要承担工作); then one row per submitted filing.  (The extracted seed text puts the group titles at
+V–AB (单位名称 … 主要承担工作); then one block per submitted filing — one row per contracted provider, the
+filing's columns A–U written once and merged down its rows, as the table is filled by hand — and a totals row
+(合计) under the columns marked `total`.  (The extracted seed text puts the group titles at
 columns 1, 11 and 16, which cannot be right: its 项目基本信息 and 合同服务商信息 groups have 5 and 7 columns, which
 fixes the first group at 16 columns.)
 """
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.rendering.env import decimal_or_none
+from bot.rendering.env import decimal_or_none, period
 from bot.rendering.layouts.base import SELF, XLSX, Layout
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ PROVIDERS = "providers"
 
 @dataclass(frozen=True)
 class Column:
-    """A column of the filing's part (A–U): one cell per filing, repeated on each of its provider rows."""
+    """A column of the filing's part (A–U): one cell per filing, merged down the filing's provider rows."""
 
     key: str
     header: str
@@ -43,6 +45,8 @@ class Column:
     value: Callable[[ReportContext], Any] | None
     #: the item ids `value` reads
     reads: tuple[str, ...] = ()
+    #: summed in the totals row (amounts in 万元; each filing counted once)
+    total: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,12 +80,7 @@ def _little_giant(c: ReportContext) -> str:
 
 
 def _period(c: ReportContext) -> str:
-    def ym(v: Any) -> str:
-        s = str(v or "")
-        return f"{int(s[:4])}年{int(s[5:7])}月" if len(s) >= 7 and s[:4].isdigit() and s[5:7].isdigit() else ""
-
-    a, b = ym(c.raw.get("project_start")), ym(c.raw.get("project_end"))
-    return f"{a}至{b}" if a or b else ""
+    return period(c.raw.get("project_start"), c.raw.get("project_end"), blank="")
 
 
 def _date(value: str) -> date | str | None:
@@ -98,7 +97,7 @@ def _plain(key: str, header: str, group: str, width: int) -> Column:
 
 
 def _amount(key: str, header: str, group: str, width: int) -> Column:
-    return Column(key, header, group, width, _number(key), (key,))
+    return Column(key, header, group, width, _number(key), (key,), total=True)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -156,6 +155,11 @@ def headers() -> tuple[str, ...]:
 
 def widths() -> tuple[int, ...]:
     return tuple(c.width for c in COLUMNS) + tuple(p.width for p in PROVIDER_COLUMNS)
+
+
+def totalled() -> tuple[int, ...]:
+    """The 0-based positions of the columns the totals row sums."""
+    return tuple(n for n, c in enumerate(COLUMNS) if c.total)
 
 
 @dataclass(frozen=True)

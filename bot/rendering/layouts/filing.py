@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.rendering.context import ReportContext
-from bot.rendering.env import CHECKED, UNCHECKED, year_month, year_month_day
+from bot.rendering.env import CHECKED, UNCHECKED, period, year_month_day
 from bot.rendering.layouts.base import DOCX, PDF, SELF, Layout
 
 if TYPE_CHECKING:
@@ -71,8 +71,7 @@ def word(context: ReportContext) -> bytes:
     r0 = 14
     w.write_cell(w.merge(t, r0, 0, r0 + 5, 0), "2.项目基本信息", bold=True, center=True)
     row(r0, "项目名称", c.text("project_name"))
-    row(r0 + 1, "项目实施期限",
-        f"{year_month(c.raw.get('project_start'))}至{year_month(c.raw.get('project_end'))}")
+    row(r0 + 1, "项目实施期限", period(c.raw.get("project_start"), c.raw.get("project_end")))
     row(r0 + 2, "应用场景（可多选）", w.boxes(c.choices("scenarios")))
     row(r0 + 3, "上云用云计划（可多选）", w.boxes(c.choices("cloud_plan")))
     row(r0 + 4, "项目预期投入（万元/不含税）", w.raw_text(c, "expected_investment"))

@@ -32,7 +32,7 @@ def test_numbers_in_their_ranges() -> None:
 def test_numbers_display_with_their_unit() -> None:
     money, percent, count = item("money"), item("percent"), item("integer", unit="人")
     assert kind_of(money).display(money, Answer("120"), ZH) == "120 万元"
-    assert kind_of(money).display(money, Answer("120"), EN) == "1,200,000 yuan"
+    assert kind_of(money).display(money, Answer("120"), EN) == "120 × 10k yuan = 1,200,000 yuan"
     assert kind_of(percent).display(percent, Answer("12.5"), EN) == "12.5%"
     assert kind_of(count).display(count, Answer("8"), ZH) == "8 人"
     assert kind_of(count).typed_value(count, "8") == Decimal(8)
