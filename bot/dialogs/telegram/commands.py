@@ -83,9 +83,9 @@ async def on_resume(message: Message, bot: Bot, interviews: Interviews, tr: Tran
     found = await current_or_tell(message, bot, interviews, tr)
     if found is None:
         return
-    _, opened = found
+    who, opened = found
     intro = texts.opened(opening_lines(replace(opened, resumed=True), tr))
-    await send(bot, message.chat.id, await screens.current(interviews, opened, tr, before=intro))
+    await send(bot, message.chat.id, await screens.current(interviews, opened, tr, before=intro, viewer=who))
 
 
 async def on_help(message: Message, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> None:
@@ -106,7 +106,7 @@ async def _switch(bot: Bot, chat_id: int, cb_or_message: Message | CallbackQuery
     await say(bot, chat_id, escape(tr.ui("Language: {language}", language=language_name(lang))))
     opened = await interviews.current(external_id(user))
     if opened is not None:
-        await send(bot, chat_id, await screens.current(interviews, opened, tr))
+        await send(bot, chat_id, await screens.current(interviews, opened, tr, viewer=external_id(user)))
 
 
 async def on_lang(message: Message, command: CommandObject, bot: Bot, interviews: Interviews,
@@ -146,4 +146,4 @@ async def on_leave_button(cb: CallbackQuery, callback_data: LeaveButton, bot: Bo
                                             "continue, or /start to choose an interview.")))
         return
     await replace_keyboard(cb, None)
-    await send(bot, chat_of(cb), await screens.current(interviews, opened, tr))
+    await send(bot, chat_of(cb), await screens.current(interviews, opened, tr, viewer=external_id(cb.from_user)))

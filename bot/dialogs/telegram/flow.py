@@ -76,7 +76,7 @@ async def stale(cb: CallbackQuery, opened: Opened | None, bot: Bot, interviews: 
     if opened is None:
         await say(bot, chat_of(cb), texts.no_interview(tr))
         return
-    await send(bot, chat_of(cb), await screens.current(interviews, opened, tr))
+    await send(bot, chat_of(cb), await screens.current(interviews, opened, tr, viewer=external_id(cb.from_user)))
 
 
 def _at_item(opened: Opened, position: int) -> bool:
@@ -326,7 +326,7 @@ async def on_file(message: Message, bot: Bot, interviews: Interviews, tr: Transl
                                None if attach.caption is None else clean(attach.caption, lines=True))
     if attach is None or not shown(opened, tr).takes_files:
         refusal = texts.refusal(error_text(NO_FILES, tr), None, tr)
-        await send(bot, message.chat.id, await screens.current(interviews, opened, tr, before=refusal))
+        await send(bot, message.chat.id, await screens.current(interviews, opened, tr, before=refusal, viewer=who))
         return
     await _apply_and_show(bot, message.chat.id, interviews, opened, attach, who, event_update, tr,
                           typed=attach.caption)

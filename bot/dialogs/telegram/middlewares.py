@@ -225,7 +225,7 @@ class Redelivery(BaseMiddleware):
         if opened is None:
             await say(bot, chat_id, no_interview(tr))
         else:
-            await send(bot, chat_id, await screens.current(self.interviews, opened, tr))
+            await send(bot, chat_id, await screens.current(self.interviews, opened, tr, viewer=who))
 
 
 class ExpiredCallbacks(BaseRequestMiddleware):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.dialogs.telegram import keyboards, texts
 from bot.i18n import Translator
+from bot.interview.errors import AnswerError
+from bot.present import error_text
 from bot.present.screen import Screen
 from bot.service.sessions import Interviews, Opened
 from bot.service.turn import current_screen
@@ -29,6 +32,13 @@ def outgoing(scr: Screen, tr: Translator, *, before: str | None = None, buttons:
 
 
 async def current(interviews: Interviews, opened: Opened, tr: Translator, *, before: str | None = None,
-                  buttons: bool = True) -> Outgoing:
-    """The screen the interview is on, as a message."""
+                  buttons: bool = True, viewer: str | None = None) -> Outgoing:
+    """The screen the interview is on, as a message.  `viewer`: who will read it — while a helpdesk colleague
+    holds the session, anyone else sees it without buttons, the reason above it."""
+    if viewer is not None:
+        _, held_by = await interviews.holder(opened.session_id)
+        if held_by is not None and held_by != viewer:
+            held = "🔒 " + escape(error_text(AnswerError("held_by_staff"), tr))
+            before = f"{before}\n\n{held}" if before else held
+            buttons = False
     return outgoing(await current_screen(interviews, opened, tr), tr, before=before, buttons=buttons)

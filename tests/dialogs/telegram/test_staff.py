@@ -56,9 +56,12 @@ async def test_staff_find_take_answer_and_hand_back(world: World) -> None:
     told = [c for c in calls if isinstance(c, SendMessage) and int(c.chat_id) == 1001]
     assert told, "the owner is told who took the session"
 
-    refused = sent(await owner.send("3"))[-1].text
+    [refused] = sent(await owner.send("3"))
     assert escape(TR.ui("A helpdesk colleague is working on this interview right now; you will be told when it "
-                        "is handed back.")) in refused
+                        "is handed back.")) in refused.text
+    assert refused.reply_markup is None  # no live answer buttons while held (issue 23 item 10)
+    [resumed_while_held] = sent(await owner.send("/resume"))
+    assert resumed_while_held.reply_markup is None and "🔒" in resumed_while_held.text
     await staff.send("20%")  # q2 answered by staff
     review = sent(await staff.send("检查"))[-1].text
     assert escape(TR.ui(" (entered by helpdesk)")) in review  # marked on the review screen
