@@ -223,7 +223,8 @@ def cmd_staff(args: argparse.Namespace) -> int:
                     raise StaffError("account")
                 account, token = found, await accounts.issue_link(found.id)
             link = f"{public_url(settings)}/desk/welcome/{token}"
-            return [f"{account.name} ({account.role}{': ' + '、'.join(account.districts) if account.districts else ''})",
+            where = ": " + "、".join(account.districts) if account.districts else ""
+            return [f"{account.name} ({account.role}{where})",
                     f"one-time sign-in link (valid 3 days, works once): {link}"]
         finally:
             await interviews.close()
