@@ -118,7 +118,7 @@ async def test_answering_needs_the_session_held_and_wrong_passwords_back_off(ser
             assert "您正在代填报人作答" in helper.page
             await helper.post(f"/desk/s/{opened.session_id}/answer", {"do": "pick:yes"})
             assert helper.notes("saved") == ["✓ 已保存：是"], helper.page[:300]
-            form, state = await service.load(opened.session_id)
+            _, state = await service.load(opened.session_id)
             assert state.answers["registered_in_hangzhou"].value is True and "registered_in_hangzhou" in \
                 state.staff_items
             # the person meanwhile is refused
