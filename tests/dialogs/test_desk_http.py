@@ -5,36 +5,20 @@ answered exactly as what does not exist; wrong passwords back off; answering nee
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from openpyxl import load_workbook
 
-from bot.db import repo
-from bot.db.models import AnswerRow
 from bot.interview import engine
 from bot.service.helpdesk import Helpdesk
 from bot.service.sessions import Interviews
 from bot.service.staff import StaffAccounts
-from tests.rendering.fixtures import filing_answers, filing_answers_single
+from tests.desk_seed import YUHANG_COMPANY, seed_filing
 from tests.webclient import WebPerson, web_server
 
 PASSWORD = "correct horse battery"
 #: the desk pages anyone may reach
 PUBLIC = {"/desk/signin", "/desk/welcome/{token}", "/desk/lang", "/desk/signout"}
-
-
-async def seed_filing(interviews: Interviews, owner: str, district: str) -> int:
-    form = interviews.forms["hangzhou-filing"]
-    answers = dict(filing_answers(form) if district == "binjiang" else filing_answers_single(form))
-    async with interviews.sessionmaker.begin() as s:
-        user = await repo.get_or_create_user(s, owner)
-        row = await repo.create_session(s, user, form.id, form.version,
-                                        engine.State(answers=answers, cursor=None, submitted=True))
-        row.status, row.submitted_at = "submitted", datetime.now(UTC)
-        for item_id, answer in answers.items():
-            s.add(AnswerRow(session_id=row.id, item_id=item_id, value=answer.value, extra=answer.extra))
-        return row.id
 
 
 async def signed_in(server: object, accounts: StaffAccounts, name: str, role: str,
@@ -90,7 +74,7 @@ async def test_roles_are_checked_and_what_is_not_yours_does_not_exist(service: I
                 sheet = load_workbook(io.BytesIO(await answer.read())).active
             assert sheet is not None
             cells = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
-            assert "杭州示例医疗器械有限公司" not in cells  # the 余杭区 filing
+            assert YUHANG_COMPANY not in cells
             # the helpdesk helps; it does not manage staff or export districts
             for path in ("/desk/staff", f"/desk/export/{quote('滨江区')}"):
                 await helper.get(path)

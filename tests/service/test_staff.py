@@ -13,11 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db import repo
 from bot.db.engine import sessionmaker
-from bot.db.models import AnswerRow, AuditEvent, InterviewSession, PushEvent, StaffAccount, StaffNote
+from bot.db.models import AuditEvent, InterviewSession, PushEvent, StaffAccount, StaffNote
 from bot.i18n import Translator
-from bot.interview import engine
 from bot.interview.engine import Pick, Text
 from bot.present.trail import change_list, line
 from bot.service.desk import Desk, Filters
@@ -25,7 +23,7 @@ from bot.service.events import Events, person, session_audience
 from bot.service.helpdesk import Helpdesk, SlowDown
 from bot.service.reports import export_district
 from bot.service.staff import IDLE, LONGEST, StaffAccounts, StaffError, WrongPassword
-from tests.rendering.fixtures import filing_answers, filing_answers_single
+from tests.desk_seed import BINJIANG_COMPANY, YUHANG_COMPANY, seed_filing
 from tests.staff import Clock
 
 ZH = Translator("zh")
@@ -50,20 +48,6 @@ def now() -> Now:
 @pytest.fixture
 def accounts(desk: Helpdesk, now: Now) -> StaffAccounts:
     return StaffAccounts(desk.sessionmaker, desk, clock=now)
-
-
-async def seed_filing(desk: Helpdesk, owner: str, district: str) -> int:
-    form = desk.interviews.forms["hangzhou-filing"]
-    answers = dict(filing_answers(form) if district == "binjiang" else filing_answers_single(form))
-    assert answers["district"].value == district
-    async with desk.sessionmaker.begin() as s:
-        user = await repo.get_or_create_user(s, owner)
-        row = await repo.create_session(s, user, form.id, form.version,
-                                        engine.State(answers=answers, cursor=None, submitted=True))
-        row.status, row.submitted_at = "submitted", datetime.now(UTC)
-        for item_id, answer in answers.items():
-            s.add(AnswerRow(session_id=row.id, item_id=item_id, value=answer.value, extra=answer.extra))
-        return row.id
 
 
 async def test_a_sign_in_link_sets_the_password_once_and_expires(accounts: StaffAccounts, now: Now,
@@ -163,7 +147,8 @@ async def test_who_is_staff(accounts: StaffAccounts, desk: Helpdesk) -> None:
 
 async def test_a_district_officer_sees_only_the_submitted_filings_of_their_districts(
         accounts: StaffAccounts, desk: Helpdesk, db_engine: AsyncEngine) -> None:
-    binjiang, yuhang = await seed_filing(desk, "web:a", "binjiang"), await seed_filing(desk, "web:b", "yuhang")
+    binjiang = await seed_filing(desk.interviews, "web:a", "binjiang")
+    yuhang = await seed_filing(desk.interviews, "web:b", "yuhang")
     draft = (await desk.interviews.open("web:c", "hangzhou-filing")).session_id
     officer, _ = await accounts.add("李强", "officer", ["滨江区"])
     helper, _ = await accounts.add("王芳", "helpdesk")
@@ -188,7 +173,7 @@ async def test_a_district_officer_sees_only_the_submitted_filings_of_their_distr
     sheet = load_workbook(buffer).active
     assert sheet is not None
     cells = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
-    assert filing_answers(desk.interviews.forms["hangzhou-filing"])["company_name"].value in cells
+    assert BINJIANG_COMPANY in cells and YUHANG_COMPANY not in cells
     trail = [line(desk.interviews.forms["hangzhou-filing"], e, ZH) for e in await board.trail(binjiang)]
     assert trail[-1] == "李强 导出了滨江区的附件5 备案汇总表（含本问卷）"
 
