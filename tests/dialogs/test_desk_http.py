@@ -5,11 +5,13 @@ answered exactly as what does not exist; wrong passwords back off; answering nee
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import quote
 
 from openpyxl import load_workbook
 
 from bot.interview import engine
+from bot.service.events import Events, person
 from bot.service.helpdesk import Helpdesk
 from bot.service.sessions import Interviews
 from bot.service.staff import StaffAccounts
@@ -122,3 +124,75 @@ async def test_answering_needs_the_session_held_and_wrong_passwords_back_off(ser
             assert stranger.status == 429 and "密码错误次数过多" in stranger.page
         finally:
             await stranger.close()
+
+
+async def test_an_admin_adds_staff_links_telegram_and_deactivates(service: Interviews) -> None:
+    helpdesk = Helpdesk(service)
+    async with web_server(service, helpdesk=helpdesk) as server:
+        accounts = StaffAccounts(service.sessionmaker, helpdesk)
+        admin = await signed_in(server, accounts, "赵敏", "admin")
+        try:
+            await admin.get("/desk/staff")
+            await admin.post("/desk/staff", [("name", "李强"), ("role", "officer"), ("district", "滨江区"),
+                                             ("district", "不存在区")], chat_fields=False)
+            link = re.search(r"/desk/welcome/([\w-]+)", admin.page)
+            assert admin.status == 200 and link is not None
+            officer = await accounts.link_account(link.group(1))
+            assert officer is not None and (officer.name, officer.role, officer.districts) == \
+                ("李强", "officer", ("滨江区",))
+            await admin.post("/desk/staff", {"name": "李强", "role": "helpdesk"}, chat_fields=False)
+            assert admin.status == 400 and "已有同名账户" in admin.page
+            await admin.post("/desk/staff", {"name": "王芳", "role": "officer"}, chat_fields=False)
+            assert admin.status == 400 and "至少需要一个区县" in admin.page
+            await admin.post("/desk/staff", {"name": "王芳", "role": "helpdesk", "telegram": "7001"},
+                             chat_fields=False)
+            helper = await accounts.named("王芳")
+            assert helper is not None and helper.telegram_id == 7001 and await helpdesk.is_staff("tg:7001")
+            await admin.post(f"/desk/staff/{helper.id}/telegram", {"telegram": ""}, chat_fields=False)
+            assert not await helpdesk.is_staff("tg:7001")
+            await admin.post(f"/desk/staff/{helper.id}/active", {"active": "0"}, chat_fields=False)
+            assert not await helpdesk.is_staff(helper.actor)
+            me = await accounts.named("赵敏")
+            assert me is not None
+            await admin.post(f"/desk/staff/{me.id}/active", {"active": "0"}, chat_fields=False)
+            assert admin.status == 400 and "不能停用自己的账户" in admin.page
+        finally:
+            await admin.close()
+
+
+async def test_contract_staff_copy_and_erasure(service: Interviews) -> None:
+    helpdesk = Helpdesk(service)
+    filing = await seed_filing(service, "web:a", "binjiang")
+    async with web_server(service, helpdesk=helpdesk) as server:
+        accounts = StaffAccounts(service.sessionmaker, helpdesk)
+        helper = await signed_in(server, accounts, "王芳", "helpdesk")
+        me = await accounts.named("王芳")
+        assert me is not None
+        try:
+            # the staff copy of a submitted filing, its download recorded
+            async with helper.http.get(helper.url(f"/desk/s/{filing}/files/0")) as answer:
+                assert answer.status == 200 and answer.content_type == "application/pdf"
+                assert (await answer.read()).startswith(b"%PDF")
+            # a contract drafted for the filing's owner, held by staff, the owner told
+            await helper.get(f"/desk/s/{filing}")
+            assert "下载了" in helper.page and "起草服务合同" in helper.page
+            await helper.post(f"/desk/s/{filing}/contract/2", {}, chat_fields=False)
+            drafted = re.search(r"/desk/s/(\d+)/handback", helper.page)
+            assert drafted is not None and int(drafted.group(1)) != filing
+            owner, held_by = await service.holder(int(drafted.group(1)))
+            assert (owner, held_by) == ("web:a", me.actor)
+            form, _ = await service.load(int(drafted.group(1)))
+            assert form.id == "hangzhou-contract" and f'<a href="/desk/s/{filing}">备案 #{filing}，服务商 2</a>' in \
+                helper.page
+            told = await Events(service.sessionmaker).after(person("web:a"), 0)
+            assert [e.kind for e in told] == ["taken"]
+            # erasing the person: the confirmation names what goes, then nothing is left
+            await helper.get(f"/desk/s/{filing}/erase")
+            assert "2 份问卷" in helper.page
+            await helper.post(f"/desk/s/{filing}/erase", {}, chat_fields=False)
+            assert "填报人的数据已删除。" in helper.page, helper.page[:400]
+            for session_id in (filing, int(drafted.group(1))):
+                await helper.get(f"/desk/s/{session_id}")
+                assert helper.status == 404
+        finally:
+            await helper.close()

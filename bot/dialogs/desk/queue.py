@@ -18,13 +18,14 @@ from aiohttp import web
 from bot.dialogs.desk.context import ROOT, desk_page, desk_reader, desk_services, signed_in
 from bot.dialogs.web import push
 from bot.dialogs.web.services import services
+from bot.i18n import N_
 from bot.service.desk import STATUSES, Filters, district_labels
 from bot.service.events import DESK
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: what a page says after an action that went elsewhere (?said=…): fixed texts, never a posted value
-SAID = {"erased": "The person's data has been erased."}
+SAID = {"erased": N_("The person's data has been erased.")}
 
 
 def _date(text: str) -> date | None:

@@ -169,8 +169,14 @@ async def render(request: web.Request, account: Account, entry: Entry, tr: Trans
         screen=screen if mine else None, notes=shown.notes, help_open=shown.help_open,
         confirm_remove=shown.confirm_remove, nonce=new_nonce(), mine=mine,
         holder=await ds.desk.held_by_name(entry.held_by), trail=trail, docs=docs, providers=providers,
-        staff_notes=await ds.accounts.notes(entry.session_id),
+        staff_notes=await ds.accounts.notes(entry.session_id), origin=_origin(state.origin),
         Act=Act, ScreenKind=ScreenKind, Widget=Widget)
+
+
+def _origin(origin: Any) -> tuple[int, int] | None:
+    """(filing session, provider number from 1) of a session drafted from a filing's provider, else None."""
+    filing, provider = origin.get("filing"), origin.get("provider")
+    return (filing, provider + 1) if isinstance(filing, int) and isinstance(provider, int) else None
 
 
 async def stamp(request: web.Request) -> web.Response:
