@@ -181,10 +181,9 @@ class Desk:
     async def _list(self, query: Select[Any], filters: Filters) -> list[Entry]:
         async with self.sessionmaker() as s:
             ids = list(await s.scalars(query.limit(DISTRICT_SCAN if filters.district else LIST_SIZE)))
-        entries = await self.entries(ids)
-        if filters.district:
-            entries = [e for e in entries if e.district == filters.district]
-        return entries[:LIST_SIZE]
+        if filters.district:  # the district answers alone first (one light read), then the few that match
+            ids = [i for i, district in (await self._districts(ids)).items() if district == filters.district]
+        return await self.entries(ids[:LIST_SIZE])
 
     async def _filings(self, account: Account, filters: Filters) -> list[Entry]:
         """A district officer's list: the submitted filings of their districts (newest first)."""
@@ -194,8 +193,7 @@ class Desk:
             ids = list(await s.scalars(query.order_by(InterviewSession.submitted_at.desc())))
         wanted = {filters.district} & set(account.districts) if filters.district else set(account.districts)
         mine = [i for i, district in (await self._districts(ids)).items() if district in wanted]
-        entries = await self.entries(mine[:DISTRICT_SCAN])
-        return sorted(entries, key=lambda e: e.submitted_at or e.updated_at, reverse=True)[:LIST_SIZE * 4]
+        return await self.entries(mine[:LIST_SIZE * 4])  # newest first, as read
 
     async def _districts(self, ids: Sequence[int]) -> dict[int, str]:
         """The district each session's answers name ('' when none), in the order given."""

@@ -45,3 +45,12 @@ def test_fuzz_benchmark_prints_its_counts_and_finds_no_exception() -> None:
     tried, refused, accepted, exceptions = map(int, counts.groups())
     assert (tried, exceptions) == (1500, 0) and refused + accepted == tried and refused and accepted, out
     assert "slowest: " in out and "slowest by input length: " in out, out
+
+
+@pytest.mark.slow
+def test_desk_queue_benchmark_prints_every_read() -> None:
+    out = run("benchmarks/desk_queue.py", "--sessions", "60", "--filings", "26", "--runs", "2")
+    assert "seeded 60 sessions in progress and 26 submitted filings" in out, out
+    for read in ("baseline: one session's row", "helpdesk queue", "queue, district 滨江区", "officer's filings",
+                 "search by company", "one session's trail"):
+        assert re.search(rf"{re.escape(read)}\s+[\d.]+\s+[\d.]+\s+[\d.]+", out), (read, out)
