@@ -170,6 +170,7 @@ async def render(request: web.Request, account: Account, entry: Entry, tr: Trans
         confirm_remove=shown.confirm_remove, nonce=new_nonce(), mine=mine,
         holder=await ds.desk.held_by_name(entry.held_by), trail=trail, docs=docs, providers=providers,
         staff_notes=await ds.accounts.notes(entry.session_id), origin=_origin(state.origin),
+        last_event=await svc.events.newest(session_audience(entry.session_id)),
         Act=Act, ScreenKind=ScreenKind, Widget=Widget)
 
 

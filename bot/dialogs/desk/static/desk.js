@@ -31,6 +31,7 @@
         if (!html) { return; }
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("desk");
         var old = main();
+        if (typing()) { waiting = true; return; }   // typing began while the page was asked for: keep it
         if (fresh && old) {
           var open = Array.prototype.map.call(old.querySelectorAll("details[open]"), function (d) { return d.className; });
           old.replaceWith(fresh);
@@ -44,7 +45,8 @@
     var m = main();
     if (!m || source || !m.getAttribute("data-stream")) { return; }
     if (!window.EventSource) { return; }
-    source = new EventSource(m.getAttribute("data-stream"));
+    // from the last event the page was rendered with: nothing older is replayed
+    source = new EventSource(m.getAttribute("data-stream") + "?after=" + (m.getAttribute("data-last-event") || "0"));
     source.addEventListener("update", refresh);
   }
 
