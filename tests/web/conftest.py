@@ -3,15 +3,11 @@ browser contexts), one Chromium per test process."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from harness import CHROMIUM_ARGS, DESKTOP, PHONE, Service, chromium_path
+from tests.web.harness import CHROMIUM_ARGS, DESKTOP, PHONE, Service, chromium_path
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,6 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from harness import Service
 from openpyxl import load_workbook
 
 from bot.db.engine import create_engine, sessionmaker
@@ -38,6 +37,7 @@ from bot.service.sessions import Interviews
 from bot.service.staff import StaffAccounts
 from bot.texts import ERRORS
 from tests.desk_seed import BINJIANG_COMPANY, YUHANG_COMPANY, seed_filing
+from tests.web.harness import Service
 
 pytestmark = pytest.mark.slow
 

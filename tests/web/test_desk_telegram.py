@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from harness import Service
 
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
@@ -24,6 +23,7 @@ from bot.service.helpdesk import Helpdesk
 from bot.service.sessions import Interviews
 from bot.service.staff import StaffAccounts
 from bot.texts import ERRORS
+from tests.web.harness import Service
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from fake_bot_api import FakeBotAPI, FakeUser

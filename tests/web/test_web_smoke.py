@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness import Service
+from tests.web.harness import Service
 
 
 def test_the_first_screen_is_the_privacy_notice_then_the_interviews(service: Service, phone: Any) -> None:

@@ -97,6 +97,14 @@ async def _changed(svc: Services, entry: Entry) -> None:
     await svc.events.publish(session_audience(entry.session_id), "session", {"session": entry.session_id})
 
 
+async def _load(svc: Services, session_id: int) -> tuple[Any, Any]:
+    """The session's form and state as the database holds them: with several workers (PostgreSQL) another one
+    may have changed it since this one cached it."""
+    if svc.interviews.locks.enabled:
+        svc.interviews.forget(session_id)
+    return await svc.interviews.load(session_id)
+
+
 async def _tell(svc: Services, owner: str, message: str, *, kind: str, go_on: bool = True, **params: Any) -> None:
     """A notice to the owner in their language, with what to do next on their channel."""
     tr = await svc.notices.translator(owner)
@@ -139,7 +147,7 @@ async def render(request: web.Request, account: Account, entry: Entry, tr: Trans
                  screen: Screen | None = None) -> web.Response:
     svc, ds = services(request), desk_services(request)
     await ds.desk.record_view(entry.session_id, account, "page")
-    form, state = await svc.interviews.load(entry.session_id)
+    form, state = await _load(svc, entry.session_id)
     today = svc.interviews.today()
     review = build_screen(form, replace(state, cursor=None, submitted=False, confirming=False), today, tr,
                           session_id=entry.session_id)
@@ -208,7 +216,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
         return await render(request, account, entry, tr, shown)
     actor = entry.held_by
     assert actor is not None
-    form_, state = await svc.interviews.load(entry.session_id)
+    form_, state = await _load(svc, entry.session_id)
     opened = Opened(entry.session_id, form_, state, resumed=True, today=svc.interviews.today())
     now = build_screen(form_, state, opened.today, tr, session_id=entry.session_id, scored=False)
     key = str(form.get("key", ""))
