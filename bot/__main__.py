@@ -203,7 +203,8 @@ def cmd_staff(args: argparse.Namespace) -> int:
     problems = {"name": "the name is empty", "role": f"the role is one of {', '.join(ROLES)}",
                 "districts": "a district officer needs --district (one or more); other roles take none",
                 "taken": f"there is already an account named {args.name!r}", "account": "no such account",
-                "telegram_taken": "that Telegram id is already linked to another account"}
+                "telegram_taken": "that Telegram id is already linked to another account",
+                "telegram": "a Telegram user id is a number of at most 52 bits"}
 
     async def main() -> list[str]:
         engine, maker = await _open_db(args.database_url or settings.database_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated
 
 from pydantic import SecretStr, field_validator
@@ -31,9 +32,35 @@ class Settings(BaseSettings):
     web_rate_per_address: int = 600
     #: the address of a request is taken from X-Forwarded-For when the service runs behind a reverse proxy
     trust_proxy: bool = False
+    #: WeChat Official Account (服务号): the token set as the server's 令牌 in the platform (without it no WeChat
+    #: endpoint is served), the account's AppID and AppSecret (for the customer-service messages), its
+    #: EncodingAESKey (safe mode, optional), the API's base URL (tests point it at a fake server on 127.0.0.1),
+    #: the path WeChat posts to, and how long a reply may take before it is sent as customer-service messages
+    #: instead (WeChat waits 5 seconds)
+    wechat_token: SecretStr | None = None
+    wechat_app_id: str = ""
+    wechat_app_secret: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None
+    wechat_api_url: str = "https://api.weixin.qq.com"
+    wechat_path: str = "/wechat"
+    wechat_reply_budget: float = 4.0
     database_url: str = DEFAULT_URL
     staff_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_lang: str = "zh"
+
+    @field_validator("wechat_aes_key")
+    @classmethod
+    def _aes_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        key = value.get_secret_value()
+        try:
+            valid = len(key) == 43 and len(base64.b64decode(key + "=", validate=True)) == 32
+        except ValueError:
+            valid = False
+        if not valid:
+            raise ValueError("WECHAT_AES_KEY is the account's EncodingAESKey: 43 letters and digits")
+        return value
 
     @field_validator("staff_ids", mode="before")
     @classmethod

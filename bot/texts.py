@@ -52,6 +52,16 @@ ERRORS: dict[str, str] = {
     "too_many_decimals": N_("Please use at most {places} decimal places."),
     "money_wrong_unit": N_("This amount is asked in {unit} (10,000 yuan): please convert it, e.g. 825,000 yuan is "
                            "82.5."),
+    "yuan_places": N_("An amount in yuan has at most {places} decimals (the fen), and the total is this price times "
+                      "the quantity: type the price as it will be paid, e.g. {rounded}."),
+    # likely slips, asked once (the same answer again is taken)
+    "percent_below_one": N_("You typed {value}: did you mean {value}%, or {percent}%? For {percent}%, type "
+                            "{percent}%; if you meant {value}%, type {value} again (or {value}%)."),
+    "implausible_amount": N_("{value} in 10k yuan ({yi} hundred million yuan) is far more than an enterprise of this "
+                             "size makes plausible (up to about {bound} in 10k yuan). If you typed {value} yuan, that "
+                             "is {wan} in 10k yuan: type {wan}. If {value} in 10k yuan is right, type it again."),
+    "implausible_number": N_("{value} is far more than is plausible here (up to about {bound}). If it is right, type "
+                             "it again."),
     # yes/no, dates
     "not_yes_no": N_("Please answer yes or no."),
     "not_a_date": N_("Please enter a date such as 2024-03-11."),
@@ -64,6 +74,12 @@ ERRORS: dict[str, str] = {
     # contact details and codes
     "mobile_wrong_length": N_("A mobile number has 11 digits; this one has {length}."),
     "mobile_bad_prefix": N_("A mobile number starts with 13–19."),
+    "not_a_mobile": N_("Please enter a mobile number: 11 digits starting with 1, e.g. 13812345678."),
+    "mobile_got_landline": N_("This looks like a landline (it starts with an area code); this question asks for a "
+                              "mobile number: 11 digits starting with 1."),
+    "landline_wrong_length": N_("Numbers in area {area} have {digits} digits after the area code; this one has "
+                                "{length}. Please check it."),
+    "not_a_person_name": N_("Please type a person's name: letters only, no digits or signs, e.g. Zhang Wei."),
     "not_a_phone": N_("Please enter a mobile number (11 digits) or a landline with area code, e.g. 0571-85257095."),
     "landline_bad_format": N_("Please enter a landline with its area code, e.g. 0571-85257095."),
     "not_an_email": N_("Please enter an e-mail address such as name@example.com."),
@@ -83,6 +99,8 @@ ERRORS: dict[str, str] = {
     ),
     # text
     "text_empty": N_("Please type an answer."),
+    "text_invisible": N_("Nothing of this answer can be seen (only invisible or formatting characters): please "
+                         "type it in words."),
     "text_too_short": N_("Please write at least {min} characters (now {length})."),
     "text_too_long": N_("Please keep it within {max} characters (now {length})."),
 }

@@ -28,7 +28,7 @@ from bot.interview.errors import AnswerError
 from bot.interview.numbering import numbering
 from bot.interview.schema import Form, GroupItem
 from bot.present import error_text, notice_text, review_warnings
-from bot.present.build import build_screen
+from bot.present.build import build_screen, list_text
 from bot.present.screen import Screen
 from bot.rendering.context import build_context
 from bot.rendering.html import render_html
@@ -171,7 +171,7 @@ def test_labels_are_not_doubled_and_not_cut_mid_word(forms: dict[str, Form]) -> 
         review = html.unescape(texts.review(screen(form, state), EN))
         numbers = numbering(form).labels
         for item in engine.visible_items(form, state.answers):
-            label = EN.form(item.text)
+            label = list_text(EN.form(item.text))  # a sub-question is listed by its own words
             cut = next(line.split(". ", 1)[1].split(" — ", 1)[0] for line in review.splitlines()
                        if line.startswith(f"{numbers[item.id]}. "))
             if cut is not None and cut.endswith("…"):

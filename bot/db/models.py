@@ -24,6 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+#: the longest display name kept
+DISPLAY_NAME_LENGTH = 128
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -40,7 +43,7 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str | None] = mapped_column(String(128))
+    display_name: Mapped[str | None] = mapped_column(String(DISPLAY_NAME_LENGTH))
     lang: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -149,8 +152,9 @@ class StaffMember(Base):
 
 class CodeGuess(Base):
     """Wrong resume codes a person has tried: shared by every worker and kept across restarts, so guessing is
-    slowed down however the attempts are spread.  Cleared by a right code and by erasing the person, and forgotten
-    a day after the last attempt (once no wait is running), so the table does not grow with every code ever typed."""
+    slowed down however the attempts are spread.  A right code does not clear the wrong ones before it (it only
+    is not counted itself); erasing the person does, and a count is forgotten a day after the last attempt (once no
+    wait is running), so the table does not grow with every code ever typed."""
 
     __tablename__ = "code_guesses"
 

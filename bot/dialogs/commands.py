@@ -42,9 +42,19 @@ WORDS: dict[str, tuple[str, ...]] = {
     "report": ("report", "报告"),
 }
 
+#: the answers to "submit now?" typed instead of pressed: yes submits, no goes back to the list
+CONFIRM_YES = ("是", "是的", "确定", "确认", "好", "yes", "y", "ok", "确定提交")
+CONFIRM_NO = ("否", "不", "不是", "暂不", "还没", "取消", "no", "n", "not yet")
+
+#: the commands followed by a number, in English and Chinese
+NUMBERED: dict[str, tuple[str, ...]] = {
+    "edit": ("edit", "修改", "改"),
+    "remove": ("remove", "删除"),
+}
+
 #: "edit 3", "修改 16.2", "改 22a" — on a group's list N is an entry, elsewhere the number the paper prints
-_EDIT = re.compile(r"^(?:edit|修改|改)\s*(\S+)$", re.IGNORECASE)
-_REMOVE = re.compile(r"^(?:remove|删除)\s*(\S+)$", re.IGNORECASE)
+_EDIT = re.compile(rf"^(?:{'|'.join(NUMBERED['edit'])})\s*(\S+)$", re.IGNORECASE)
+_REMOVE = re.compile(rf"^(?:{'|'.join(NUMBERED['remove'])})\s*(\S+)$", re.IGNORECASE)
 _LANG = re.compile(r"^(?:lang|语言)\s+(\S+)$", re.IGNORECASE)
 _FILE = re.compile(r"^(?:file|文件)\s+(.+)$", re.IGNORECASE)
 
@@ -56,6 +66,14 @@ def word_of(text: str) -> str | None:
         if key in words:
             return name
     return None
+
+
+def word(name: str, lang: str) -> str:
+    """The word a person types for the command `name` ("back", "edit" …) in their language (a text-only channel
+    prints it): the first Chinese one for Chinese, else the first English one."""
+    words = WORDS.get(name) or NUMBERED[name]
+    chinese = lang.startswith("zh")
+    return next((w for w in words if w.isascii() != chinese and len(w) > 1), words[0])
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,12 @@ def _label_item(form: Form, label: str) -> str | None:
     return numbering(form).item_of(str(n) if n is not None else label)
 
 
+def read_language(text: str) -> Language | None:
+    """"lang en" / "语言 zh" typed outside an interview (a channel's own screens), else None."""
+    m = _LANG.match(text.strip())
+    return Language(m.group(1)) if m else None
+
+
 def read(form: Form, state: State, text: str) -> Command:
     """What the line `text` means where the interview stands (`state`)."""
     line = text.strip()
@@ -130,6 +154,11 @@ def read(form: Form, state: State, text: str) -> Command:
             return RemoveEntry(n) if at_list else engine.GroupRemove(n)
     if word == "done" and isinstance(item, MultiChoice):
         return engine.Done()
+    if state.confirming and state.cursor is None:  # "确定现在提交吗？" answered in words
+        if line.lower() in CONFIRM_YES:
+            return engine.Submit(confirmed=True)
+        if line.lower() in CONFIRM_NO:
+            return engine.Review()
     simple: dict[str | None, Command] = {
         "back": engine.Back(), "skip": engine.Skip(), "review": engine.Review(), "continue": engine.Continue(),
         "submit": engine.Submit(confirmed=state.confirming), "keep": engine.UseSuggestion(),

@@ -12,6 +12,7 @@ The rendering libraries are imported only then, so answering stays light.
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -28,6 +29,9 @@ from bot.present import shorten
 from bot.present.screen import Act, Screen, ScreenKind, Widget
 from bot.service.sessions import Interviews, Opened
 from bot.service.turn import AfterSubmission, Turn, current_screen, opening_lines, take_turn
+
+#: the report folder the next-step commands name when this run was given none
+NEXT_OUT = Path("reports")
 
 
 def form_menu(forms: Mapping[str, Form], tr: Translator) -> list[str]:
@@ -175,18 +179,20 @@ class Console:
             for line in after.contract_check:
                 self.say("⚠ " + line if after.contract_differs else line)
         await self.report(form, after.documents, state)
-        user = self.external_id.split(":", 1)[1]
+        # the commands as they can be pasted: the same person, and the reports written (this run's folder, else one)
+        user = shlex.quote(self.external_id.split(":", 1)[1])
+        out = "--out " + shlex.quote(str(self.out_dir or NEXT_OUT))
         if after.next_forms:
             self.say(self.tr.ui("Next: the self-assessment and the filing. What you answered here is offered there "
                                 "for you to confirm."))
             for form_id in after.next_forms:
-                self.say(f"  python -m bot console --form {form_id} --user {user}")
+                self.say(f"  python -m bot console --form {form_id} --user {user} {out}")
         if after.filing is not None:
             self.say(self.tr.ui("Next: draft the service contract (annex 2) with each provider; what the filing "
                                 "holds is filled in:"))
             for n in range(len(after.filing.providers)):
                 self.say(f"  {n + 1}. {after.filing.provider_name(n)}: python -m bot console --user {user} "
-                         f"--provider {n + 1}")
+                         f"--provider {n + 1} {out}")
 
     # --- service contracts drafted from a filing --------------------------------------------------------------
 
@@ -311,7 +317,7 @@ class Console:
             self.say()
             self.say(tr.ui("== Review: {answered}/{total} answered ==", answered=scr.answered, total=scr.total))
             for row in scr.rows:
-                self.say(f"{row.number:>4}. {shorten(row.text, 40 if tr.lang == 'zh' else 60)} — "
+                self.say(f"{row.number:>4}. {shorten(row.short or row.text, 40 if tr.lang == 'zh' else 60)} — "
                          f"{row.answer}{row.mark}")
             if scr.score:
                 self.say(scr.score)

@@ -16,9 +16,16 @@ def typed_value(item: Item, value: Any) -> Any:
     return None if value is None else kind_of(item).typed_value(item, value)
 
 
-def values(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Answers (typed) plus every computed value that the answers allow (missing data → left out)."""
+#: the name under which a form started from another reads that one's answers (`Form.origin_values`)
+ORIGIN = "origin"
+
+
+def values(form: Form, answers: Mapping[str, Any], origin: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Answers (typed) plus every computed value that the answers allow (missing data → left out); with `origin`
+    (the answers of the form this session was started from, as the session keeps them), those as `origin.<id>`."""
     out: dict[str, Any] = dict(form.constants)
+    if origin is not None:
+        out[ORIGIN] = dict(origin)
     for item_id, answer in answers.items():
         if item_id in form.index:
             out[item_id] = typed_value(form.item(item_id), answer.value)
@@ -35,9 +42,11 @@ class CheckResult:
     message: str
 
 
-def failed_checks(form: Form, answers: Mapping[str, Any], touching: str | None = None) -> list[CheckResult]:
-    """Checks whose every input is known and whose test is false; with `touching`, only checks reading it."""
-    vals = values(form, answers)
+def failed_checks(form: Form, answers: Mapping[str, Any], touching: str | None = None,
+                  origin: Mapping[str, Any] | None = None) -> list[CheckResult]:
+    """Checks whose every input is known and whose test is false; with `touching`, only checks reading it.  A check
+    reading `origin.<id>` runs only where the origin is given."""
+    vals = values(form, answers, origin)
     out: list[CheckResult] = []
     for check in form.checks:
         names = names_in(check.test)

@@ -15,15 +15,17 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeAlias
 
 from bot.interview import derived
 from bot.interview import validators as v
 from bot.interview.answer import Answer
 from bot.interview.conditions import is_true, names_in, value_of
-from bot.interview.errors import AnswerError
+from bot.interview.errors import AnswerError, Doubt
 from bot.interview.kinds import kind_of
 from bot.interview.kinds.choice import checked_multi
+from bot.interview.kinds.number import implausible
 from bot.interview.numbering import answered_questions, numbering
 from bot.interview.parsing import answer_from_value, parse_answer
 from bot.interview.schema import (
@@ -32,7 +34,12 @@ from bot.interview.schema import (
     GroupItem,
     Item,
     MultiChoice,
+    NumberItem,
 )
+from bot.interview.typed import clean, visible
+
+#: the longest file name kept with an attached file
+MAX_FILE_NAME = 200
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,9 @@ class State:
     origin: Mapping[str, Any] = field(default_factory=dict)
     #: "submit" was asked once on the review screen; the next "submit" (confirmed) submits
     confirming: bool = False
+    #: an answer refused once as a likely slip (errors.Doubt: 0.5 at a percentage, an implausible amount), as
+    #: (item or "group.field", the value as JSON): the same answer given next is taken
+    unconfirmed: tuple[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Everything but the answers (those live in their own table)."""
@@ -75,6 +85,7 @@ class State:
             "staff_items": sorted(self.staff_items),
             **({"origin": dict(self.origin)} if self.origin else {}),
             "confirming": self.confirming,
+            **({"unconfirmed": list(self.unconfirmed)} if self.unconfirmed else {}),
         }
 
     @classmethod
@@ -94,7 +105,12 @@ class State:
             staff_items=frozenset(data.get("staff_items") or ()),
             origin=dict(data.get("origin") or {}),
             confirming=bool(data.get("confirming", False)),
+            unconfirmed=_pair(data.get("unconfirmed")),
         )
+
+
+def _pair(value: Any) -> tuple[str, str] | None:
+    return (str(value[0]), str(value[1])) if isinstance(value, list | tuple) and len(value) == 2 else None
 
 
 @dataclass(frozen=True)
@@ -269,6 +285,9 @@ class Question:
     can_back: bool
     #: a value offered from the profile, to confirm or replace
     suggestion: Answer | None = None
+    #: the value offered was computed from this interview's answers (the item's `suggest`: a band from the device
+    #: counts), not given before (the enterprise profile, an earlier interview, the filing): said so on every channel
+    suggested: bool = False
     #: the choice included "其他": its text is asked now
     asking_other: bool = False
     #: inside a repeatable group: the group draft and the field asked (None: the group's menu)
@@ -415,6 +434,7 @@ def screen(form: Form, state: State, today: date) -> Screen:
     field_item = None
     if isinstance(item, GroupItem) and group is not None and group.field is not None:
         field_item = item.fields[group.field]
+    suggestion = offered(form, state, item, today) if state.answers.get(item.id) is None else None
     return Question(
         item=item,
         answer=state.answers.get(item.id),
@@ -422,7 +442,8 @@ def screen(form: Form, state: State, today: date) -> Screen:
         progress=prog,
         new_section=new_section,
         can_back=bool(state.history),
-        suggestion=offered(form, state, item, today) if state.answers.get(item.id) is None else None,
+        suggestion=suggestion,
+        suggested=suggestion is not None and item.id not in state.suggestions,
         asking_other=state.asking_other,
         group=group,
         field=field_item,
@@ -464,16 +485,56 @@ def _refuse(state: State, code: str, typed: str | None = None, **params: Any) ->
     return Step(state=state, error=AnswerError(code, **params), typed=typed)
 
 
+#: where a session's origin keeps the answers of the form it was started from that its checks read
+ORIGIN_VALUES = "values"
+
+
+def origin_values(state: State) -> Mapping[str, Any] | None:
+    """The answers of the session's origin form its checks read (`Form.origin_values`), None when it has none."""
+    kept = state.origin.get(ORIGIN_VALUES)
+    return kept if isinstance(kept, Mapping) else None
+
+
+def _fingerprint(key: str, answer: Answer) -> tuple[str, str]:
+    return key, json.dumps(answer.value, ensure_ascii=False, sort_keys=True)
+
+
+def _doubted(state: State, key: str, doubt: Doubt, typed: str | None) -> Step | None:
+    """A likely slip refused (its reason naming both readings), remembered so that the same answer given next is
+    taken; None when it is that next time."""
+    pair = _fingerprint(key, doubt.answer)
+    if state.unconfirmed == pair:
+        return None
+    return Step(state=replace(state, unconfirmed=pair), error=doubt, typed=typed)
+
+
+def _plausibility(form: Form, state: State, item: Item, answer: Answer) -> Doubt | None:
+    """An amount beyond what the enterprise's size makes plausible (the item's `plausible_max`), or None."""
+    if not isinstance(item, NumberItem) or item.plausible_max is None or answer.value is None:
+        return None
+    bound = value_of(item.plausible_max, derived.values(form, state.answers))
+    if bound is None:
+        return None
+    try:
+        return implausible(item, answer, Decimal(str(bound)))
+    except ArithmeticError:
+        return None
+
+
 def _record(form: Form, state: State, item_id: str, answer: Answer, typed: str | None = None) -> Step:
     """Accept an answer: run the cross-field checks, then move on (or ask for the "其他" text first)."""
+    doubt = _plausibility(form, state, form.item(item_id), answer)
+    if doubt is not None and (refused := _doubted(state, item_id, doubt, typed)) is not None:
+        return refused
     answers = {**state.answers, item_id: answer}
-    failures = derived.failed_checks(form, answers, touching=item_id)
+    origin = origin_values(state)
+    failures = derived.failed_checks(form, answers, touching=item_id, origin=origin)
     errors = [f for f in failures if f.check.severity == "error"]
     if errors:
-        vals = derived.values(form, answers)
+        vals = derived.values(form, answers, origin)
         return Step(state=state, typed=typed,
                     error=AnswerError("check_failed", template=errors[0].check.message, values=vals))
-    warnings = tuple(Notice(f.check.message, derived.values(form, answers)) for f in failures
+    warnings = tuple(Notice(f.check.message, derived.values(form, answers, origin)) for f in failures
                      if f.check.severity == "warning")
     old = state.answers.get(item_id)
     history = state.history if state.history[-1:] == (item_id,) else (*state.history, item_id)
@@ -496,6 +557,8 @@ def apply(form: Form, state: State, event: Input, today: date) -> Step:
     A pending "submit" question (`confirming`) ends with anything accepted but a confirmed submit; a refused
     input leaves it pending, so the screen shown again is the same question."""
     step = _apply(form, state, event, today)
+    if step.error is None and step.state.unconfirmed is not None:
+        step = replace(step, state=replace(step.state, unconfirmed=None))  # a doubt holds for the next answer only
     if state.confirming and step.error is None and not isinstance(event, Submit) and step.state.confirming:
         return replace(step, state=replace(step.state, confirming=False))
     if step.error is not None and step.state.confirming != state.confirming and not isinstance(event, Submit):
@@ -570,12 +633,19 @@ def _apply(form: Form, state: State, event: Input, today: date) -> Step:
     if isinstance(event, Text):
         try:
             answer = parse_answer(item, event.text, state.answers, today)
+        except Doubt as doubt:
+            if (refused := _doubted(state, item.id, doubt, event.text)) is not None:
+                return refused
+            answer = doubt.answer
         except AnswerError as exc:
             return Step(state=state, error=exc, typed=event.text)
         return _record(form, state, item.id, answer, typed=event.text)
     if isinstance(event, Attach):
-        note = (event.caption or event.name).strip()
-        files = json.dumps([{"file_id": event.file_id, "name": event.name}], ensure_ascii=False)
+        # a file's name and caption are a person's text too: through the boundary, stored only as they show
+        name = clean(event.name, limit=MAX_FILE_NAME).strip()
+        caption = clean(event.caption or "", lines=True).strip()
+        note = caption if visible(caption) else name
+        files = json.dumps([{"file_id": event.file_id, "name": name}], ensure_ascii=False)
         try:
             attached = kind_of(item).attach(item, note, files)
         except AnswerError as exc:
@@ -714,6 +784,10 @@ def _group(form: Form, state: State, item: GroupItem, event: Input, today: date)
     elif isinstance(event, Text):
         try:
             value = parse_answer(field_item, event.text, {}, today).value
+        except Doubt as doubt:
+            if (refused := _doubted(state, f"{item.id}.{field_item.id}", doubt, event.text)) is not None:
+                return refused
+            value = doubt.answer.value
         except AnswerError as exc:
             return Step(state=state, error=exc, typed=event.text)
     elif isinstance(event, Pick):

@@ -22,6 +22,19 @@ class AnswerError(ValueError):
         return f"AnswerError({self.code!r}, {self.params!r})"
 
 
+class Doubt(AnswerError):
+    """An answer that may well be a slip — 0.5 typed at a percentage (0.5% or 50%?), an amount far beyond what the
+    enterprise's size makes plausible: refused once, the reason naming both readings, and taken when the very same
+    answer is given again (the engine keeps it in `State.unconfirmed`).  `answer` is what would be stored."""
+
+    def __init__(self, code: str, answer: Any, **params: Any) -> None:
+        super().__init__(code, **params)
+        self.answer = answer
+
+    def __repr__(self) -> str:
+        return f"Doubt({self.code!r}, {self.answer!r}, {self.params!r})"
+
+
 class FormError(Exception):
     """A form definition is broken.  Raised at load time, never while a user is answering."""
 

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.interview import derived
 from bot.interview.conditions import FUNCTIONS, ExpressionError, names_in, names_in_template
 from bot.interview.errors import FormError
 from bot.interview.kinds import KINDS
@@ -105,6 +106,11 @@ def _check_conditions(form: Form, path: str, where: Any) -> None:
             if form.position(name) >= n:
                 raise FormError(where(n), f"show_if refers to {name!r}, which is not asked before it", item.id)
     for n, item in enumerate(form.items):
+        target = form.index.get(item.fill_in_of) if item.fill_in_of is not None else None
+        if item.fill_in_of is not None and (target is None or target.fill_in_of is not None or target is item):
+            raise FormError(where(n), f"fill_in_of must name a question of the form, not {item.fill_in_of!r}",
+                            item.id)
+    for n, item in enumerate(form.items):
         if isinstance(item, DateItem) and item.after is not None and (
             item.after not in form.index or form.position(item.after) >= n
         ):
@@ -112,21 +118,33 @@ def _check_conditions(form: Form, path: str, where: Any) -> None:
 
 
 def _check_expressions(form: Form, path: str) -> None:
-    """Checks and computed values may read items and computed values, nothing else (a rule's conditions: its check)."""
-    known = set(form.index) | set(form.constants)
+    """Checks and computed values may read items and computed values, nothing else (a rule's conditions: its check);
+    a form started from another may read what it declares of that one as `origin.<id>`."""
+    if form.origin_values and form.starts_from is None:
+        raise FormError(path, "origin_values needs starts_from: the form whose answers they are")
+    known = set(form.index) | set(form.constants) | ({derived.ORIGIN} if form.starts_from else set())
     for computed in form.computed:
         if computed.id in FUNCTIONS or computed.id in form.index:
             raise FormError(path, f"computed {computed.id}: the name is already an item or a function")
-        _names_known(path, f"computed {computed.id}", names_in(computed.expr), known)
+        _names_known(path, f"computed {computed.id}", known, computed.expr)
         known.add(computed.id)
     for item in form.items:
         if item.suggest is not None:
-            _names_known(path, f"item {item.id}: suggest", names_in(item.suggest), known)
+            _names_known(path, f"item {item.id}: suggest", known, item.suggest)
+        plausible = getattr(item, "plausible_max", None)
+        if plausible is not None:
+            _names_known(path, f"item {item.id}: plausible_max", known, plausible)
     for check in form.checks:
-        _names_known(path, f"check {check.id}", names_in(check.test) | names_in_template(check.message), known)
+        _names_known(path, f"check {check.id}", known, check.test, check.message)
 
 
-def _names_known(path: str, what: str, names: frozenset[str], known: set[str]) -> None:
+def _names_known(path: str, what: str, known: set[str], expression: str, template: str = "") -> None:
+    """The names an expression (and a message template) read are all known; a form's file and the expression are
+    named when one is not, or when it does not parse or calls a Unicode digit test."""
+    try:
+        names = names_in(expression) | (names_in_template(template) if template else frozenset())
+    except ExpressionError as exc:
+        raise FormError(path, f"{what}: {exc}") from exc
     unknown = sorted(names - known)
     if unknown:
         raise FormError(path, f"{what} refers to unknown name(s) {', '.join(unknown)}")
@@ -151,6 +169,13 @@ def load_forms(directory: Path = FORMS_DIR) -> dict[str, Form]:
         unknown = [f for f in form.next if f not in forms]
         if unknown:
             raise FormError(f"{directory / form.id}.yaml", f"next names unknown form(s) {', '.join(unknown)}")
+        origin = forms.get(form.starts_from or "")
+        if form.starts_from is not None and origin is None:
+            raise FormError(f"{directory / form.id}.yaml", f"starts_from names unknown form {form.starts_from!r}")
+        missing = [i for i in form.origin_values if origin is None or i not in origin.index]
+        if missing:
+            raise FormError(f"{directory / form.id}.yaml",
+                            f"origin_values names item(s) {form.starts_from} does not have: {', '.join(missing)}")
     _check_documents(forms, directory)
     return forms
 

@@ -100,6 +100,9 @@ class Form(_Model):
     #: the form of a submitted session this interview is started from, never on its own: a service
     #: contract is drafted from a filing, for one of its providers.  Such a form is not on the list of interviews.
     starts_from: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    #: answers of the `starts_from` form that this form's checks read, as `origin.<id>` (a contract's period
+    #: against its filing's 项目实施期限); the service copies them into the session's origin (its "values")
+    origin_values: tuple[ItemId, ...] = ()
     #: the document layouts of this form, by name (bot/rendering/layouts/<name>.py): the first is its report;
     #: the loader checks that every item id a layout reads is in the form.  Empty: no documents.
     documents: tuple[str, ...] = ()

@@ -20,11 +20,12 @@ positions as ``int``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 
 from bot.interview.errors import AnswerError
-from bot.interview.typed import clean
+from bot.interview.typed import clean, visible
 
 __all__ = [
     "CREDIT_CODE_ALPHABET",
@@ -395,20 +396,23 @@ def parse_mobile(text: str) -> str:
 
     Spaces, dashes and parentheses are ignored; a leading ``+86``, ``0086`` or ``86`` (country code) is removed.
 
-    Raises ``not_a_phone`` (empty, non-digits, or a foreign ``+`` country code), ``mobile_wrong_length(length)``
-    (number of digits typed, after removing the country code), ``mobile_bad_prefix`` (not ``1[3-9]…``).
+    Raises ``not_a_mobile`` (empty, non-digits, or a foreign ``+`` country code), ``mobile_got_landline`` (it starts
+    with an area code's 0), ``mobile_wrong_length(length)`` (number of digits typed, after removing the country
+    code), ``mobile_bad_prefix`` (not ``1[3-9]…``).  No refusal suggests a landline: only a mobile is asked.
     """
     compact = _MOBILE_SEPARATORS_RE.sub("", normalize(text))
     if compact.startswith("+"):
         if not compact.startswith("+86"):
-            raise AnswerError("not_a_phone")
+            raise AnswerError("not_a_mobile")
         compact = compact[3:]
     elif compact.startswith("0086") and len(compact) == 15:
         compact = compact[4:]
     elif compact.startswith("86") and len(compact) == 13:
         compact = compact[2:]
     if not compact or not compact.isascii() or not compact.isdigit():
-        raise AnswerError("not_a_phone")
+        raise AnswerError("not_a_mobile")
+    if compact.startswith("0"):  # an area code: a landline where only a mobile is asked
+        raise AnswerError("mobile_got_landline")
     if len(compact) != 11:
         raise AnswerError("mobile_wrong_length", length=len(compact))
     if _MOBILE_RE.fullmatch(compact) is None:
@@ -426,10 +430,42 @@ _AREA_RE = re.compile(r"0(?:[12][0-9]|[3-9][0-9]{2})")
 _SUBSCRIBER_RE = re.compile(r"[2-9][0-9]{6,7}")
 _EXT_DIGITS_RE = re.compile(r"[0-9]{1,6}")
 
+#: four-digit area codes whose local numbers all have 8 digits (the cities that moved from 7 to 8 digits; as do
+#: every three-digit one, 010 and 02x).  Elsewhere a local number has 7 or 8 digits: a code missing here is not
+#: refused, only not checked as closely.
+EIGHT_DIGIT_AREAS = frozenset({
+    "0311",  # 石家庄
+    "0371",  # 郑州
+    "0411",  # 大连
+    "0431",  # 长春
+    "0451",  # 哈尔滨
+    "0510", "0512", "0519",  # 无锡, 苏州, 常州
+    "0531", "0532",  # 济南, 青岛
+    "0551",  # 合肥
+    "0571", "0573", "0574", "0575", "0576", "0577", "0579",  # 杭州, 嘉兴, 宁波, 绍兴, 台州, 温州, 金华
+    "0591", "0595",  # 福州, 泉州
+    "0731",  # 长沙
+    "0755", "0757", "0760", "0769",  # 深圳, 佛山, 中山, 东莞
+    "0791",  # 南昌
+    "0851",  # 贵阳
+    "0871",  # 昆明
+    "0898",  # 海南
+})
+
 
 def _area_length(digits: str) -> int:
     """Length of the area code a digit string starts with (3 for 010/02x, else 4)."""
     return 3 if len(digits) > 1 and digits[1] in "12" else 4
+
+
+def local_digits(area: str) -> tuple[int, ...]:
+    """How many digits a local number has after `area`: 8 for 010/02x and the codes of EIGHT_DIGIT_AREAS, else
+    7 or 8."""
+    return (8,) if len(area) == 3 or area in EIGHT_DIGIT_AREAS else (7, 8)
+
+
+def _local(area: str, digits: str) -> bool:
+    return _SUBSCRIBER_RE.fullmatch(digits) is not None and len(digits) in local_digits(area)
 
 
 def parse_landline(text: str) -> str:
@@ -440,8 +476,10 @@ def parse_landline(text: str) -> str:
     extension either after a marker (``转801``, ``分机 801``, ``ext 801``, ``x801``, ``#801``) or as a last
     dash-separated group when the digits before it already form a complete number (``0571-85257095-801``).
 
-    Area code: ``010``/``02x`` or ``0`` + three digits; subscriber: 7–8 digits not starting with 0 or 1;
-    extension: 1–6 digits.  Raises ``landline_bad_format``.
+    Area code: ``010``/``02x`` or ``0`` + three digits; subscriber: 7–8 digits not starting with 0 or 1, exactly 8
+    where the area's numbers have 8 (``local_digits``); extension: 1–6 digits.  Raises
+    ``landline_wrong_length(area, digits, length)`` for a local number one digit short or long for its area, else
+    ``landline_bad_format``.
     """
     rest = normalize(text)
     extension: str | None = None
@@ -495,17 +533,20 @@ def parse_landline(text: str) -> str:
         raise AnswerError("landline_bad_format")
 
     subscriber = "".join(groups)
-    if _SUBSCRIBER_RE.fullmatch(subscriber) is None:
+    if not _local(area, subscriber):
         # "…-801": a final dash-separated group is an extension when the rest is a complete number.
         candidate = "".join(groups[:-1])
         if (
             extension is None
             and len(groups) > 1
             and separators[-1].strip() == "-"
-            and _SUBSCRIBER_RE.fullmatch(candidate) is not None
+            and _local(area, candidate)
             and _EXT_DIGITS_RE.fullmatch(groups[-1]) is not None
         ):
             subscriber, extension = candidate, groups[-1]
+        elif _SUBSCRIBER_RE.fullmatch(subscriber) is not None:  # 7 digits where the area's numbers have 8
+            raise AnswerError("landline_wrong_length", area=area, digits=max(local_digits(area)),
+                              length=len(subscriber))
         else:
             raise AnswerError("landline_bad_format")
 
@@ -516,7 +557,8 @@ def parse_phone(text: str) -> str:
     """Parse a contact number, mobile or landline (联系方式).
 
     Returns the mobile's 11 digits or the landline's normalised form (see :func:`parse_mobile` and
-    :func:`parse_landline`).  Raises ``not_a_phone`` when it is neither.
+    :func:`parse_landline`).  Raises ``landline_wrong_length`` for a landline whose local number has the wrong
+    length for its area, otherwise ``not_a_phone`` when it is neither.
     """
     try:
         return parse_mobile(text)
@@ -524,7 +566,9 @@ def parse_phone(text: str) -> str:
         pass
     try:
         return parse_landline(text)
-    except AnswerError:
+    except AnswerError as exc:
+        if exc.code == "landline_wrong_length":  # a landline, one digit short for its area: say exactly that
+            raise
         raise AnswerError("not_a_phone") from None
 
 
@@ -652,22 +696,48 @@ def _organisation_code_holds(org: str) -> bool:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Free text
+# Free text, a person's name
 # --------------------------------------------------------------------------------------------------------------
+
+#: what a name may hold besides letters: the middle dots of minority and transliterated names (阿依古丽·买买提),
+#: spaces, hyphens, apostrophes and the full stop of an initial (J. Smith)
+_NAME_MARKS = frozenset(" ·•・‧.-'’")
+_SPACES_RE = re.compile(r"\s+")
+
+
+def parse_person_name(text: str, *, max_length: int = 50) -> str:
+    """A person's name (法定代表人, 联系人): letters of any script — Chinese characters, Latin letters — with the
+    marks of `_NAME_MARKS` between them; no digit, no other sign (a phone number typed in the wrong place, an
+    e-mail address).  Runs of spaces become one.  Raises ``text_empty``, ``text_too_long(max, length)``,
+    ``not_a_person_name``.
+    """
+    name = _SPACES_RE.sub(" ", normalize(text))
+    if not name:
+        raise AnswerError("text_empty")
+    if len(name) > max_length:
+        raise AnswerError("text_too_long", max=max_length, length=len(name))
+    letters = sum(1 for ch in name if unicodedata.category(ch).startswith("L"))
+    if not letters or letters + sum(1 for ch in name if ch in _NAME_MARKS) != len(name):
+        raise AnswerError("not_a_person_name")
+    return name
+
 
 
 def parse_text(text: str, *, max_length: int | None = None, min_length: int = 1) -> str:
-    """Accept free text; surrounding whitespace is stripped, control characters (but tab and newline) dropped,
-    and the text composed to NFC (bot.interview.typed.clean); nothing else inside is changed.
+    """Accept free text; surrounding whitespace is stripped, control and format characters (but tab and newline)
+    dropped, and the text composed to NFC (bot.interview.typed.clean); nothing else inside is changed.
 
     Length is ``len()`` of the stripped string (characters, not bytes).  Raises ``text_empty`` when nothing
-    is left (and ``min_length`` ≥ 1), ``text_too_short(min, length)`` when ``min_length`` > 1 is not reached,
+    is left (and ``min_length`` ≥ 1), ``text_invisible`` when what is left shows nothing (only combining marks,
+    private-use characters…), ``text_too_short(min, length)`` when ``min_length`` > 1 is not reached,
     ``text_too_long(max, length)`` when over ``max_length``.
     """
     cleaned = _strip(clean(text, lines=True, limit=len(text)))
     length = len(cleaned)
     if length == 0 and min_length >= 1:
         raise AnswerError("text_empty")
+    if length and not visible(cleaned):
+        raise AnswerError("text_invisible")
     if length < min_length:
         raise AnswerError("text_too_short", min=min_length, length=length)
     if max_length is not None and length > max_length:

@@ -7,6 +7,7 @@ catalogs for every word.  Pure: no I/O, no clock (the service passes today's dat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -136,7 +137,7 @@ def _question(form: Form, state: State, scr: Question, item: Item, tr: Translato
     suggestion, suggested = "", ""
     if scr.suggestion is not None and scr.answer is None and not asking_other:
         suggestion = answer_text(item, scr.suggestion, tr)
-        suggested = "before" if item.id in state.suggestions else "answers"
+        suggested = "answers" if scr.suggested else "before"
     return Screen(
         ScreenKind.OTHER if asking_other else ScreenKind.QUESTION,
         item_id=item.id, position=form.position(item.id), heading=_heading(scr, tr),
@@ -184,9 +185,10 @@ def _group(form: Form, state: State, scr: Question, item: GroupItem, tr: Transla
         actions = [Action(Act.ADD, "➕ " + tr.ui("Add"))]
         for n in range(1, len(view.entries) + 1):
             actions += [Action(Act.EDIT_ENTRY, f"✏️ {n}", str(n)), Action(Act.REMOVE_ENTRY, f"🗑 {n}", str(n))]
-        actions += [Action(Act.DONE, tr.ui("Done")), Action(Act.BACK, tr.ui("Back")), Action(Act.HELP, "❓")]
+        actions += [Action(Act.DONE, tr.ui("Done")), Action(Act.BACK, tr.ui("Back")),
+                    Action(Act.REVIEW, tr.ui("Review")), Action(Act.HELP, "❓")]
         if not item.required:
-            actions.insert(-2, Action(Act.SKIP, tr.ui("Skip")))
+            actions.insert(-3, Action(Act.SKIP, tr.ui("Skip")))
         return Screen(ScreenKind.GROUP_MENU, text=tr.form(item.text), widget=Widget.GROUP,
                       note=tr.form(item.note) if item.note else "", actions=tuple(actions),
                       help=explanation(item, tr), **common)
@@ -218,10 +220,20 @@ def _group(form: Form, state: State, scr: Question, item: GroupItem, tr: Transla
 # --- the review and the confirmation -------------------------------------------------------------------------
 
 
+#: "the question they share —— (2) this part": the separator the forms print before a sub-question's own words
+_PART = re.compile(r"\s+—+\s+")
+
+
+def list_text(text: str) -> str:
+    """What tells a sub-question apart from its siblings in a list: the words after the shared question."""
+    parts = _PART.split(text)
+    return parts[-1] if len(parts) > 1 else text
+
+
 def rows(form: Form, scr: ReviewScreen, tr: Translator) -> tuple[Row, ...]:
     return tuple(Row(item_label(form, r.item), r.item.id, form.position(r.item.id), tr.form(r.item.text),
                      answer_text(r.item, r.answer, tr), r.answer is not None, r.by_staff,
-                     staff_mark(r.by_staff, tr)) for r in scr.rows)
+                     staff_mark(r.by_staff, tr), list_text(tr.form(r.item.text))) for r in scr.rows)
 
 
 def _review(form: Form, state: State, scr: ReviewScreen, tr: Translator, base: dict[str, Any],

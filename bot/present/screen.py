@@ -102,6 +102,9 @@ class Row:
     by_staff: bool = False
     #: the mark shown after such an answer ("（客服代填）"), "" otherwise
     mark: str = ""
+    #: the words that tell this item apart in a list: a sub-question's own part ("(2) 利用数字化技术…"), not the
+    #: question they share; the whole text otherwise
+    short: str = ""
 
 
 @dataclass(frozen=True)

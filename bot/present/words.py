@@ -13,7 +13,7 @@ from bot.i18n import Translator
 from bot.interview import derived
 from bot.interview.answer import Answer
 from bot.interview.conditions import render_message
-from bot.interview.engine import Notice, Progress, State, Step, visible_answers
+from bot.interview.engine import Notice, Progress, State, Step, origin_values, visible_answers
 from bot.interview.errors import AnswerError
 from bot.interview.kinds import kind_of
 from bot.interview.kinds.base import colon as colon  # re-exported: the channels say it with the rest
@@ -98,8 +98,9 @@ def review_warnings(form: Form, state: State, tr: Translator) -> list[str]:
     """What is still wrong, repeated on the review screen before submitting: the cross-field warnings accepted
     on the way, a gate that fails, an eligibility that does not hold."""
     answers = visible_answers(form, state.answers)
-    lines = [form_message(f.check.message, derived.values(form, answers), tr)
-             for f in derived.failed_checks(form, answers) if f.check.severity == "warning"]
+    origin = origin_values(state)
+    lines = [form_message(f.check.message, derived.values(form, answers, origin), tr)
+             for f in derived.failed_checks(form, answers, origin=origin) if f.check.severity == "warning"]
     rule, evaluation = rule_of(form), evaluate(form, answers)
     if rule is not None and evaluation is not None:
         lines.extend(rule.review_warnings(form, evaluation, state.answers, tr))

@@ -29,6 +29,7 @@ from bot.i18n import P_, Translator
 from bot.interview import derived
 from bot.interview.answer import Answer
 from bot.interview.engine import visible_answers, visible_items
+from bot.interview.numbering import numbering
 from bot.interview.schema import ChoiceItem, Form, GroupItem, Item
 from bot.present import answer_text, next_steps
 from bot.scoring import Evaluation, evaluate, rule_of
@@ -125,7 +126,8 @@ class AnswerView:
     """One visible item: its label, the answer as display text, and the stored value."""
 
     item_id: str
-    number: int
+    #: the item's label as every channel prints it ("7", "16.2", "22a", "A3", "Q2a")
+    number: str
     section: str
     label: str
     text: str
@@ -337,7 +339,8 @@ def _answer_views(
 ) -> tuple[AnswerView, ...]:
     """Every visible item, answered or not, in form order."""
     out: list[AnswerView] = []
-    for n, item in enumerate(visible_items(form, answers), 1):
+    labels = numbering(form).labels
+    for item in visible_items(form, answers):
         answer = answers.get(item.id)
         entries: tuple[tuple[tuple[str, str, str], ...], ...] = ()
         if isinstance(item, GroupItem) and answer is not None and isinstance(answer.value, list):
@@ -351,7 +354,7 @@ def _answer_views(
             )
         out.append(AnswerView(
             item_id=item.id,
-            number=n,
+            number=labels[item.id],
             section=tr.form(_section_of(item)),
             label=tr.form(item.text),
             text=answer_text(item, answer, tr),

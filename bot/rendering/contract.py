@@ -197,7 +197,8 @@ def _rows(contract: Mapping[str, Answer]) -> tuple[ProductRow, ...]:
     rows = []
     for number, entry in enumerate(entries, 1):
         price, quantity = decimal_or_none(entry.get("unit_price")), decimal_or_none(entry.get("quantity"))
-        amount = to_fen(price * quantity) if price is not None and quantity is not None else None
+        # the total is the printed (fen) price times the quantity, so that the two printed figures multiply out
+        amount = to_fen(to_fen(price) * quantity) if price is not None and quantity is not None else None
         rows.append(ProductRow(
             number=number, name=_clean(entry.get("name")), code=_clean(entry.get("code")),
             supplier=_clean(entry.get("supplier")), term=_clean(entry.get("term")),

@@ -31,9 +31,10 @@ from pydantic import Field
 from bot.i18n import Translator
 from bot.interview.answer import Answer
 from bot.interview.errors import FormError
+from bot.interview.numbering import numbering
 from bot.interview.schema import Form, Item, ItemId, Model, MultiChoice, RuleModel, SingleChoice
 from bot.scoring.levels import rounded
-from bot.scoring.registry import AnswerText, Rule, never, no_lost_groups, no_warnings, questions_counted
+from bot.scoring.registry import AnswerText, Rule, never, no_lost_groups, no_warnings
 from bot.scoring.weighted_tree import TreeNode
 from bot.wording import Line
 
@@ -91,6 +92,17 @@ class Miit2024Scoring(RuleModel):
     unconfirmed: tuple[str, ...] = ()
     #: the enterprise-profile key that receives the level reached, as "level<n>"
     profile: str | None = None
+
+    def indicator_labels(self) -> Mapping[str, str]:
+        """The platform's numbers: the scored questions Q1… in the tree's order, the scenarios S1… in theirs
+        (their fill-ins are lettered after them: Q2a, bot.interview.numbering)."""
+        def items(nodes: tuple[TreeNode, ...]) -> list[str]:
+            return [i for n in nodes for i in ([n.item] if n.item is not None else items(n.children))]
+
+        labels = {item: f"Q{n}" for n, item in enumerate(items(self.tree), 1)}
+        scenarios = [ref.item for g in self.scenario_groups for ref in g.scenarios]
+        labels.update({item: f"S{n}" for n, item in enumerate(scenarios, 1)})
+        return labels
 
 
 # --- load-time checks ---------------------------------------------------------------------------------------
@@ -573,13 +585,14 @@ def _pts(value: Fraction) -> str:
 
 
 def conditions_line(ev: Miit2024Evaluation, tr: Translator) -> str:
-    """Which levels' scenario conditions are met so far: "一级 ✓ 6/6 (约束性 3/3) · 三级 ✗ 4/8 (约束性 2/5)"."""
+    """Which levels' scenario conditions are met so far, counts beside what is needed (never as a fraction, which
+    reads "16/6" as more than one): "一级 ✓ 16 个（需 6 个），其中约束性 10 个（需 3 个） · 三级 ✗ …"."""
     parts = []
     for c in ev.checks:
         if c.level.level == 0:
             continue
         mark = "✓" if c.scenarios_met else "✗"
-        parts.append(tr.ui("{level} {mark} {count}/{needed} (constraint {c}/{c_needed})",
+        parts.append(tr.ui("{level} {mark} {count} ({needed} needed), of them binding {c} ({c_needed} needed)",
                            level=tr.form(c.level.name), mark=mark, count=c.count, needed=c.level.scenarios,
                            c=c.constraint_count, c_needed=c.level.constraint))
     return tr.ui("Scenario conditions: {parts}", parts=" · ".join(parts))
@@ -600,7 +613,7 @@ def score_line(ev: Miit2024Evaluation, tr: Translator) -> str:
     elif ev.low_level.level == ev.high_level.level:
         lines.append(tr.ui("level {level} whatever the remaining answers", level=tr.form(ev.low_level.name)))
     else:
-        lines.append(tr.ui("Level so far {low}, {high} still reachable", low=tr.form(ev.low_level.name),
+        lines.append(tr.ui("Level so far: {low}; {high} still reachable", low=tr.form(ev.low_level.name),
                            high=tr.form(ev.high_level.name)))
     return "\n".join(lines)
 
@@ -621,8 +634,8 @@ def blocker_texts(form: Form, ev: Miit2024Evaluation, tr: Translator) -> list[st
         rises = _join(tr, (tr.ui("{scenario} {current} → {target}", scenario=_scenario_name(form, r.item, tr),
                                   current=_rating_name(r.current, tr), target=_rating_name(r.target, tr))
                            for r in b.raises))
-        out.append(tr.ui("{level} needs {n} scenarios at {rating} or higher, {c} of them constraint scenarios: "
-                         "{count} more must rise ({c_missing} constraint), the fewest steps first: {rises}.",
+        out.append(tr.ui("{level} needs {n} scenarios at {rating} or higher, {c} of them binding scenarios: "
+                         "{count} more must rise ({c_missing} binding), the fewest steps first: {rises}.",
                          level=name, n=b.level.scenarios, rating=_rating_name(b.level.scenario_level, tr),
                          c=b.level.constraint, count=b.scenarios_missing, c_missing=b.constraint_missing,
                          rises=rises))
@@ -658,7 +671,16 @@ def _decided_text(ev: Miit2024Evaluation, tr: Translator) -> str:
 
 
 def _question_label(form: Form, item_id: str, tr: Translator) -> str:
-    return tr.ui("Q{n}", n=item_id.lstrip("q")) + " " + tr.form(form.item(item_id).text)
+    """"Q11 企业近三年平均数字化投入…": the number the person saw on the question, and its text."""
+    return numbering(form).labels[item_id] + " " + tr.form(form.item(item_id).text)
+
+
+def size_line(form: Form, tr: Translator) -> str:
+    """"15 questions and 16 scenarios, about 15 minutes": counted as the chat numbers them (Q…, S…)."""
+    questions = numbering(form).questions
+    return tr.ui("{questions} questions and {scenarios} scenarios, about {minutes} minutes.",
+                 questions=sum(1 for q in questions if q.startswith("Q")),
+                 scenarios=sum(1 for q in questions if q.startswith("S")), minutes=form.minutes or "?")
 
 
 def _scenario_name(form: Form, item_id: str, tr: Translator) -> str:
@@ -690,6 +712,8 @@ class RowView:
     maximum: str
     number: str = ""
     answer: str = ""
+    #: the question's item id ("" for a group row)
+    item: str = ""
 
 
 @dataclass(frozen=True)
@@ -745,12 +769,14 @@ def report_view(form: Form, ev: Miit2024Evaluation, answers: Mapping[str, Answer
     `answer_text(item, answer, tr)` is the display text of an answer (bot.present.answer_text, passed in to keep
     this module free of channel code)."""
     rule = _rule(form)
+    labels = numbering(form).labels
+
     def rows(g: GroupScore) -> list[RowView]:
         out = [RowView(g.depth, tr.form(g.name), _pts(g.points), _pts(g.maximum))]
         for q in g.questions:
             item = form.item(q.item)
             out.append(RowView(g.depth + 1, tr.form(item.text), _pts(q.points), _pts(q.maximum),
-                               q.item.upper(), answer_text(item, answers.get(q.item), tr)))
+                               labels[q.item], answer_text(item, answers.get(q.item), tr), q.item))
         for child in g.children:
             out.extend(rows(child))
         return out
@@ -764,7 +790,7 @@ def report_view(form: Form, ev: Miit2024Evaluation, answers: Mapping[str, Answer
             item = _single(form, ref.item)
             rating = ev.ratings.get(ref.item)
             chosen = next((o for o in item.options if o.rung == rating), None) if rating else None
-            views.append(ScenarioView(ref.item.upper(), tr.form(ref.name), ref.constraint,
+            views.append(ScenarioView(labels[ref.item], tr.form(ref.name), ref.constraint,
                                       _rating_name(rating, tr), tr.form(chosen.label) if chosen else ""))
         groups.append(ScenarioGroupView(tr.form(group.name), tuple(views)))
     levels = []
@@ -775,13 +801,14 @@ def report_view(form: Form, ev: Miit2024Evaluation, answers: Mapping[str, Answer
             "next" if ev.blocker is not None and c.level.level == ev.blocker.level.level else "")
         levels.append(LevelRowView(
             tr.form(c.level.name), f"≥ {_plain(c.level.min)}{' ✓' if c.score_met else ''}",
-            tr.ui("{count}/{needed} at {rating}+", count=c.count, needed=c.level.scenarios,
-                  rating=_rating_name(c.level.scenario_level, tr)) + (" ✓" if c.count >= c.level.scenarios else ""),
-            f"{c.constraint_count}/{c.level.constraint}" + (" ✓" if c.constraint_count >= c.level.constraint else ""),
+            tr.ui("{count} ({needed} needed)", count=c.count, needed=c.level.scenarios)
+            + (" ✓" if c.count >= c.level.scenarios else ""),
+            tr.ui("{count} ({needed} needed)", count=c.constraint_count, needed=c.level.constraint)
+            + (" ✓" if c.constraint_count >= c.level.constraint else ""),
             c.met, mark))
     shown = scored_items(rule)
     gap = "" if tr.lang == "zh" else " "
-    fill_ins = tuple((tr.form(i.text) + (gap + tr.form(i.note) if i.note else ""),
+    fill_ins = tuple((f"{labels[i.id]} {tr.form(i.text)}" + (gap + tr.form(i.note) if i.note else ""),
                       answer_text(i, answers[i.id], tr))
                      for i in form.items if i.id not in shown and i.id in answers and answers[i.id].value is not None)
     authority = tr.form(rule.authority) if rule.authority else ""
@@ -816,14 +843,14 @@ def _labels(tr: Translator) -> dict[str, str]:
         "answer": tr.ui("Answer"),
         "scenarios": tr.ui("数字化经营: the scenarios and their ratings"),
         "scenario": tr.ui("Scenario"),
-        "constraint": tr.ui("Constraint scenario"),
-        "constraint_mark": tr.ui("★ = constraint scenario"),
+        "constraint": tr.ui("Binding scenario"),
+        "constraint_mark": tr.ui("★ = binding scenario"),
         "rating": tr.ui("Rating"),
         "description": tr.ui("The description picked"),
         "levels": tr.ui("The level rule and where the answers stand"),
         "score_condition": tr.ui("Score"),
-        "scenario_condition": tr.ui("Scenarios"),
-        "constraint_condition": tr.ui("of which constraint"),
+        "scenario_condition": tr.ui("Scenarios at the level or higher"),
+        "constraint_condition": tr.ui("of which binding"),
         "met": tr.ui("Met"),
         "reached": tr.ui("reached"),
         "next": tr.ui("next"),
@@ -861,7 +888,7 @@ RULE = Rule(
     result_lines=result_lines,
     review_warnings=no_warnings,
     lost_groups=no_lost_groups,
-    size_line=questions_counted,
+    size_line=size_line,
     report_slot="view",
     report_view=report_view,
     level_profile=lambda form: _rule(form).profile,

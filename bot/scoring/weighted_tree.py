@@ -8,7 +8,6 @@ top rung, or the share of substantive options ticked in a multiple choice.  Ever
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +20,7 @@ from pydantic import field_validator, model_validator
 from bot.i18n import P_, Translator
 from bot.interview.answer import Answer
 from bot.interview.errors import FormError
+from bot.interview.numbering import numbering
 from bot.interview.schema import Form, Item, ItemId, Model, MultiChoice, RuleModel, SingleChoice
 from bot.scoring.levels import Level, level_for
 from bot.scoring.registry import (
@@ -483,7 +483,7 @@ def _node_view(node: NodeScore, form: Form, answers: Mapping[str, Answer], tr: T
         return NodeView(
             id=node.id, name=tr.form(item.text), depth=node.depth, points=pts(node.points),
             maximum=pts(node.maximum), ratio=ratio, item=node.item,
-            number=_question_number(node.item, form.position(node.item) + 1, tr),
+            number=numbering(form).labels[node.item],
             answer=answer_text(item, answers.get(node.item), tr), note=tr.form(item.note) if item.note else "",
         )
     return NodeView(
@@ -515,7 +515,7 @@ def report_view(form: Form, ev: TreeEvaluation, answers: Mapping[str, Answer], t
     advice = tuple(
         AdviceView(
             item_id=n.item or "",
-            number=_question_number(n.item or "", form.position(n.item or "") + 1),
+            number=numbering(form).labels[n.item or ""],
             label=tr.form(form.item(n.item or "").text),
             current=answer_text(form.item(n.item or ""), answers.get(n.item or ""), tr),
             gain=pts(n.maximum - n.points),
@@ -557,16 +557,6 @@ def plain_number(value: Decimal) -> str:
     """A band edge as printed (20, not 20.00)."""
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _question_number(item_id: str, position: int, tr: Translator | None = None) -> str:
-    """q7 → 7, q16_1 → 16（1） (16(1) in English); other ids → the position in the form."""
-    m = re.fullmatch(r"[a-z]+(\d+)(?:_(\d+))?", item_id)
-    if m is None:
-        return str(position)
-    if not m.group(2):
-        return m.group(1)
-    return m.group(1) + (f"（{m.group(2)}）" if tr is None or tr.lang == "zh" else f"({m.group(2)})")
 
 
 ESTIMATE_NOTICE = P_("report", "The score in this report is an estimate: the official per-option points of {title} "

@@ -7,8 +7,9 @@ filing and the enterprise profile already hold; at submission `comparison` tells
 contract (bot/rendering/contract.py).
 
 A contract session keeps its origin in its state: {"filing": session id, "provider": 0-based index,
-"credit_code": the enterprise's code} — the layout reads the filing at rendering time, so a corrected (reopened)
-filing shows in the next rendering.
+"credit_code": the enterprise's code, "values": the filing's answers its checks read (项目实施期限)} — the layout
+reads the filing at rendering time, so a corrected (reopened) filing shows in the next rendering, and the values
+are copied again whenever the contract is opened.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import repo
 from bot.db.models import InterviewSession, User
 from bot.i18n import Translator
-from bot.interview.answer import Answer
+from bot.interview.answer import Answer, printable
+from bot.interview.engine import ORIGIN_VALUES
 from bot.interview.errors import AnswerError
 from bot.interview.parsing import answer_from_value
 from bot.interview.schema import Form
@@ -40,7 +42,8 @@ from bot.rendering.contract import (
     figures,
     provider_of,
 )
-from bot.service.sessions import CREDIT_CODE, Interviews, Opened, suggestions
+from bot.service.file_names import safe_part
+from bot.service.sessions import CREDIT_CODE, SESSION_ID_MAX, Interviews, Opened, suggestions
 
 #: the word for a contract's documents in a form's `documents`
 CONTRACT_DOCUMENT = "contract"
@@ -70,6 +73,11 @@ class Filing:
         return str(provider_of(self.answers, index).get("name") or f"#{index + 1}")
 
 
+def _printable_answers(row: InterviewSession) -> dict[str, Answer]:
+    """The answers as documents and file names may show them (also those stored before the input boundary)."""
+    return {k: printable(a) for k, a in repo.answers_of(row).items()}
+
+
 def makes_contracts(form: Form) -> bool:
     return CONTRACT_DOCUMENT in form.documents
 
@@ -79,11 +87,14 @@ async def _filing_of(s: AsyncSession, row: InterviewSession | None, *, submitted
     if row is None or row.form_id != FILING_FORM or (submitted and row.status != "submitted"):
         raise NoSuchFiling(row.id if row is not None else None)
     owner = await s.get(User, row.owner_id)
-    return Filing(row.id, owner.external_id if owner is not None else "", repo.answers_of(row))
+    return Filing(row.id, owner.external_id if owner is not None else "", _printable_answers(row))
 
 
 async def load_filing(sessionmaker: async_sessionmaker[AsyncSession], session_id: int) -> Filing:
-    """The submitted filing of that session number; NoSuchFiling otherwise."""
+    """The submitted filing of that session number; NoSuchFiling otherwise (also for a number no session can
+    have: it never reaches the database)."""
+    if not 0 < session_id <= SESSION_ID_MAX:
+        raise NoSuchFiling(session_id)
     async with sessionmaker() as s:
         return await _filing_of(s, await s.get(InterviewSession, session_id))
 
@@ -126,6 +137,12 @@ def offers(form: Form, filing: Filing, provider: int, profile_data: Mapping[str,
     return offered | suggestions(form, profile_data, today)
 
 
+def filed_values(form: Form, filing: Filing) -> dict[str, Any]:
+    """The filing's answers the contract's checks read (`origin_values`: its 项目实施期限), as stored."""
+    return {i: filing.answers[i].value for i in form.origin_values
+            if i in filing.answers and filing.answers[i].value is not None}
+
+
 async def open_contract(interviews: Interviews, filing: Filing, provider: int) -> Opened:
     """The contract session for the filing's provider `provider` (0-based), owned by the filing's owner: resumed,
     or started with the offers above."""
@@ -138,7 +155,8 @@ async def open_contract(interviews: Interviews, filing: Filing, provider: int) -
         user = await repo.find_user(s, filing.owner)
         owner_id = user.id if user is not None else 0
         known = await s.run_sync(lambda sync: repo.profile(sync, owner_id, code))
-    origin = {"filing": filing.session_id, "provider": provider, CREDIT_CODE: code}
+    origin = {"filing": filing.session_id, "provider": provider, CREDIT_CODE: code,
+              ORIGIN_VALUES: filed_values(form, filing)}
     return await interviews.open_from(filing.owner, CONTRACT_FORM, origin,
                                       offers(form, filing, provider, known.data if known else {},
                                              interviews.today()))
@@ -164,7 +182,7 @@ async def _contract(s: AsyncSession, session_id: int) -> _Contract:
     # a drafted contract renders from its filing as it stands, also while staff have reopened it to correct it
     filing = await _filing_of(s, await s.get(InterviewSession, int(origin.get("filing") or 0)), submitted=False)
     provider = int(origin.get("provider") or 0)
-    answers = repo.answers_of(row)
+    answers = _printable_answers(row)
     return _Contract(row.id, filing, provider, answers, contract_view(filing.answers, provider, answers))
 
 
@@ -221,7 +239,7 @@ def comparison_text(found: Comparison, tr: Translator) -> list[str]:
 def _file_stem(filing: Filing, provider: int, lang: str) -> str:
     if lang != "zh":  # the provider's name in the file name only where the name is read as it is written
         return f"service-contract-{provider + 1}"
-    name = "".join(ch for ch in filing.provider_name(provider) if ch not in '\\/:*?"<>|').strip()[:40]
+    name = safe_part(filing.provider_name(provider))  # nothing that could disguise the extension
     return f"服务合同-{name or provider + 1}"
 
 

@@ -74,6 +74,16 @@ class NotAllowed(Exception):
     """The person may not do this (the same answer whether or not the session exists)."""
 
 
+@dataclass(frozen=True)
+class _Charged:
+    """One counted attempt: the count of `key` was `failures` (with its wait `not_before`) and is now `after`."""
+
+    key: str
+    failures: int
+    not_before: float
+    after: int
+
+
 class SlowDown(Exception):
     def __init__(self, wait: float) -> None:
         super().__init__(f"wait {wait:.0f} s")
@@ -187,11 +197,12 @@ class Helpdesk:
     def _wait(self, attempts: int) -> float:
         return 0.0 if attempts < FREE_ATTEMPTS else min(2.0 ** min(attempts - FREE_ATTEMPTS, 32), MAX_WAIT)
 
-    async def _charge(self, key: str) -> None:
+    async def _charge(self, key: str) -> _Charged:
         """Count one attempt for `key` before anything is looked up, or SlowDown while its wait runs.
 
         Compare-and-set on the stored count: of any number of concurrent attempts (any worker) each one is
-        counted exactly once, and once the count reaches the free attempts the others find the wait set."""
+        counted exactly once, and once the count reaches the free attempts the others find the wait set.  Returns
+        what the count was before and is now, for `_refund` when the attempt turns out to be a valid code."""
         for _ in range(50):
             now = self.clock()
             async with self.sessionmaker() as s:
@@ -209,18 +220,32 @@ class Helpdesk:
                                                                 CodeGuess.not_before <= now))
                         s.add(CodeGuess(who=key, failures=attempts, not_before=not_before, last_at=now))
                         await s.flush()
-                        return
+                        return _Charged(key, 0, 0.0, attempts)
+                    before = (row.failures, row.not_before)
                     if row.last_at < now - GUESS_MEMORY and row.not_before <= now:
                         attempts = 1  # idle for a day: counted afresh
                         not_before = 0.0
+                        before = (0, 0.0)
                     result = await s.execute(update(CodeGuess)
                                              .where(CodeGuess.who == key, CodeGuess.failures == row.failures)
                                              .values(failures=attempts, not_before=not_before, last_at=now))
                     if result.rowcount == 1:  # type: ignore[attr-defined]
-                        return
+                        return _Charged(key, *before, attempts)
             except IntegrityError:  # another attempt counted the first one at the same moment: count again
                 continue
         raise SlowDown(1.0)
+
+    async def _refund(self, charged: _Charged) -> None:
+        """The attempt `charged` counted was a valid code: it is not a wrong one, but the wrong ones before it stay
+        counted (and their wait set), forgotten only by time.  The count goes back to what it was, wait included,
+        unless another attempt was counted meanwhile: then only this attempt is taken off."""
+        async with self.sessionmaker.begin() as s:
+            result = await s.execute(update(CodeGuess)
+                                     .where(CodeGuess.who == charged.key, CodeGuess.failures == charged.after)
+                                     .values(failures=charged.failures, not_before=charged.not_before))
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                await s.execute(update(CodeGuess).where(CodeGuess.who == charged.key, CodeGuess.failures > 0)
+                                .values(failures=CodeGuess.failures - 1))
 
     async def _valid_code(self, code: str) -> ResumeCode | None:
         async with self.sessionmaker() as s:
@@ -238,15 +263,17 @@ class Helpdesk:
 
     async def session_of_code(self, code: str, who: str) -> int:
         """The session a valid code opens; LookupError for a wrong, expired, revoked or used code; SlowDown when
-        guessing (per person and per code typed).  Changes nothing but the attempt counts."""
+        guessing (per person and per code typed).  Changes nothing but the attempt counts: every attempt is
+        counted before the code is looked up (so no number of concurrent guesses goes uncounted), and a valid code
+        then takes its own attempt off again — never the wrong ones before it."""
         key = "code:" + code_hash(code)[:32]
-        await self._charge(who)
-        await self._charge(key)
+        person = await self._charge(who)
+        typed = await self._charge(key)
         row = await self._valid_code(code)
         if row is None:
             raise LookupError("no such code")
-        async with self.sessionmaker.begin() as s:
-            await s.execute(delete(CodeGuess).where(CodeGuess.who.in_((who, key))))
+        await self._refund(person)
+        await self._refund(typed)
         return row.session_id
 
     async def redeem(self, code: str, who: str) -> tuple[int, str]:
@@ -386,6 +413,7 @@ class Helpdesk:
             asked = bool(result.rowcount)  # type: ignore[attr-defined]
             if asked:
                 s.add(AuditEvent(session_id=session_id, actor_id=await self._user_id(s, who), kind="help"))
+        self.interviews.forget(session_id)
         return asked
 
     async def submitted_of(self, external_id: str) -> list[tuple[int, str, datetime | None]]:

@@ -8,7 +8,6 @@ times while a PDF renders.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,9 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import repo
 from bot.db.models import AnswerRow, InterviewSession, User
 from bot.i18n import DEFAULT_LANG
-from bot.interview.answer import Answer
+from bot.interview.answer import Answer, printable, printable_value
 from bot.interview.schema import Form
-from bot.interview.typed import clean
 from bot.rendering.context import ReportContext, build_context
 from bot.rendering.docx import render_docx
 from bot.rendering.layouts import layout
@@ -58,32 +56,16 @@ async def _session_data(sessionmaker: async_sessionmaker[AsyncSession], session_
             raise LookupError(session_id)
         owner = row.owner_id
         enterprise = await s.run_sync(lambda sync: repo.enterprise_named(sync, owner))
-        answers = {k: _printable(a) for k, a in repo.answers_of(row).items()}
+        answers = {k: printable(a) for k, a in repo.answers_of(row).items()}
         staff_items = frozenset(a.item_id for a in row.answers if a.by_staff)
         audit: list[Any] = []
         if with_audit:
-            names = {u.id: u.display_name or u.external_id for u in await s.scalars(select(User))}
+            names = {u.id: printable_value(u.display_name) or u.external_id for u in await s.scalars(select(User))}
             for event in await repo.audit_trail(s, session_id):
                 audit.append({"at": event.at, "actor": names.get(event.actor_id or 0, ""), "kind": event.kind,
-                              "item_id": event.item_id, "old": event.old, "new": event.new})
+                              "item_id": event.item_id, "old": printable_value(event.old),
+                              "new": printable_value(event.new)})
         return row, answers, staff_items, audit, enterprise
-
-
-def _clean_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return clean(value, lines=True, limit=len(value))
-    if isinstance(value, list):
-        return [_clean_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _clean_value(v) for k, v in value.items()}
-    return value
-
-
-def _printable(answer: Answer) -> Answer:
-    """An answer as every document format can hold it: answers stored before the input boundary existed may
-    carry control characters, which XML (Word, Excel) and PDF text refuse."""
-    extra = answer.extra if answer.extra is None else clean(answer.extra, lines=True, limit=len(answer.extra))
-    return dataclasses.replace(answer, value=_clean_value(answer.value), extra=extra)
 
 
 def context_for(form: Form, meta: _Meta, answers: dict[str, Answer], *, lang: str,
@@ -143,6 +125,16 @@ async def session_reports(sessionmaker: async_sessionmaker[AsyncSession], forms:
     return files
 
 
+class UnknownDistrict(LookupError):
+    """No district of the filing is named so; `known` are the districts' names (as the form prints them, Chinese),
+    for a channel to say in its own words."""
+
+    def __init__(self, district: str, known: list[str]) -> None:
+        super().__init__(f"no district {district!r}; known: {', '.join(known)}")
+        self.district = district
+        self.known = known
+
+
 def _district_ids(form: Form, district: str | None) -> set[str] | None:
     if district is None:
         return None
@@ -150,7 +142,7 @@ def _district_ids(form: Form, district: str | None) -> set[str] | None:
     options = getattr(item, "options", ())
     wanted = {o.id for o in options if district in (o.id, o.label) or o.label.startswith(district)}
     if not wanted:
-        raise LookupError(f"no district {district!r}; known: {', '.join(o.label for o in options)}")
+        raise UnknownDistrict(district, [o.label for o in options])
     return wanted
 
 
@@ -174,7 +166,7 @@ async def export_district(sessionmaker: async_sessionmaker[AsyncSession], forms:
         for a in await s.execute(select(AnswerRow.session_id, AnswerRow.item_id, AnswerRow.value, AnswerRow.extra)
                                  .join(InterviewSession, AnswerRow.session_id == InterviewSession.id)
                                  .where(submitted)):
-            by_session.setdefault(a.session_id, {})[a.item_id] = Answer(a.value, a.extra)
+            by_session.setdefault(a.session_id, {})[a.item_id] = printable(Answer(a.value, a.extra))
 
     def contexts() -> Iterator[ReportContext]:
         for meta in metas:

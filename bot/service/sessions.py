@@ -42,6 +42,8 @@ from bot.scoring import level_profile, rule_of
 
 #: the profile key of the unified social credit code: it decides which enterprise's profile is read and written
 CREDIT_CODE = "credit_code"
+#: the profile key of the enterprise's name: where no code is asked, it tells one enterprise from another
+COMPANY_NAME = "company_name"
 #: how long applied Telegram update ids are kept (Telegram re-delivers for at most 24 hours)
 UPDATE_ID_RETENTION = timedelta(days=7)
 
@@ -83,6 +85,8 @@ class _Cached:
     #: the owner's external id, and the staff member holding the session (only they may change it then)
     owner: str
     held_by: str | None = None
+    #: when the owner asked the helpdesk for a person (None: not asked, or answered by a takeover)
+    help_asked_at: datetime | None = None
 
 
 #: kept for callers that compare with it; `apply` raises Redelivered instead of returning it
@@ -187,7 +191,7 @@ class Interviews:
     async def _cached_of(self, s: AsyncSession, row: InterviewSession) -> _Cached:
         owner = await s.get(User, row.owner_id)
         return _Cached(row.id, row.owner_id, self.forms[row.form_id], row.version, repo.state_of(row), row.status,
-                       owner.external_id if owner is not None else "", row.held_by)
+                       owner.external_id if owner is not None else "", row.held_by, row.help_asked_at)
 
     async def _user_id(self, external_id: str) -> int:
         known = self._users.get(external_id)
@@ -222,7 +226,8 @@ class Interviews:
             # touching the session makes it the person's current one (for /resume and typed answers)
             row.updated_at = datetime.now(UTC)
             await s.flush()  # bumps the version column
-            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, external_id, row.held_by)
+            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, external_id, row.held_by,
+                             row.help_asked_at)
             person = (user.id, user.lang)
         self._remember(cached)
         self._remember_person(external_id, *person)
@@ -240,13 +245,21 @@ class Interviews:
             rows = (await s.scalars(select(InterviewSession).where(
                 InterviewSession.owner_id == user.id, InterviewSession.form_id == form_id,
                 InterviewSession.status.in_(("active", "submitted"))).order_by(InterviewSession.id.desc()))).all()
-            # the same origin (the enterprise's credit code aside: a corrected filing keeps its contracts)
-            key = {k: v for k, v in origin.items() if k != CREDIT_CODE}
-            mine = [r for r in rows
-                    if {k: v for k, v in ((r.state or {}).get("origin") or {}).items() if k != CREDIT_CODE} == key]
+            # the same origin (the enterprise's credit code and the origin's answers aside: a corrected filing keeps
+            # its contracts)
+            def identity(given: Mapping[str, Any]) -> dict[str, Any]:
+                return {k: v for k, v in given.items() if k not in (CREDIT_CODE, engine.ORIGIN_VALUES)}
+
+            key = identity(origin)
+            mine = [r for r in rows if identity((r.state or {}).get("origin") or {}) == key]
             row = next((r for r in mine if r.status == "active"), None) or next(iter(mine), None)
             if row is not None:
                 state = repo.state_of(row)
+                if engine.ORIGIN_VALUES in origin and state.origin.get(engine.ORIGIN_VALUES) != origin[
+                        engine.ORIGIN_VALUES]:
+                    # the origin's answers as they stand now (a filing corrected since): its checks read them
+                    state = replace(state, origin={**state.origin, engine.ORIGIN_VALUES: origin[engine.ORIGIN_VALUES]})
+                    row.state = state.to_json()
                 opened = Opened(row.id, form, state, resumed=True, today=self.today())
             else:
                 state = replace(engine.start(form), suggestions=dict(offered), origin=dict(origin))
@@ -254,7 +267,8 @@ class Interviews:
                 opened = Opened(row.id, form, state, resumed=False, today=self.today())
             row.updated_at = datetime.now(UTC)
             await s.flush()
-            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, owner, row.held_by)
+            cached = _Cached(row.id, user.id, form, row.version, opened.state, row.status, owner, row.held_by,
+                             row.help_asked_at)
             person = (user.id, user.lang)
         self._remember(cached)
         self._remember_person(owner, *person)
@@ -273,6 +287,11 @@ class Interviews:
         """(owner, staff holding it or None) of a session."""
         cached = await self._session(session_id)
         return cached.owner, cached.held_by
+
+    async def help_asked(self, session_id: int) -> datetime | None:
+        """When the owner asked the helpdesk for a person (None: not asked, or answered by a takeover); from the
+        cache, which a request for help or a takeover in this process drops."""
+        return (await self._session(session_id)).help_asked_at
 
     async def load(self, session_id: int) -> tuple[Form, State]:
         cached = await self._session(session_id)
@@ -296,6 +315,31 @@ class Interviews:
                 row = None if user is None else await repo.latest_session(s, user.id)
             if row is None:
                 self._remember_current(external_id, None)
+                return None
+            cached = await self._cached_of(s, row)
+        self._remember(cached)
+        self._remember_current(external_id, cached.session_id)
+        return Opened(cached.session_id, cached.form, cached.state, resumed=True, today=self.today())
+
+    async def latest(self, external_id: str) -> Opened | None:
+        """The session the person touched last, active or submitted: a session they hold as staff first, else
+        their own (the web chat shows it, so a reload after a submission shows its result), or None."""
+        session_id = self._current.get(external_id)
+        if session_id is not None:
+            cached = await self._session(session_id)
+            if cached.status in ("active", "submitted") and external_id in (cached.owner, cached.held_by):
+                return Opened(cached.session_id, cached.form, cached.state, resumed=True, today=self.today())
+        async with self.sessionmaker() as s:
+            row = await s.scalar(select(InterviewSession)
+                                 .where(InterviewSession.held_by == external_id, InterviewSession.status == "active")
+                                 .order_by(InterviewSession.updated_at.desc()).limit(1))
+            if row is None:
+                user = await repo.find_user(s, external_id)
+                row = None if user is None else await s.scalar(
+                    select(InterviewSession).where(InterviewSession.owner_id == user.id,
+                                                   InterviewSession.status.in_(("active", "submitted")))
+                    .order_by(InterviewSession.updated_at.desc(), InterviewSession.id.desc()).limit(1))
+            if row is None:
                 return None
             cached = await self._cached_of(s, row)
         self._remember(cached)
@@ -375,7 +419,9 @@ class Interviews:
     async def apply(self, session_id: int, event: Input, *, actor: str, by_staff: bool = False,
                     chat_id: int | None = None, update_id: int | None = None,
                     expect_cursor: str | None = None, expect_key: str | None = None) -> Step:
-        """Apply one input and commit it.  A refused input changes nothing and is not written.
+        """Apply one input and commit it.  A refused input changes nothing and is not written, but for an answer
+        refused as a likely slip (engine: `State.unconfirmed`): that the next same answer is meant must survive a
+        restart or another worker, so the state is written (no answer changes).
 
         `expect_cursor`: the item the input was meant for (a button's item); when the session has moved on, the
         input is refused as a stale button instead of being applied to another item.
@@ -396,7 +442,7 @@ class Interviews:
                 return Step(cached.state, error=AnswerError("stale_screen"))
             by_staff = by_staff or (cached.held_by is not None and actor == cached.held_by)
             step = engine.apply(cached.form, cached.state, event, self.today())
-            if step.error is not None:
+            if step.error is not None and step.state.unconfirmed == cached.state.unconfirmed:
                 return step
             if step.changes:
                 changed = {c.item_id for c in step.changes}
@@ -439,34 +485,53 @@ class Interviews:
         return prepare
 
     def _update_profile(self, s: Session, cached: _Cached, step: Step) -> State:
-        """Remember profile answers for the enterprise; once its credit code is known, offer what was said of it
-        before.  Returns the state with suggestions refreshed."""
+        """Remember profile answers for the enterprise, one profile per enterprise (bot/db/repo.py): a form that
+        asks the credit code writes to that code's profile, and its answers given before the code wait in the
+        session until the code comes, which joins what the person said of the enterprise before (the ''
+        profile) and offers what its profile held; a session started from a filing writes to the filing's
+        enterprise; any other form to the enterprise it names, else to the one the person spoke of last.
+        Returns the state with suggestions refreshed."""
         form, state = cached.form, step.state
-        keyed = {form.item(c.item_id).profile: c.new for c in step.changes
-                 if c.new is not None and c.new.value is not None and form.item(c.item_id).profile}
+        keyed: dict[str, Answer] = {}
+        for change in step.changes:
+            key = form.item(change.item_id).profile
+            if key and change.new is not None and change.new.value is not None:
+                keyed[key] = change.new
         reached = level_profile(form, state.answers) if state.submitted else None
-        if reached is not None:
+        if reached is not None and reached[0]:
             keyed[reached[0]] = Answer(reached[1])
         if not keyed:
             return state
         owner = cached.owner_id
+        named = next((state.answers[i.id].value for i in form.items
+                      if i.profile == COMPANY_NAME and i.id in state.answers), None)
+        company = str(named) if named else None
         code_item = next((i.id for i in form.items if i.profile == CREDIT_CODE), None)
-        code_answer = state.answers.get(code_item) if code_item else None
-        code = str(code_answer.value) if code_answer is not None and code_answer.value else ""
-        if not code_item:  # a session started from another (a contract): the enterprise of the filing
+        if code_item is None:
+            # a session started from another (a contract): the enterprise of the filing; else the one it names
             code = str(state.origin.get(CREDIT_CODE) or "")
-        if code and CREDIT_CODE in keyed:
-            # the enterprise is now known: carry this session's profile answers to it and offer its earlier ones
-            before = repo.profile(s, owner, code)
-            everything = {i.profile: state.answers[i.id] for i in form.items
-                          if i.profile and i.id in state.answers and state.answers[i.id].value is not None}
-            repo.remember(s, owner, code, everything)
-            if before is not None:
-                offered = suggestions(form, before.data, self.today())
-                state = replace(state, suggestions={**state.suggestions, **offered})
+            if code:
+                repo.remember(s, owner, code, keyed)
+            else:
+                repo.remember_uncoded(s, owner, company, keyed)
             return state
-        # before the code is known (or in a form without one) answers go to the person's '' profile
-        repo.remember(s, owner, code, {k: a for k, a in keyed.items() if k})
+        code_answer = state.answers.get(code_item)
+        code = str(code_answer.value) if code_answer is not None and code_answer.value else ""
+        if not code:  # not known yet: the answers go with the code when it comes
+            return state
+        if CREDIT_CODE not in keyed:
+            repo.remember(s, owner, code, keyed)
+            return state
+        # the enterprise is now known: one profile with what was said of it before, this session's answers carried
+        # to it, its earlier values offered
+        repo.join_unidentified(s, owner, code, company)
+        before = repo.profile(s, owner, code)
+        everything = {i.profile: state.answers[i.id] for i in form.items
+                      if i.profile and i.id in state.answers and state.answers[i.id].value is not None}
+        repo.remember(s, owner, code, everything)
+        if before is not None:
+            offered = suggestions(form, before.data, self.today())
+            state = replace(state, suggestions={**state.suggestions, **offered})
         return state
 
     # --- people --------------------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ TOUCH_EVERY = timedelta(minutes=1)
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
 NAME_CHARS = 64
+#: Telegram's user ids have at most 52 significant bits
+TELEGRAM_ID_MAX = 2**52 - 1
 NOTE_CHARS = 4000
 
 
@@ -159,6 +161,8 @@ class StaffAccounts:
         wanted = tuple(dict.fromkeys(d.strip() for d in districts if d.strip()))
         if (role == OFFICER) != bool(wanted):
             raise StaffError("districts")
+        if telegram_id is not None and not 0 < telegram_id <= TELEGRAM_ID_MAX:
+            raise StaffError("telegram")
         try:
             async with self.sessionmaker.begin() as s:
                 row = StaffAccount(name=name, role=role, districts=list(wanted), telegram_id=telegram_id,
@@ -214,6 +218,8 @@ class StaffAccounts:
 
     async def link_telegram(self, account_id: int, telegram_id: int | None, *, by: Account) -> None:
         """The account's Telegram id (None: unlinked): that Telegram account is then staff as this one."""
+        if telegram_id is not None and not 0 < telegram_id <= TELEGRAM_ID_MAX:
+            raise StaffError("telegram")
         try:
             async with self.sessionmaker.begin() as s:
                 row = await s.get(StaffAccount, account_id)

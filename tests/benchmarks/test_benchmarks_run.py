@@ -45,6 +45,21 @@ def test_fuzz_benchmark_prints_its_counts_and_finds_no_exception() -> None:
     tried, refused, accepted, exceptions = map(int, counts.groups())
     assert (tried, exceptions) == (1500, 0) and refused + accepted == tried and refused and accepted, out
     assert "slowest: " in out and "slowest by input length: " in out, out
+    hidden = re.search(r"invisible only: tried (\d+) / accepted (\d+); laced with format controls: tried (\d+) / "
+                       r"stored with a format control (\d+); foreign digits where digits are read: tried (\d+) / "
+                       r"accepted (\d+)", out)
+    assert hidden is not None, out
+    invisible, invisible_taken, laced, laced_stored, foreign, foreign_taken = map(int, hidden.groups())
+    assert invisible and laced and foreign, out  # each class was tried
+    assert (invisible_taken, laced_stored, foreign_taken) == (0, 0, 0), out
+
+
+@pytest.mark.slow
+def test_wechat_benchmark_prints_the_passive_reply_times() -> None:
+    out = run("benchmarks/wechat.py", "--rates", "5", "--seconds", "1")
+    row = re.search(r"^\s+5\s+5\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(\d+)\s+(\d+)\s+0 \|", out, re.MULTILINE)
+    assert row is not None and int(row[1]) + int(row[2]) == 5, out
+    assert "violations" not in out, out
 
 
 @pytest.mark.slow

@@ -68,7 +68,8 @@ def test_a_filing_with_two_providers_gives_two_contracts(tmp_path: Path) -> None
                   "in:")
     assert offer in out
     for n, name in enumerate(PROVIDERS, 1):
-        assert f"  {n}. {name}: python -m bot console --user acme --provider {n}" in out
+        # with this run's report folder, so that the contract's files are written too
+        assert f"  {n}. {name}: python -m bot console --user acme --provider {n} --out {out_dir}" in out
 
     script = contract("1,000,000.10", code=["跳过"], supplier=PROVIDERS[0])
     first = run(db, "miit-2022", script, "--provider", "1", "--out", str(out_dir))

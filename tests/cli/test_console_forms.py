@@ -240,7 +240,12 @@ def test_eligibility_then_filing_with_reports_and_district_export(forms: dict[st
     refused_then_asked(out, refusal("exclusive_with_others", option="以上均无"),
                        prompt(eligibility, "policy_restriction"))
     assert ZH.ui("Submitted. Thank you!") in out
-    assert sum("--out" in line for line in out.splitlines()) == 1
+    assert sum(line.startswith(ZH.ui("Report files (PDF, Word) are written only with --out DIR: run the same "
+                                     "command with e.g. --out ./reports and type report."))
+               for line in out.splitlines()) == 1
+    # the next steps as commands to paste: each writes its reports (into ./reports, as none was given here)
+    commands = [line.strip() for line in out.splitlines() if line.strip().startswith("python -m bot console")]
+    assert commands and all(c.endswith(" --user acme --out reports") for c in commands), commands
     assert not out_dir.exists()
     answers = stored(db, "hangzhou-eligibility")
     assert answers["employees"][0] == "120" and answers["revenue_2023"][0] == "3000"

@@ -61,8 +61,17 @@ def test_eligibility_offers_both_editions_then_the_2024_self_assessment(tmp_path
     form = load_forms()["miit-2024"]
     assert "实现数字化的生产设备数量（120 台）不能超过生产设备数量（100 台）" in out
     assert "(60%,100%]" in out and "70%" in out  # offered before it was kept
-    assert "场景条件：一级 ✗ 1/6（约束性 1/3）" in out  # after s1
-    assert "场景条件：一级 ✓ 16/6（约束性 10/3） · 二级 ✓ 6/6（约束性 3/3） · 三级 ✗ 0/8（约束性 0/5）" in out
+    # offered from the device counts typed just before, never as if the person had given it earlier
+    assert "  根据您的回答建议：(60%,100%]——输入“沿用”（keep）直接使用，或输入新答案" in out
+    assert "之前填写过：(60%,100%]" not in out and "之前填写过：70%" not in out
+    # the platform's numbering, and the counts the menu names
+    assert "共 15 题和 16 个场景，约需 15 分钟。" in out
+    assert "] Q2a. 其中生产设备数量为（台）" in out and "] Q2. 企业的生产设备数字化率" in out
+    assert "] Q2c. 具体数据" in out and "] S16. " in out and "/31] " in out
+    assert "场景条件：一级 ✗ 1 个（需 6 个），其中约束性 1 个（需 3 个）" in out  # after s1
+    assert ("场景条件：一级 ✓ 16 个（需 6 个），其中约束性 10 个（需 3 个）"
+            " · 二级 ✓ 6 个（需 6 个），其中约束性 3 个（需 3 个）"
+            " · 三级 ✗ 0 个（需 8 个），其中约束性 0 个（需 5 个）") in out
     assert "总分 85.00 / 100.00 · 等级 二级（预估）" in out
     assert "按得分可达四级，按场景可达二级：等级取两者中较低者，为二级。" in out
     assert "三级需要 8 个场景达到三级及以上，其中约束性场景 5 个：还需提升 8 个场景（其中约束性 5 个）" in out

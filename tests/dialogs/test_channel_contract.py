@@ -1,7 +1,8 @@
 """The channel contract: the same scripted conversation, typed on every channel, stores the same answers and is
 refused the same way.  Telegram runs through the real aiogram Dispatcher (real Update objects, a recording Bot
-API session); the terminal through the real Console; the web chat through its real application over HTTP; all
-over the real service and a real SQLite file.
+API session); the terminal through the real Console; the web chat through its real application over HTTP; WeChat
+through the real endpoint of the web application (signed XML posted by the fake WeChat platform,
+tests/e2e/fake_wechat.py); all over the real service and a real SQLite file.
 
 The script: the eligibility check to its end (a refusal, an edit from the review screen by the number the paper
 prints, submit asked twice), then part of the 2022 self-assessment (a typed percentage, a refusal, back, a
@@ -120,7 +121,23 @@ async def on_web(interviews: Interviews, script: list[tuple[str, list[str]]]) ->
     return refusals
 
 
-CHANNELS = {"telegram": on_telegram, "console": on_console, "web": on_web}
+async def on_wechat(interviews: Interviews, script: list[tuple[str, list[str]]]) -> list[str]:
+    """Each form started by typing "开始 N" (its number in the list), each line sent as a WeChat message; the
+    refusals the person saw."""
+    from tests.dialogs.wechat.wx_harness import wechat
+
+    numbers = {f.id: n for n, f in enumerate((f for f in interviews.forms.values() if f.starts_from is None), 1)}
+    async with wechat(interviews) as (wx, _):
+        person = wx.user("oCONTRACT")
+        for form_id, lines in script:
+            await person.say(f"开始 {numbers[form_id]}")
+            for line in lines:
+                await person.say(line)
+        assert not wx.violations
+    return [m.split("\n", 1)[0][2:] for m in person.texts() if m.startswith("✗ ")]
+
+
+CHANNELS = {"telegram": on_telegram, "console": on_console, "web": on_web, "wechat": on_wechat}
 
 
 async def stored(interviews: Interviews) -> dict[str, dict[str, Any]]:

@@ -81,3 +81,15 @@ def test_a_channel_with_its_own_way_reads_those_words_as_text(miit: Form) -> Non
         assert commands.as_text(commands.read(miit, on("q1"), typed), typed) == engine.Text(typed)
     assert commands.as_text(commands.read(miit, on(None), "99"), "99") == engine.Text("99")
     assert commands.as_text(commands.read(miit, on("q1"), "帮助"), "帮助") == commands.Help()
+
+
+@pytest.mark.parametrize("typed", ["是", "确定", "yes", "Y", "确认"])
+def test_yes_typed_on_the_confirmation_submits(miit: Form, typed: str) -> None:
+    """“确定现在提交吗？” answered by typing 是 (the words a person types, not only the buttons)."""
+    assert commands.read(miit, on(None, confirming=True), typed) == engine.Submit(confirmed=True)
+    assert commands.read(miit, on(None), typed) != engine.Submit(confirmed=True)  # only when asked
+
+
+@pytest.mark.parametrize("typed", ["否", "不", "no", "暂不"])
+def test_no_typed_on_the_confirmation_goes_back_to_the_list(miit: Form, typed: str) -> None:
+    assert commands.read(miit, on(None, confirming=True), typed) == engine.Review()

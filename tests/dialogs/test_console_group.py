@@ -15,7 +15,8 @@ from bot.service.sessions import Interviews
 from tests.rendering.fixtures import PROVIDER_CODE
 
 ZH = Translator("zh")
-SAMPLE = {"text": "测试", "integer": "10", "money": "100", "decimal": "1", "percent": "10", "date": "2024-01-02",
+SAMPLE = {"text": "测试", "person_name": "张三",
+          "integer": "10", "money": "100", "decimal": "1", "percent": "10", "date": "2024-01-02",
           "year_month": "2024-01", "credit_code": PROVIDER_CODE, "mobile": "13812345678",
           "landline": "0571-85257095", "phone": "13812345678", "email": "a@example.com", "postal_code": "310000",
           "single": "1", "multi": "1", "yesno": "1"}

@@ -4,11 +4,13 @@ shared by the end-to-end tests."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import os
 import signal
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -28,9 +30,11 @@ MIN_GAP = 0.21
 class BotProcess:
     """`python -m bot run` in a subprocess; its output goes to a log file shown when a test fails."""
 
-    def __init__(self, api: FakeBotAPI, workdir: Path) -> None:
+    def __init__(self, api: FakeBotAPI, workdir: Path, database_url: str | None = None) -> None:
         self.api = api
         self.workdir = workdir
+        #: a SQLite file in `workdir` unless given (a PostgreSQL database of `postgres_database`)
+        self.database_url = database_url or f"sqlite+aiosqlite:///{workdir / 'bot.sqlite3'}"
         self.log = workdir / "bot.log"
         self.proc: asyncio.subprocess.Process | None = None
 
@@ -38,7 +42,7 @@ class BotProcess:
         env = {k: v for k, v in os.environ.items()
                if k.upper() not in ("WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_IDS", "BOT_TOKEN", "DATABASE_URL")}
         env.update(BOT_TOKEN=self.api.token, TELEGRAM_API_URL=self.api.base_url, DEFAULT_LANG="zh",
-                   DATABASE_URL=f"sqlite+aiosqlite:///{self.workdir / 'bot.sqlite3'}",
+                   DATABASE_URL=self.database_url,
                    PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1", WEB_PORT="0")  # Telegram only: no web chat
         return env
 
@@ -83,6 +87,42 @@ class BotProcess:
         if kind is not None:
             print(self.output())
         await self.kill()
+
+
+#: the databases an end-to-end test may run on: SQLite always, PostgreSQL when TEST_DATABASE_URL names a server
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@contextlib.asynccontextmanager
+async def database(backend: str, workdir: Path) -> AsyncIterator[str | None]:
+    """The DATABASE_URL of a test's bot: None (BotProcess's SQLite file), or a PostgreSQL database of its own on
+    the server of TEST_DATABASE_URL, dropped afterwards."""
+    if backend == "sqlite":
+        yield None
+        return
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from bot.db.engine import create_engine
+
+    admin_url = os.environ["TEST_DATABASE_URL"]
+    name = f"e2e_{uuid.uuid4().hex[:12]}"
+
+    async def admin(*statements: str) -> None:
+        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                for statement in statements:
+                    await conn.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    await admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'",
+                    f'DROP DATABASE IF EXISTS "{name}"')
 
 
 @pytest_asyncio.fixture

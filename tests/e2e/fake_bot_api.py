@@ -433,6 +433,14 @@ class FakeUser:
             raise AssertionError(
                 f"button {button!r} has no callback_data (it is {chosen}); cannot press it"
             )
+        return await self._callback(stored, chosen["callback_data"])
+
+    async def press_data(self, data: str, message: Any = None) -> int:
+        """A forged press: a callback_query with any ``data`` (as a modified client can send), on the latest
+        bot message with an inline keyboard (or ``message``).  Returns its update_id."""
+        return await self._callback(self._find_keyboard_message(message), data)
+
+    async def _callback(self, stored: _StoredMessage, data: str) -> int:
         query_id = self.api._new_callback_id(self._state)
         self._state.callback_queries[query_id] = {"user": self, "answered": False}
         self.last_callback_id = query_id
@@ -441,7 +449,7 @@ class FakeUser:
             "from": self.user_dict(),
             "message": copy.deepcopy(stored.api),
             "chat_instance": str(-(self.id * 7919 + 4242)),
-            "data": chosen["callback_data"],
+            "data": data,
         }
         update_id = self.api._queue(self._state, {"callback_query": callback})
         await asyncio.sleep(0)

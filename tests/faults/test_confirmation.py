@@ -18,10 +18,18 @@ import pytest_asyncio
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
+from aiogram.methods import GetMe
+from aiogram.types import Update
 from aiohttp import web
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, ProgrammingError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from fake_bot_api import FakeBotAPI
@@ -31,6 +39,7 @@ from bot.db.migrate import upgrade
 from bot.db.models import AnswerRow
 from bot.dialogs.telegram.app import Poller, webhook_handler
 from bot.dialogs.telegram.dispatcher import create_dispatcher
+from bot.dialogs.telegram.failures import MAX_LONELY_FAILURES, Attempts, transient
 from bot.dialogs.telegram.middlewares import ExpiredCallbacks
 from bot.i18n import Translator
 from bot.interview.loader import load_forms
@@ -232,3 +241,62 @@ async def test_retries_after_failed_attempts_are_not_counted_as_typing_fast(worl
         assert not any(too_fast in t for t in texts), texts
     finally:
         await runner.cleanup()
+
+
+class Boom:
+    """An outer middleware that fails every update whose text is "boom", as a bug or a refused value would (a
+    DataError from the database: not an outage)."""
+
+    async def __call__(self, handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        if isinstance(event, Update) and event.message is not None and event.message.text == "boom":
+            raise DataError("SELECT 1", {}, ValueError("value out of int32 range"))
+        return await handler(event, data)
+
+
+async def test_an_update_failing_for_any_other_reason_is_answered_and_given_up(world: World) -> None:
+    """Issue 22: only an outage is worth trying again.  An update that fails otherwise is answered with one line in
+    the person's language and confirmed at once; nobody else waits for it (it used to be taken again five times,
+    a second apart, holding polling back for everyone, and then dropped without a word)."""
+    world.dp.update.outer_middleware(Boom())
+    zh = world.api.user(7010, "王五", language_code="zh-hans")
+    en = world.api.user(7011, "Ann", language_code="en")
+    other = world.api.user(7012, "赵六", language_code="zh-hans")
+    stop = asyncio.Event()
+    polling = asyncio.create_task(Poller(world.dp, world.bot).run(stop))
+    try:
+        failing = [await zh.send("boom"), await en.send("boom")]
+        await other.send("/start")
+        await other.wait_message(contains=CHOOSE, timeout=15)
+        excuse = "Sorry, that could not be handled. Send /resume to see where you are."
+        assert (await zh.wait_message(timeout=15))["text"] == Translator("zh").ui(excuse)
+        assert (await en.wait_message(timeout=15))["text"] == excuse
+        await world.api.wait_polling(timeout=15)
+        assert not set(failing) & {u["update_id"] for u in world.api.state().pending}  # confirmed, never again
+        await zh.assert_no_message(timeout=1.5)  # and not taken again
+    finally:
+        stop.set()
+        await asyncio.wait_for(polling, 30)
+
+
+def test_only_an_outage_is_transient() -> None:
+    assert transient(OperationalError("SELECT 1", {}, ConnectionRefusedError("refused")))
+    assert transient(ConnectionResetError("reset by peer")) and transient(TimeoutError())
+    assert transient(TelegramNetworkError(method=GetMe(), message="unreachable"))
+    assert transient(TelegramRetryAfter(method=GetMe(), message="flood", retry_after=3))
+    for failure in (DataError("SELECT 1", {}, ValueError("out of range")), OverflowError("int too large"),
+                    IntegrityError("INSERT", {}, ValueError("duplicate key")),
+                    ProgrammingError("SELECT", {}, ValueError("syntax")), ValueError("a bug"),
+                    TelegramBadRequest(method=GetMe(), message="Bad Request: chat not found"),
+                    TelegramForbiddenError(method=GetMe(), message="Forbidden: bot was blocked by the user"),
+                    FileNotFoundError("template")):
+        assert not transient(failure), failure
+
+
+def test_an_outage_only_one_update_meets_is_given_up() -> None:
+    """A "connection" failure that one update meets again and again while the others are handled is no outage."""
+    attempts, lost = Attempts(), ConnectionResetError("reset")
+    assert all(attempts.failed(1, lost) for _ in range(MAX_LONELY_FAILURES))  # nobody else served: an outage
+    for n in range(2, 2 + MAX_LONELY_FAILURES):
+        attempts.done(n)
+    assert not attempts.failed(1, lost)
+    assert attempts.failed(99, lost)  # another update's first failure is still taken again

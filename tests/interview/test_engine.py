@@ -325,3 +325,49 @@ def test_editing_a_question_the_answers_do_not_ask_says_so(miit: Form) -> None:
     label = numbering(miit).labels[hidden.id]
     assert step.error.params["number"] == label and label
     assert engine.apply(miit, state, engine.Edit("no_such_id"), TODAY).error.code == "no_such_item"  # type: ignore[union-attr]
+
+
+def test_a_value_computed_from_the_answers_is_not_presented_as_given_before(forms: dict[str, Form]) -> None:
+    """Q2's band offered from the device counts just typed is "suggested from your answers"; a value the
+    enterprise profile (an earlier interview) holds is "given before".  The engine says which, for every channel."""
+    form = forms["miit-2024"]
+    state = engine.start(form)
+    for typed in ("2 3", "10", "8"):  # Q1, Q2a (devices), Q2b (digital ones)
+        state = engine.apply(form, state, engine.Text(typed), TODAY).state
+    scr = engine.screen(form, state, TODAY)
+    assert isinstance(scr, engine.Question) and scr.item.id == "q2"
+    assert scr.suggestion == Answer("e") and scr.suggested
+    given = engine.screen(form, replace(state, suggestions={"q2": Answer("c")}), TODAY)
+    assert isinstance(given, engine.Question) and given.suggestion == Answer("c") and not given.suggested
+
+
+def test_a_likely_slip_is_asked_once_and_the_same_answer_again_is_taken(forms: dict[str, Form]) -> None:
+    """86000000 万元 for a 180-person firm, 0.5 at a percentage: refused once with both readings, the typed text
+    kept; the same answer given again is stored; another answer clears the doubt."""
+    form = forms["heilongjiang-benchmark"]
+    state = State(answers={"employees": Answer("180")}, cursor="revenue_2023")
+    first = engine.apply(form, state, engine.Text("86000000"), TODAY)
+    assert first.error is not None and first.error.code == "implausible_amount" and first.typed == "86000000"
+    assert first.error.params["wan"] == "8600" and first.state.answers == state.answers
+    assert first.state.unconfirmed == ("revenue_2023", '"86000000"')
+    again = engine.apply(form, first.state, engine.Text("86,000,000"), TODAY)  # the same amount, typed again
+    assert again.error is None and again.state.answers["revenue_2023"] == Answer("86000000")
+    assert again.state.unconfirmed is None
+    meant = engine.apply(form, first.state, engine.Text("8600"), TODAY)
+    assert meant.error is None and meant.state.answers["revenue_2023"] == Answer("8600")
+    # a plausible amount is never asked about, and nor is one where the headcount is unknown
+    assert engine.apply(form, state, engine.Text("8600"), TODAY).error is None
+    assert engine.apply(form, replace(state, answers={}), engine.Text("86000000"), TODAY).error is None
+    # the doubt survives the state's round trip through the database
+    stored = State.from_json(first.state.to_json(), first.state.answers)
+    assert engine.apply(form, stored, engine.Text("86000000"), TODAY).error is None
+
+    contract = forms["hangzhou-contract"]
+    at = State(cursor="damages_percent")
+    doubt = engine.apply(contract, at, engine.Text("0.5"), TODAY)
+    assert doubt.error is not None and doubt.error.code == "percent_below_one"
+    assert engine.apply(contract, doubt.state, engine.Text("0.5"), TODAY).state.answers["damages_percent"] == \
+        Answer("0.5")
+    assert engine.apply(contract, doubt.state, engine.Text("50%"), TODAY).state.answers["damages_percent"] == \
+        Answer("50")
+    assert engine.apply(contract, at, engine.Text("0.5%"), TODAY).state.answers["damages_percent"] == Answer("0.5")

@@ -115,3 +115,26 @@ def test_a_band_has_one_bound_on_each_side() -> None:
     options = "      - {id: lo, label: x, upto: 1, below: 1}\n      - {id: hi, label: y, above: 1}"
     with pytest.raises(FormError, match="one upper bound"):
         parse_form(BANDED.format(options=options), "demo.yaml")
+
+
+def test_fill_ins_plausibility_and_origin_values_are_checked_when_loaded(tmp_path: Path) -> None:
+    base = """
+id: {id}
+version: 1
+title: 演示
+{extra}
+items:
+  - {{id: staff, type: integer, text: 人数}}
+  - {{id: money, type: money, text: 收入, plausible_max: "{bound}"}}
+"""
+    with pytest.raises(FormError, match="plausible_max refers to unknown name"):
+        parse_form(base.format(id="a", extra="", bound="nobody * 1000"), "a.yaml")
+    with pytest.raises(FormError, match="origin_values needs starts_from"):
+        parse_form(base.format(id="a", extra="origin_values: [x]", bound="staff * 1000"), "a.yaml")
+    with pytest.raises(FormError, match="fill_in_of must name a question"):
+        parse_form(GOOD.replace("    show_if: \"a == 'x'\"", "    fill_in_of: b"), "demo.yaml")
+    (tmp_path / "a.yaml").write_text(base.format(id="a", extra="", bound="staff * 1000"), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(base.format(id="b", extra="starts_from: a\norigin_values: [revenue]",
+                                                 bound="origin.staff"), encoding="utf-8")
+    with pytest.raises(FormError, match="origin_values names item"):
+        load_forms(tmp_path)

@@ -16,6 +16,7 @@ from bot.interview.validators import (
     CREDIT_CODE_ALPHABET,
     credit_code_check_char,
     credit_code_region,
+    local_digits,
     normalize,
     parse_credit_code,
     parse_date,
@@ -26,6 +27,7 @@ from bot.interview.validators import (
     parse_mobile,
     parse_money_wan,
     parse_percent,
+    parse_person_name,
     parse_phone,
     parse_postal_code,
     parse_text,
@@ -509,16 +511,17 @@ def test_parse_mobile_valid(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "code", "params"),
     [
-        ("", "not_a_phone", {}),
-        ("abc", "not_a_phone", {}),
-        ("138O0138000", "not_a_phone", {}),  # letter O
-        ("+1 415 555 0100", "not_a_phone", {}),
+        ("", "not_a_mobile", {}),
+        ("abc", "not_a_mobile", {}),
+        ("138O0138000", "not_a_mobile", {}),  # letter O
+        ("+1 415 555 0100", "not_a_mobile", {}),
         ("1380013800", "mobile_wrong_length", {"length": 10}),
         ("138001380001", "mobile_wrong_length", {"length": 12}),
         ("+86 1380013800", "mobile_wrong_length", {"length": 10}),
         ("12800138000", "mobile_bad_prefix", {}),
         ("10086100860", "mobile_bad_prefix", {}),
-        ("0571-8525709", "mobile_bad_prefix", {}),
+        ("0571-8525709", "mobile_got_landline", {}),
+        ("0451-82345678", "mobile_got_landline", {}),  # Heilongjiang's A8 法人代表手机 given the office line
     ],
 )
 def test_parse_mobile_invalid(text: str, code: str, params: dict[str, Any]) -> None:
@@ -543,8 +546,9 @@ def test_parse_mobile_invalid(text: str, code: str, params: dict[str, Any]) -> N
         ("0571-85257095 x801", "0571-85257095-801"),
         ("0571-85257095-801", "0571-85257095-801"),
         ("057185257095-801", "0571-85257095-801"),
-        ("0451-8765432", "0451-8765432"),
-        ("0451-8765432-12", "0451-8765432-12"),
+        ("0452-2765432", "0452-2765432"),  # 齐齐哈尔: 7-digit local numbers
+        ("0452-2765432-12", "0452-2765432-12"),
+        ("0451-82345678", "0451-82345678"),  # 哈尔滨: 8
         ("010-62345678", "010-62345678"),
         ("01062345678", "010-62345678"),
         ("(010)6234-5678", "010-62345678"),
@@ -603,6 +607,66 @@ def test_parse_phone_valid(text: str, expected: str) -> None:
 def test_parse_phone_invalid(text: str) -> None:
     error = refused(parse_phone, text)
     assert (error.code, error.params) == ("not_a_phone", {})
+
+
+@pytest.mark.parametrize(
+    ("text", "area", "digits", "length"),
+    [
+        ("0571-8612345", "0571", 8, 7),  # 杭州: every local number has 8 digits
+        ("(0571)8612345", "0571", 8, 7),
+        ("05718612345", "0571", 8, 7),
+        ("0451-8234567", "0451", 8, 7),  # 哈尔滨
+        ("010-6234567", "010", 8, 7),  # every three-digit area code: 8
+        ("021 6234 567", "021", 8, 7),
+    ],
+)
+def test_a_local_number_one_digit_short_for_its_area_is_refused_naming_the_length(
+    text: str, area: str, digits: int, length: int
+) -> None:
+    for parse in (parse_landline, parse_phone):
+        error = refused(parse, text)
+        assert (error.code, error.params) == ("landline_wrong_length", {"area": area, "digits": digits,
+                                                                          "length": length})
+
+
+def test_the_area_code_table_knows_how_long_its_local_numbers_are() -> None:
+    assert local_digits("0571") == local_digits("010") == local_digits("029") == (8,)
+    assert local_digits("0452") == (7, 8)  # not known to be 8 everywhere: 7 or 8, as before
+    assert parse_landline("0571-86123456-801") == "0571-86123456-801"
+    # the extension heuristic sees the area's length: 7 digits and a group after them is not a Hangzhou number
+    assert refused(parse_landline, "0571-8612345-61").code == "landline_bad_format"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("张伟", "张伟"),
+        ("  欧阳 娜娜 ", "欧阳 娜娜"),
+        ("阿依古丽·买买提", "阿依古丽·买买提"),
+        ("J. Smith", "J. Smith"),
+        ("Mary-Jane O'Neil", "Mary-Jane O'Neil"),
+        ("ＬＩ　Ｗｅｉ", "LI Wei"),
+    ],
+)
+def test_parse_person_name_valid(text: str, expected: str) -> None:
+    assert parse_person_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("0571-86123456", "not_a_person_name"),  # the phone typed where 法人代表 is asked
+        ("13812345678", "not_a_person_name"),
+        ("张三1", "not_a_person_name"),
+        ("zhang@example.com", "not_a_person_name"),
+        ("张三（总经理）", "not_a_person_name"),
+        ("·-", "not_a_person_name"),
+        ("  ", "text_empty"),
+        ("张" * 51, "text_too_long"),
+    ],
+)
+def test_parse_person_name_invalid(text: str, code: str) -> None:
+    assert refused(parse_person_name, text).code == code
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import pytest
 from docx import Document
 
 from bot.interview.answer import Answer
-from bot.interview.parsing import answer_from_value
+from bot.interview.errors import AnswerError
+from bot.interview.parsing import answer_from_value, parse_answer
 from bot.interview.schema import Form, GroupItem
 from bot.rendering.contract import (
     BLANK,
@@ -58,6 +59,35 @@ def test_figures_and_instalments() -> None:
     first, second = instalments(Decimal("100000.01"), Decimal("33.3"))
     assert (first, second) == (Decimal("33300.00"), Decimal("66700.01"))
     assert first + second == Decimal("100000.01")
+
+
+def test_a_unit_price_has_two_decimals_and_the_total_is_the_product_of_what_is_printed(
+    forms: dict[str, Form],
+) -> None:
+    """666.666 × 3 printed 单价 666.67 and 总价 2,000.00; 0.001 printed 0.00 / 0.00.  A price is refused beyond the fen
+    (the refusal offers the rounded price and says the total follows it), and a stored one (from before) still
+    prints a total that is the printed price times the quantity."""
+    products = forms[CONTRACT_FORM].item("products")
+    assert isinstance(products, GroupItem)
+    price = next(f for f in products.fields if f.id == "unit_price")
+    for typed, rounded in (("666.666", "666.67"), ("0.001", "0.01"), ("1,200.505", "1200.51")):
+        with pytest.raises(AnswerError) as caught:
+            parse_answer(price, typed, {}, TODAY)
+        assert (caught.value.code, caught.value.params) == ("yuan_places", {"places": 2, "rounded": rounded})
+    assert parse_answer(price, "666.67", {}, TODAY) == Answer("666.67")
+    assert parse_answer(price, "1,200.50", {}, TODAY) == Answer("1200.5")
+
+    def printed(unit_price: str, quantity: str) -> tuple[str | None, str | None]:
+        entry = {"name": "MES", "supplier": "乙方", "term": "12个月", "unit_price": unit_price, "quantity": quantity}
+        row = contract_view({}, 0, {"products": Answer([entry])}).rows[0]
+        return row.unit_price, row.total
+
+    for unit_price, quantity in (("666.67", "3"), ("666.666", "3"), ("0.001", "1"), ("19.995", "7")):
+        shown_price, shown_total = printed(unit_price, quantity)
+        assert shown_price is not None and shown_total is not None
+        product = Decimal(shown_price.replace(",", "")) * int(quantity)
+        assert Decimal(shown_total.replace(",", "")) == product, (unit_price, shown_price, shown_total)
+    assert printed("666.666", "3") == ("666.67", "2,000.01")
 
 
 def test_every_id_the_layout_reads_is_in_its_form(forms: dict[str, Form]) -> None:

@@ -58,8 +58,9 @@ def test_report_in_both_languages(tmp_path: Path) -> None:
         "0.00",
         "★安全生产",
         "尚待官方文件确认的部分",
-        "10/10个达到四级及以上✓",
-        "5/6",
+        "达到该级及以上的场景",
+        "10个（需10个）✓",
+        "5个（需6个）",
         "2026-11-27",
     ):
         assert expected in squashed, expected
@@ -69,7 +70,7 @@ def test_report_in_both_languages(tmp_path: Path) -> None:
         "the authoritative result comes from",
         "What blocks the next level",
         "Level 4 needs 10 scenarios at Level 4 or higher, 6 of them ",
-        "constraint scenarios: 1 more must rise (1 constraint)",
+        "binding scenarios: 1 more must rise (1 binding)",
         "Production safety Level 3 → Level 4",
         "Not yet confirmed by the official document",
         "The level rule (the score together with",
@@ -90,7 +91,7 @@ def test_strong_scenarios_capped_by_the_score_names_the_points(tmp_path: Path) -
     text = text_of(render_pdf(MIIT2024, ctx), tmp_path, "r.pdf").replace(" ", "")  # type: ignore[arg-type]
     assert "38.13" in text and "等级：一级" in text
     assert "按得分可达一级，按场景可达四级：等级取两者中较低者，为一级。" in text
-    assert "二级需要40分：还差1.88分。可提升分值最多的题目：第4题企业实现数据自动采集的业务环节覆盖范围(+10.00)" in text
+    assert "二级需要40分：还差1.88分。可提升分值最多的题目：Q4企业实现数据自动采集的业务环节覆盖范围(+10.00)" in text
 
 
 def test_injection_in_a_fill_in_is_inert() -> None:

@@ -79,15 +79,42 @@ async def test_the_guessing_limit_is_shared_by_workers_and_survives_a_restart(de
     clock.now += 1.5
     opened = await desk.interviews.open("tg:6", "miit-2022")
     good = await desk.issue_code(opened.session_id, "tg:6")
-    assert await restarted.session_of_code(good, "tg:5") == opened.session_id  # a right code clears the count
-    for _ in range(5):
-        with pytest.raises(LookupError):
-            await desk.session_of_code(new_code(), "tg:5")
+    assert await restarted.session_of_code(good, "tg:5") == opened.session_id  # not counted, and clears nothing
+    with pytest.raises(LookupError):  # the sixth wrong code: counted, and its wait set
+        await desk.session_of_code(new_code(), "tg:5")
+    with pytest.raises(SlowDown):
+        await desk.session_of_code(new_code(), "tg:5")
     await desk.forget_person("tg:5")  # they never had an interview: their wrong-code count goes all the same
     async with sessionmaker(db_engine)() as s:
         assert await s.get(CodeGuess, "tg:5") is None
     await other_worker.interviews.close()
     await restarted.interviews.close()
+
+
+async def test_a_valid_code_does_not_forgive_the_wrong_ones_before_it(desk: Helpdesk) -> None:
+    """4 wrong codes, then one's own valid code, then wrong ones again, round after round: the fifth wrong code
+    sets the wait, as if the valid codes had not been typed (issue 22: they used to reset the count)."""
+    opened = await desk.interviews.open("tg:40", "miit-2022")
+    wrong = 0
+    with pytest.raises(SlowDown):
+        for _ in range(4):
+            for _ in range(4):
+                with pytest.raises(LookupError):
+                    await desk.session_of_code(new_code(), "tg:40")
+                wrong += 1
+            own = await desk.issue_code(opened.session_id, "tg:40")
+            assert await desk.redeem(own, "tg:40") == (opened.session_id, "moved")
+    assert wrong == 5  # the wait came at the sixth wrong code, not after sixteen
+    clock = desk.clock
+    assert isinstance(clock, Clock)
+    clock.now += 1.5  # once the wait has run out, a valid code still works, and is not counted itself
+    own = await desk.issue_code(opened.session_id, "tg:40")
+    assert await desk.session_of_code(own, "tg:40") == opened.session_id
+    with pytest.raises(LookupError):
+        await desk.session_of_code(new_code(), "tg:40")
+    with pytest.raises(SlowDown) as slow:
+        await desk.session_of_code(new_code(), "tg:40")
+    assert 1.5 < slow.value.wait <= 2.0  # the sixth wrong code doubled the wait
 
 
 async def test_wrong_codes_are_forgotten_a_day_after_the_last_one(desk: Helpdesk, db_engine: AsyncEngine) -> None:

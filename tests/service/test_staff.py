@@ -78,6 +78,9 @@ async def test_accounts_are_checked_when_made(accounts: StaffAccounts) -> None:
                                         ("b", "officer", (), "districts"), ("c", "helpdesk", ("滨江区",), "districts")):
         with pytest.raises(StaffError, match=code):
             await accounts.add(name, role, districts)
+    for wrong in (0, 2**52, 10**19):
+        with pytest.raises(StaffError, match="telegram"):
+            await accounts.add("d", "helpdesk", telegram_id=wrong)
     await accounts.add("王芳", "helpdesk")
     with pytest.raises(StaffError, match="taken"):
         await accounts.add("王芳", "admin")

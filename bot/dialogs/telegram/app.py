@@ -4,10 +4,14 @@ or a webhook server.
 Telegram delivers every update at least once and re-delivers what was not confirmed; this module confirms an
 update only once its effect is committed:
 
-- webhook: the HTTP answer (200) is given after the update was handled; when handling fails (the database is
-  unavailable, a Bot API call failed) the answer is 503, and Telegram delivers the update again;
+- webhook: the HTTP answer (200) is given after the update was handled; when handling fails because of an outage
+  (the database or the Bot API cannot be reached) the answer is 503, and Telegram delivers the update again;
 - long polling: our own loop (not aiogram's, which confirms an update as soon as its handler is started) moves the
-  offset past an update only when it and every earlier one are done; a failed one is taken again.
+  offset past an update only when it and every earlier one are done; one that failed in an outage is taken again.
+
+An update that fails for any other reason is given up at once, the person told in one line
+(bot/dialogs/telegram/failures.py): it would fail again however often it was tried, and the offset must move past
+it for everyone else's.  An update aiogram cannot decode is skipped (bot/dialogs/telegram/updates.py).
 
 Re-deliveries are then recognised by the database (bot/dialogs/telegram/middlewares.Redelivery).  Several webhook
 workers may serve one PostgreSQL database; long polling is one process per bot (Telegram allows one getUpdates
@@ -38,17 +42,20 @@ from aiogram.exceptions import TelegramAPIError, TelegramConflictError, Telegram
 from aiogram.types import BotCommandScopeDefault, Update
 from aiohttp import web
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError
 
 from bot.config import Settings
 from bot.db.locks import POLLER_KEY, AlreadyRunning
 from bot.dialogs.telegram.commands import menu
 from bot.dialogs.telegram.dispatcher import create_dispatcher
+from bot.dialogs.telegram.failures import Attempts, excuse, transient
 from bot.dialogs.telegram.middlewares import ChatOrder, ExpiredCallbacks
+from bot.dialogs.telegram.updates import GetRawUpdates, decode
 from bot.i18n import DEFAULT_LANG, LANGUAGES, Translator
 from bot.service.helpdesk import Helpdesk
 from bot.service.notices import Notices
 from bot.service.sessions import Interviews
+
+__all__ = ["Poller", "create_bot", "run_telegram", "transient", "webhook_handler"]
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +63,8 @@ log = logging.getLogger(__name__)
 DRAIN_SECONDS = 10.0
 #: long-poll timeout of getUpdates (seconds)
 POLL_TIMEOUT = 20
-#: after a failed update, the pause before it is taken again
+#: after an update failed in an outage, the pause before it is taken again
 RETRY_PAUSE = 1.0
-#: an update failing this often for a reason other than an unavailable database or Bot API is given up (logged)
-MAX_ATTEMPTS = 5
 #: how long a new poller waits for the lock of one that is still running (or was killed a moment ago)
 POLLER_WAIT = 15.0
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -83,34 +88,6 @@ async def register_commands(bot: Bot) -> None:
             await bot.set_my_commands(menu(Translator(lang)), scope=BotCommandScopeDefault(), language_code=lang)
 
 
-def transient(exc: BaseException) -> bool:
-    """A failure that says nothing about the update: the database or the Bot API is unavailable for now."""
-    return isinstance(exc, DBAPIError | OSError | TimeoutError | TelegramAPIError | ConnectionError)
-
-
-class Attempts:
-    """Counts failed attempts per update so that one that can never succeed does not block the rest forever."""
-
-    def __init__(self) -> None:
-        self._failures: dict[int, int] = {}
-
-    def failed(self, update_id: int, exc: BaseException) -> bool:
-        """Record a failure; True when the update should be delivered again, False when it is given up."""
-        if transient(exc):
-            log.warning("update %s failed (%s); it will be delivered again", update_id, exc.__class__.__name__)
-            return True
-        count = self._failures[update_id] = self._failures.get(update_id, 0) + 1
-        if count >= MAX_ATTEMPTS:
-            self._failures.pop(update_id, None)
-            log.error("update %s failed %d times; given up", update_id, count, exc_info=exc)
-            return False
-        log.warning("update %s failed (attempt %d); it will be delivered again", update_id, count, exc_info=exc)
-        while len(self._failures) > 10_000:
-            self._failures.pop(next(iter(self._failures)))
-        return True
-
-    def done(self, update_id: int) -> None:
-        self._failures.pop(update_id, None)
 
 
 class Poller:
@@ -132,10 +109,14 @@ class Poller:
         self._pause_until = 0.0
 
     async def _handle(self, update: Update) -> bool:
+        """True when the update is done with (handled, or given up and the person told)."""
         try:
             await self.dp.feed_update(self.bot, update)
         except Exception as exc:
-            return not self.attempts.failed(update.update_id, exc)
+            if self.attempts.failed(update.update_id, exc):
+                return False
+            await excuse(self.bot, update, self.dp["interviews"], self.dp["default_lang"])
+            return True
         self.attempts.done(update.update_id)
         return True
 
@@ -159,8 +140,8 @@ class Poller:
                     continue
                 offset = self._confirmable()
                 busy = bool(self._running)
-                poll = asyncio.create_task(self.bot.get_updates(
-                    offset=offset, timeout=0 if busy else POLL_TIMEOUT, allowed_updates=self.allowed_updates,
+                poll = asyncio.create_task(self.bot(GetRawUpdates(
+                    offset=offset, timeout=0 if busy else POLL_TIMEOUT, allowed_updates=self.allowed_updates),
                     request_timeout=POLL_TIMEOUT + 10))
                 await asyncio.wait({poll, stopping}, return_when=asyncio.FIRST_COMPLETED)
                 if not poll.done():
@@ -169,7 +150,7 @@ class Poller:
                         await poll
                     break
                 try:
-                    updates = poll.result()
+                    raw = poll.result()
                 except TelegramConflictError:
                     log.error("Telegram says another getUpdates consumer is running for this bot; polling is one "
                               "process per bot (use webhook mode for several workers)")
@@ -183,7 +164,9 @@ class Poller:
                     self._pause_until = loop.time() + RETRY_PAUSE
                     continue
                 self._confirmed(offset)
-                fresh = self._take(updates)
+                decoded = decode(self.bot, raw)
+                self._skip(decoded.skipped)
+                fresh = self._take(decoded.updates)
                 if not fresh and self._running:
                     # everything returned is already being handled: wait for one to finish, briefly
                     await asyncio.wait({*self._running.values(), stopping}, timeout=0.1,
@@ -206,6 +189,13 @@ class Poller:
             fresh += 1
         return fresh
 
+    def _skip(self, update_ids: list[int]) -> None:
+        """Updates that cannot be decoded: done with (confirmed with the next offset), never handled."""
+        for uid in update_ids:
+            self._retry.discard(uid)
+            self._seen_below = max(self._seen_below or 0, uid + 1)
+            self._done.add(uid)
+
     def _confirmable(self) -> int | None:
         """The offset to send: below every update still running or to be retried, past everything done."""
         pending = set(self._running) | self._retry
@@ -223,7 +213,7 @@ class Poller:
         offset = self._confirmable()
         if offset is not None:
             with suppress(Exception):
-                await self.bot.get_updates(offset=offset, limit=1, timeout=0, request_timeout=10)
+                await self.bot(GetRawUpdates(offset=offset, limit=1, timeout=0), request_timeout=10)
 
 
 async def _poll(dp: Dispatcher, bot: Bot, interviews: Interviews, stop: asyncio.Event) -> None:
@@ -266,6 +256,7 @@ def webhook_handler(dp: Dispatcher, bot: Bot, secret: str) -> Callable[[web.Requ
         except Exception as exc:
             if attempts.failed(update_id, exc):
                 return web.Response(status=503, headers={"Retry-After": "1"})
+            await excuse(bot, update, dp["interviews"], dp["default_lang"])
             return web.Response(status=200)
         attempts.done(update_id)
         return web.Response(status=200)

@@ -3,15 +3,30 @@
 Buttons carry indices (form position, option number, row number), never labels, and the interview session id
 with the position of the item they belong to: a button pressed on an old message is recognised as stale instead
 of being applied to whatever item is current.  Every packed value stays far below Telegram's 64-byte limit.
+
+Anyone can send any callback data, so every number is bounded where it is read: a session id within the
+database's integers (SessionId), an index within what any form can hold (Index).  Data outside them does not
+unpack, and the button is answered as one that no longer works (bot/dialogs/telegram/guard.py); no number a
+button carries can overflow a database column or a Python index.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+from bot.service.sessions import SESSION_ID_MAX
 
 MAX_CALLBACK_BYTES = 64
+#: the largest position, option, field, entry or count a button carries (forms hold a few hundred items)
+MAX_INDEX = 9999
+#: a session id as a button carries it (0 finds nothing)
+SessionId = Annotated[int, Field(ge=0, le=SESSION_ID_MAX)]
+#: a position, option, field, entry number or count; -1 where the button means "none"
+Index = Annotated[int, Field(ge=-1, le=MAX_INDEX)]
 
 
 class ItemAction(StrEnum):
@@ -56,16 +71,16 @@ class ReviewAction(StrEnum):
 class FormChoice(CallbackData, prefix="f"):
     """A form on the /start list, by its position in the list of loaded forms."""
 
-    n: int
+    n: Index
 
 
 class ItemButton(CallbackData, prefix="i"):
     """A button under a question.  `p` is the item's position in the form, `o` the 0-based option index."""
 
-    s: int
-    p: int
+    s: SessionId
+    p: Index
     a: ItemAction
-    o: int = -1
+    o: Index = -1
 
     @staticmethod
     def fast_pack(s: int, p: int, a: ItemAction, o: int = -1) -> str:
@@ -82,29 +97,29 @@ class GroupButton(CallbackData, prefix="g"):
     an earlier screen of the same group.  `o` is the 0-based option of a field, or the 1-based entry number.
     """
 
-    s: int
-    p: int
-    f: int
+    s: SessionId
+    p: Index
+    f: Index
     a: GroupAction
-    o: int = -1
-    c: int = 0
-    e: int = -1
+    o: Index = -1
+    c: Index = 0
+    e: Index = -1
 
 
 class ReviewButton(CallbackData, prefix="r"):
     """A button under the review screen.  For EDIT, `p` is the form position of the item to change."""
 
-    s: int
+    s: SessionId
     a: ReviewAction
-    p: int = -1
+    p: Index = -1
 
 
 class LeaveButton(CallbackData, prefix="x"):
     """The answer to /cancel's confirmation."""
 
-    s: int
+    s: SessionId
     yes: bool
 
 
 class LangButton(CallbackData, prefix="l"):
-    code: str
+    code: str = Field(max_length=16)

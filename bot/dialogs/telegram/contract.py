@@ -17,6 +17,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.dialogs.telegram import screens, texts
+from bot.dialogs.telegram.callbacks import Index, SessionId
 from bot.dialogs.telegram.filters import IsCommand
 from bot.dialogs.telegram.people import external_id
 from bot.dialogs.telegram.sending import chat_of, replace_keyboard, say, send
@@ -43,8 +44,8 @@ BUTTON_NAME = 40
 class ContractButton(CallbackData, prefix="ct"):
     """Draft the contract of provider `n` (0-based) of the filing session `s`."""
 
-    s: int
-    n: int
+    s: SessionId
+    n: Index
 
 
 def contract_router() -> Router:
@@ -90,11 +91,11 @@ async def on_contract_button(cb: CallbackQuery, callback_data: ContractButton, b
     try:
         filing = await load_filing(interviews.sessionmaker, callback_data.s)
         if filing.owner != who:
-            await cb.answer(error_text(AnswerError("not_your_session"), tr))
-            return
+            # someone else's filing answers as one that does not exist: a forged button learns nothing
+            raise NoSuchFiling(callback_data.s)
         opened = await open_contract(interviews, filing, callback_data.n)
     except (NoSuchFiling, NoSuchProvider):
-        # the filing was reopened (or erased) since the button was sent
+        # the filing was reopened, erased or moved to another account since the button was sent
         await cb.answer(error_text(AnswerError("stale_button"), tr))
         await replace_keyboard(cb, None)
         await say(bot, chat_of(cb), _no_filing(tr))

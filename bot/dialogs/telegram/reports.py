@@ -50,7 +50,7 @@ async def _show_action(bot: Bot, chat_id: int, stop: asyncio.Event) -> None:
 
 async def send_reports(bot: Bot, chat_id: int, interviews: Interviews, session_id: int, tr: Translator) -> bool:
     """Render the session's report files and send them; False (and a message saying /report) when that failed."""
-    await say(bot, chat_id, escape(tr.ui("Preparing your report files…")))
+    preparing = await say(bot, chat_id, escape(tr.ui("Preparing your report files…")))
     stop = asyncio.Event()
     action = asyncio.create_task(_show_action(bot, chat_id, stop))
     try:
@@ -65,6 +65,8 @@ async def send_reports(bot: Bot, chat_id: int, interviews: Interviews, session_i
         if files is not None:
             for file in files:
                 await bot.send_document(chat_id, BufferedInputFile(file.content, filename=file.name))
+            with suppress(TelegramAPIError):  # the files are there: "preparing…" would only mislead now
+                await bot.delete_message(chat_id, preparing.message_id)
             return True
     except TelegramAPIError:
         log.exception("could not send the reports of session %s", session_id)

@@ -26,8 +26,10 @@ from aiogram.methods import (
 )
 from aiogram.methods.base import Response
 
+from bot.dialogs.telegram.updates import GetRawUpdates
+
 _METHODS = (AnswerCallbackQuery, DeleteMessage, DeleteWebhook, EditMessageReplyMarkup, EditMessageText, GetMe,
-            GetUpdates, SendDocument, SendMessage, SetMyCommands, SetWebhook)
+            GetRawUpdates, GetUpdates, SendDocument, SendMessage, SetMyCommands, SetWebhook)
 
 #: the Response[T] classes, referenced for the life of the process
 _GENERIC = cast(Any, Response)  # parametrised at run time with each method's result type

@@ -12,6 +12,7 @@ import logging
 from contextlib import suppress
 from datetime import date
 from html import escape
+from typing import Any, Literal
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -20,22 +21,28 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.dialogs.telegram import screens
+from bot.dialogs.telegram.callbacks import SessionId
 from bot.dialogs.telegram.filters import IsCommand
 from bot.dialogs.telegram.people import current_or_tell, external_id
 from bot.dialogs.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 from bot.i18n import N_, Translator
-from bot.interview.typed import clean, typed_int
+from bot.interview.typed import clean, typed_int, visible
+from bot.service.file_names import safe_part
 from bot.service.helpdesk import Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
+from bot.service.notices import Notices
 from bot.service.sessions import Interviews, session_number
 
 log = logging.getLogger(__name__)
+
+#: Telegram's user ids have at most 52 significant bits
+TELEGRAM_ID_MAX = 2**52 - 1
 
 
 class StaffButton(CallbackData, prefix="k"):
     """`a`: t(ake) a session; f(orget) my data (confirmed) or n(o)."""
 
-    a: str
-    s: int = 0
+    a: Literal["t", "f", "n"]
+    s: SessionId = 0
 
 
 def staff_router() -> Router:
@@ -90,8 +97,13 @@ async def owner_tr(interviews: Interviews, owner: str, default_lang: str = "zh")
     return Translator(await interviews.lang_of(owner) or default_lang)
 
 
-async def tell_owner(bot: Bot, interviews: Interviews, owner: str, message: str, **params: object) -> None:
-    """A notice to a session's owner, in the owner's language."""
+async def tell_owner(bot: Bot, interviews: Interviews, owner: str, message: str, *, notices: Notices | None = None,
+                     **params: Any) -> None:
+    """A notice to a session's owner, in the owner's language: on Telegram here, on their own channel (WeChat,
+    the web chat) through `notices`."""
+    if not owner.startswith("tg:") and notices is not None:
+        await notices.tell(owner, message, **params)
+        return
     tr = await owner_tr(interviews, owner)
     await _tell(bot, owner, escape(tr.ui(message, **params)))
 
@@ -108,7 +120,7 @@ async def staff_or_refuse(message: Message, bot: Bot, helpdesk: Helpdesk, tr: Tr
 
 
 async def on_start_code(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk,
-                        interviews: Interviews, tr: Translator) -> None:
+                        interviews: Interviews, tr: Translator, notices: Notices) -> None:
     """/start CODE (a t.me deep link): continue a session on this account, or take it over (staff)."""
     if message.from_user is None or not command.args:
         return
@@ -136,7 +148,7 @@ async def on_start_code(message: Message, command: CommandObject, bot: Bot, help
     owner, _ = await interviews.holder(session_id)
     if how == "taken":
         await tell_owner(bot, interviews, owner, N_("A helpdesk colleague has taken over your interview; you will "
-                                                    "be told when it is handed back."))
+                                                    "be told when it is handed back."), notices=notices)
         intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
     else:
         if owner_before and owner_before != who:
@@ -246,7 +258,7 @@ def submitted_refusal(session_id: int, tr: Translator) -> str:
 
 
 async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Helpdesk, interviews: Interviews,
-                tr: Translator) -> None:
+                tr: Translator, notices: Notices | None = None) -> None:
     """Take a session over: only an active one (a submitted one is reopened first, with a reason, by /reopen);
     the owner is told only once it is really held."""
     if not await helpdesk.is_staff(who):
@@ -275,13 +287,13 @@ async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Hel
         await say(bot, chat_id, escape(tr.ui("Session {id} could not be opened.", id=session_id)))
         return
     await tell_owner(bot, interviews, owner, N_("A helpdesk colleague has taken over your interview; you will be "
-                                                "told when it is handed back."))
+                                                "told when it is handed back."), notices=notices)
     intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
     await send(bot, chat_id, await screens.current(interviews, opened, tr, before=intro))
 
 
 async def on_take(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
-                  tr: Translator) -> None:
+                  tr: Translator, notices: Notices) -> None:
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
@@ -289,11 +301,11 @@ async def on_take(message: Message, command: CommandObject, bot: Bot, helpdesk: 
     if session_id is None:
         await say(bot, message.chat.id, escape(tr.ui("Usage: /take SESSION_NUMBER")))
         return
-    await _take(bot, message.chat.id, who, session_id, helpdesk, interviews, tr)
+    await _take(bot, message.chat.id, who, session_id, helpdesk, interviews, tr, notices)
 
 
 async def on_handback(message: Message, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
-                      tr: Translator) -> None:
+                      tr: Translator, notices: Notices) -> None:
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
@@ -311,19 +323,19 @@ async def on_handback(message: Message, bot: Bot, helpdesk: Helpdesk, interviews
         return
     interviews.focus(who, None)
     await tell_owner(bot, interviews, owner, N_("Your interview has been handed back to you: send /resume to "
-                                                "continue."))
+                                                "continue."), notices=notices)
     await say(bot, message.chat.id, escape(tr.ui("Session {id} handed back; its owner has been told.",
                                                  id=opened.session_id)))
 
 
 async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
-                    tr: Translator) -> None:
+                    tr: Translator, notices: Notices) -> None:
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
     parts = clean(command.args or "", lines=True).split(maxsplit=1)
     session_id = _number(parts[0]) if parts else None
-    if len(parts) < 2 or session_id is None:
+    if len(parts) < 2 or session_id is None or not visible(parts[1]):  # the reason is kept: it must say something
         await say(bot, message.chat.id, escape(tr.ui("Usage: /reopen SESSION_NUMBER reason")))
         return
     try:
@@ -332,7 +344,7 @@ async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk
         await say(bot, message.chat.id, escape(tr.ui("Only a submitted session can be reopened.")))
         return
     await tell_owner(bot, interviews, owner, N_("Your submitted interview was reopened for correction: {reason}. "
-                                                "Send /resume to see it."), reason=parts[1])
+                                                "Send /resume to see it."), reason=parts[1], notices=notices)
     await say(bot, message.chat.id, escape(tr.ui("Session {id} reopened; its owner has been told. /take {id} takes "
                                                  "it over.", id=session_id)))
 
@@ -372,19 +384,21 @@ def _short(stored: object) -> str:
 
 async def on_export(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,
                     tr: Translator) -> None:
-    from bot.service.reports import XLSX, export_district
+    from bot.service.reports import XLSX, UnknownDistrict, export_district
 
     who = await staff_or_refuse(message, bot, helpdesk, tr)
     if who is None:
         return
-    district = (command.args or "").strip() or None
+    district = clean(command.args or "", limit=200).strip() or None
     buffer = io.BytesIO()
     try:
         count = await export_district(interviews.sessionmaker, interviews.forms, buffer, district=district)
-    except LookupError as exc:
-        await say(bot, message.chat.id, escape(str(exc)))
+    except UnknownDistrict as unknown:
+        await say(bot, message.chat.id, escape(tr.ui("There is no district “{district}”. The districts are: "
+                                                     "{known}.", district=unknown.district,
+                                                     known=("、" if tr.lang == "zh" else ", ").join(unknown.known))))
         return
-    name = f"备案汇总表-{district or '全部'}-{date.today():%Y%m%d}.xlsx"
+    name = f"备案汇总表-{safe_part(district or '') or '全部'}-{date.today():%Y%m%d}.xlsx"
     await bot.send_document(message.chat.id, BufferedInputFile(buffer.getvalue(), filename=name),
                             caption=tr.ui("{count} submitted filing(s).", count=count))
     log.info("export of %s (%d filings, %s) by %s", district, count, XLSX, who)
@@ -414,7 +428,7 @@ async def on_staff(message: Message, command: CommandObject, bot: Bot, helpdesk:
         return
     parts = clean(command.args or "").split()
     user_id = typed_int(parts[1], max_digits=19) if len(parts) == 2 and parts[0] == "add" else None
-    if user_id is None:
+    if user_id is None or not 0 < user_id <= TELEGRAM_ID_MAX:
         await say(bot, message.chat.id, escape(tr.ui("Usage: /staff add TELEGRAM_USER_ID")))
         return
     await helpdesk.add_staff(who, f"tg:{user_id}")
@@ -430,13 +444,13 @@ async def on_forget(message: Message, bot: Bot, tr: Translator) -> None:
 
 
 async def on_button(cb: CallbackQuery, callback_data: StaffButton, bot: Bot, helpdesk: Helpdesk,
-                    interviews: Interviews, tr: Translator) -> None:
+                    interviews: Interviews, tr: Translator, notices: Notices) -> None:
     who = external_id(cb.from_user)
     with suppress(TelegramAPIError):
         await cb.answer()
     if callback_data.a == "t":
         await replace_keyboard(cb, None)
-        await _take(bot, chat_of(cb), who, callback_data.s, helpdesk, interviews, tr)
+        await _take(bot, chat_of(cb), who, callback_data.s, helpdesk, interviews, tr, notices)
     elif callback_data.a == "f":
         count = await helpdesk.forget_person(who)
         interviews.focus(who, None)

@@ -151,7 +151,7 @@ def review(scr: Screen, tr: Translator) -> str:
     title = tr.ui("Review: {answered}/{total} answered", answered=scr.answered, total=scr.total)
     lines = [f"<b>{escape(title)}</b>", ""]
     for row in scr.rows:
-        short = shorten(row.text, 30 if tr.lang == "zh" else 50)
+        short = shorten(row.short or row.text, 30 if tr.lang == "zh" else 50)
         lines.append(f"{escape(row.number)}. {escape(short)} — <b>{escape(row.answer)}</b>{escape(row.mark)}")
     lines.append("")
     if scr.score:
@@ -190,7 +190,10 @@ def refusal(reason: str, typed: str | None, tr: Translator) -> str:
 
 def form_list(forms: list[Form], tr: Translator) -> str:
     title = tr.ui("Choose an interview:")
-    lines = [f"<b>{escape(title)}</b>", ""]
+    greeting = tr.ui("I help your enterprise fill in the SME digital-transformation forms, one question at a time: "
+                     "every answer is checked and saved at once, and at the end you get the documents to sign and "
+                     "file.")
+    lines = [escape(greeting), "", f"<b>{escape(title)}</b>", ""]
     for n, form in enumerate(forms, 1):
         line = f"{n}. <b>{escape(tr.form(form.title))}</b>"
         if form.summary:

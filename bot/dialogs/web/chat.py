@@ -92,6 +92,13 @@ async def visitor(request: web.Request) -> str | None:
     return await services(request).visitors.who(request)
 
 
+async def shown_session(svc: Services, who: str) -> Opened | None:
+    """The session the chat shows: the one the person touched last, active or just submitted (with several
+    workers, read after the database was asked what changed elsewhere)."""
+    await svc.interviews.refresh(who)
+    return await svc.interviews.latest(who)
+
+
 async def person_tr(request: web.Request, who: str | None) -> Translator:
     """The person's chosen language (stored), else the cookie's or the browser's."""
     if who is not None:
@@ -200,7 +207,7 @@ async def chat(request: web.Request) -> web.StreamResponse:
     who = await visitor(request)
     if who is None:
         raise _see("/")
-    opened = await svc.interviews.current(who)
+    opened = await shown_session(svc, who)
     if opened is None:
         raise _see("/")
     tr = await person_tr(request, who)
@@ -218,7 +225,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
     who = await visitor(request)
     if who is None:
         raise _see("/")
-    opened = await svc.interviews.current(who)
+    opened = await shown_session(svc, who)
     tr = await person_tr(request, who)
     if opened is None:
         raise _see("/")
@@ -230,9 +237,14 @@ async def answer(request: web.Request) -> web.StreamResponse:
         return await chat_page(request, who, opened, await current_screen(svc.interviews, opened, tr), tr, shown)
     now = build_screen(opened.form, opened.state, opened.today, tr, session_id=opened.session_id, scored=False)
     key, posted_session = str(form.get("key", "")), str(form.get("session", ""))
+    nonce = read_nonce(str(form.get("nonce", "")))
     if posted_session != str(opened.session_id) or key != now.key:
-        shown.notes.append(Note("stale", error_text(AnswerError("stale_screen"), tr),
-                                str(form.get("text", "")).strip()[:600]))
+        if nonce is not None and await svc.interviews.was_handled(nonce):
+            # the same form again (a resend, a retry after the network came back): saved the first time
+            shown.notes.append(Note("info", tr.ui("Already saved.")))
+        else:
+            shown.notes.append(Note("stale", error_text(AnswerError("stale_screen"), tr),
+                                    str(form.get("text", "")).strip()[:600]))
         return await chat_page(request, who, opened, await current_screen(svc.interviews, opened, tr), tr, shown)
     do = str(form.get("do", ""))
     typed = clean(str(form.get("text", "")), lines=True, limit=MAX_READ) if "text" in form else None
@@ -253,11 +265,11 @@ async def answer(request: web.Request) -> web.StreamResponse:
             request[LANG] = lang
         return await chat_page(request, who, opened, await current_screen(svc.interviews, opened, tr), tr, shown)
     try:
-        turn = await take_turn(svc.interviews, opened, event, tr, actor=who, update_id=read_nonce(
-            str(form.get("nonce", ""))), expect_key=key, typed=typed)
+        turn = await take_turn(svc.interviews, opened, event, tr, actor=who, update_id=nonce, expect_key=key,
+                               typed=typed)
     except Redelivered:  # the same form sent again (a reload, a retry): it was saved the first time
         shown.notes.append(Note("info", tr.ui("Already saved.")))
-        fresh = await svc.interviews.current(who) or opened
+        fresh = await shown_session(svc, who) or opened
         return await chat_page(request, who, fresh, await current_screen(svc.interviews, fresh, tr), tr, shown)
     _turn_notes(turn, shown, tr)
     if turn.after is not None:
@@ -359,18 +371,21 @@ async def chat_page(request: web.Request, who: str, opened: Opened, scr: Screen,
                      for n in range(len(after.filing.providers))]
     next_forms = [(fid, tr.form(svc.interviews.forms[fid].title)) for fid in (after.next_forms if after else ())
                   if fid in svc.interviews.forms]
-    help_asked = await svc.helpdesk.help_asked(opened.session_id)
-    notices = await svc.events.after(person(who), max(0, (await svc.events.newest(person(who))) - 3))
-    last_event = await svc.events.newest(person(who))
+    help_asked = await svc.interviews.help_asked(opened.session_id)
+    recent: list[str] = []
+    last_event = 0
+    if request.method == "GET":  # a page loaded afresh: the last notices, and where its event stream starts
+        last_event = await svc.events.newest(person(who))
+        notices = await svc.events.after(person(who), max(0, last_event - 3))
+        recent = [str(e.data.get("text", "")) for e in notices
+                  if e.kind in ("notice", "taken", "handed_back", "message") and e.data.get("text")]
     return page(
         "chat.html.j2", tr, status=shown.status, **_form_values(request, tr), screen=scr,
         log=transcript(opened.form, opened.state, tr) if scr.asking else (), notes=shown.notes,
         held=held, nonce=new_nonce(), docs=docs, after=after, contracts=contracts, next_forms=next_forms,
         confirm_remove=shown.confirm_remove, help_open=shown.help_open, help_asked=help_asked is not None,
         code=shown.code, code_link=f"{svc.public_url}/r/{quote(shown.code)}" if shown.code else "",
-        recent=[e.data.get("text", "") for e in notices if e.kind in ("notice", "taken", "handed_back", "message")
-                and e.data.get("text")],
-        last_event=last_event, Act=Act, ScreenKind=ScreenKind, Widget=Widget, pretty_code=pretty_code,
+        recent=recent, last_event=last_event, Act=Act, ScreenKind=ScreenKind, Widget=Widget, pretty_code=pretty_code,
         owner=owner == who)
 
 
@@ -381,7 +396,7 @@ async def ask_help(request: web.Request) -> web.StreamResponse:
     await _posted(request)
     svc = services(request)
     who = await visitor(request)
-    opened = await svc.interviews.current(who) if who is not None else None
+    opened = await shown_session(svc, who) if who is not None else None
     if who is None or opened is None:
         raise _see("/")
     tr = await person_tr(request, who)
@@ -400,7 +415,7 @@ async def make_code(request: web.Request) -> web.StreamResponse:
     form = await _posted(request)
     svc = services(request)
     who = await visitor(request)
-    opened = await svc.interviews.current(who) if who is not None else None
+    opened = await shown_session(svc, who) if who is not None else None
     if who is None or opened is None:
         raise _see("/")
     tr = await person_tr(request, who)

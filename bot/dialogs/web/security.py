@@ -43,6 +43,9 @@ KEY: web.AppKey[bytes] = web.AppKey("csrf_key", bytes)
 CSRF_VALUE: web.RequestKey[str] = web.RequestKey("csrf_cookie", str)
 #: the reader's language, once known (the person's stored choice)
 LANG: web.RequestKey[str] = web.RequestKey("lang", str)
+#: paths that answer in another service's protocol (the WeChat endpoint: 403, "success", XML): no cookies, no
+#: headers or pages of the web's
+RAW_PATHS: web.AppKey[frozenset[str]] = web.AppKey("raw_paths", frozenset)
 SETTINGS: web.AppKey[Any] = web.AppKey("settings", object)
 
 
@@ -119,6 +122,8 @@ def _finish(request: web.Request, response: web.StreamResponse, fresh: bool) -> 
 @web.middleware
 async def protect(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Headers, the CSRF cookie, compression, and a page for every failure."""
+    if request.path in request.app.get(RAW_PATHS, ()):
+        return await handler(request)
     cookie = request.cookies.get(CSRF_COOKIE)
     fresh = cookie is None or len(cookie) > 64
     value: str = secrets.token_urlsafe(24) if fresh or cookie is None else cookie

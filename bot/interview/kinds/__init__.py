@@ -14,13 +14,25 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from bot.interview.kinds import choice, credit_code, date, email, number, phone, postal_code, text, yesno
+from bot.interview.kinds import (
+    choice,
+    credit_code,
+    date,
+    email,
+    number,
+    person_name,
+    phone,
+    postal_code,
+    text,
+    yesno,
+)
 from bot.interview.kinds.base import Kind, Widget
 
 #: an item a repeatable group's entry may hold: every kind but the group
 FieldItem = Annotated[
     choice.SingleChoice | choice.MultiChoice | yesno.YesNo | text.TextItem | credit_code.CreditCodeItem
-    | phone.PhoneItem | email.EmailItem | postal_code.PostalCodeItem | date.DateItem | number.NumberItem,
+    | phone.PhoneItem | email.EmailItem | postal_code.PostalCodeItem | date.DateItem | number.NumberItem
+    | person_name.PersonNameItem,
     Field(discriminator="type"),
 ]
 
@@ -36,7 +48,7 @@ from bot.interview.kinds import group  # noqa: E402  (a group's fields are the k
 Item = Annotated[
     choice.SingleChoice | choice.MultiChoice | yesno.YesNo | text.TextItem | credit_code.CreditCodeItem
     | phone.PhoneItem | email.EmailItem | postal_code.PostalCodeItem | date.DateItem | number.NumberItem
-    | group.GroupItem,
+    | person_name.PersonNameItem | group.GroupItem,
     Field(discriminator="type"),
 ]
 
@@ -44,7 +56,7 @@ Item = Annotated[
 KINDS: dict[str, Kind[Any]] = {
     name: kind
     for kind in (choice.SINGLE, choice.MULTI, yesno.KIND, text.KIND, credit_code.KIND, phone.KIND, email.KIND,
-                 postal_code.KIND, date.KIND, number.KIND, group.KIND)
+                 postal_code.KIND, date.KIND, number.KIND, person_name.KIND, group.KIND)
     for name in kind.types
 }
 

@@ -59,6 +59,10 @@ class ItemBase(Model):
     profile: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     #: an expression over earlier answers whose value is offered (to confirm) when the profile offers nothing
     suggest: str | None = None
+    #: a figure recorded with that question (a fill-in of the platform's questionnaire): numbered after it, 2a, 2b…,
+    #: wherever it stands in the form (device counts asked before the rate they pre-select), and never counted as
+    #: a question of its own
+    fill_in_of: ItemId | None = None
 
 
 class Words(Protocol):

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
+
+from pydantic import Field
 
 from bot.interview import validators as v
 from bot.interview.answer import Answer
+from bot.interview.errors import AnswerError, Doubt
 from bot.interview.kinds.base import ItemBase, Kind, Words, canonical
 
 #: the default plausible range of a number item whose form gives none, by field type (min, max; inclusive)
@@ -29,6 +32,12 @@ class NumberItem(ItemBase):
     min_exclusive: bool = False
     unit: str | None = None
     #: unset min/max take the default range of the field type (NUMBER_RANGES)
+    #: at most this many decimals (money in 元: 2, the fen); more are refused, never rounded away unseen
+    places: int | None = Field(default=None, ge=0)
+    #: an expression over earlier answers: the largest value the enterprise's size makes plausible (its headcount
+    #: times an amount per person, say).  A value beyond it (in size, for amounts that may be negative) is asked to
+    #: be confirmed: refused once naming both readings, taken when given again (bot.interview.errors.Doubt).
+    plausible_max: str | None = None
 
 
 def number_range(item: NumberItem) -> tuple[Decimal, Decimal]:
@@ -47,6 +56,27 @@ def yuan(value: Any, tr: Words) -> str:
     return tr.ui("{amount} yuan", amount=text)
 
 
+def _plain(value: Decimal) -> str:
+    return canonical(value)
+
+
+def _in_wan_shown(value: Decimal) -> str:
+    """An amount of 万元 divided by 10000 (亿元, or the 万元 of an amount typed in 元), 2 decimals at most."""
+    return canonical((value / 10000).quantize(Decimal("0.01")))
+
+
+def implausible(item: NumberItem, answer: Answer, bound: Decimal) -> Doubt | None:
+    """Why `answer` needs confirming when the enterprise's size makes at most `bound` plausible, or None.  An amount
+    in 万元 names the other reading: the figure typed in 元 (86000000 万元 = 8600 亿元; 86000000 元 = 8600 万元)."""
+    value = Decimal(str(answer.value))
+    if abs(value) <= bound:
+        return None
+    if item.type == "money" and item.unit in (None, "万元"):
+        return Doubt("implausible_amount", answer, value=_plain(value), yi=_in_wan_shown(value),
+                     wan=_in_wan_shown(value), bound=f"{bound:.0f}")
+    return Doubt("implausible_number", answer, value=_plain(value), bound=f"{bound:.0f}")
+
+
 class NumberKind(Kind[NumberItem]):
     model = NumberItem
 
@@ -56,10 +86,47 @@ class NumberKind(Kind[NumberItem]):
             lo = int(low) + (1 if item.min_exclusive else 0)
             return Answer(str(v.parse_integer(text, min=lo, max=int(high))))
         if item.type == "percent":
-            return Answer(canonical(v.parse_percent(text, min=low, max=high)))
+            value = v.parse_percent(text, min=low, max=high)
+            answer = Answer(canonical(value))
+            if 0 < value < 1 and not v.normalize(text).endswith("%") and value * 100 <= high:
+                # "0.5": 0.5% or 50%?  Typed with its % it is what it says; without, asked once
+                raise Doubt("percent_below_one", answer, value=_plain(value), percent=_plain(value * 100))
+            return answer
         if item.type == "money":
             return Answer(canonical(v.parse_money_wan(text, min=low, max=high, min_exclusive=item.min_exclusive)))
-        return Answer(canonical(v.parse_decimal(text, min=low, max=high, min_exclusive=item.min_exclusive)))
+        try:
+            value = v.parse_decimal(text, min=low, max=high, places=item.places, min_exclusive=item.min_exclusive)
+        except AnswerError as exc:
+            if exc.code != "too_many_decimals" or item.unit != "元":
+                raise
+            # refused, not rounded: a price is what both parties sign, and the total is this price times the
+            # quantity; the person says which price is meant (666.67 × 3 is 2,000.01)
+            fen = Decimal(1).scaleb(-(item.places or 0))
+            rounded = max(v.parse_decimal(text).quantize(fen, rounding=ROUND_HALF_UP), fen)
+            raise AnswerError("yuan_places", places=item.places, rounded=canonical(rounded)) from None
+        return Answer(canonical(value))
+
+    def from_value(self, item: NumberItem, value: Any, today: date) -> Answer:
+        """Data (ANSWERS.json, a profile value) is taken as it is: only typing slips are doubted."""
+        try:
+            return super().from_value(item, value, today)
+        except Doubt as doubt:
+            return doubt.answer  # type: ignore[no-any-return]
+
+    def hint(self, item: NumberItem, tr: Words) -> str:
+        """The unit the number is asked in, when the question does not already name it ("注册资本（万元）")."""
+        if item.type == "percent":
+            unit = "%"
+        elif item.type == "money" and item.unit in (None, "万元"):
+            unit = tr.ui("10k yuan")
+        elif item.unit:
+            unit = tr.unit(item.unit, 2)
+        else:
+            return ""
+        said = tr.form(item.text) + (tr.form(item.note) if item.note else "")
+        if unit.removeprefix("个") in said or (item.type == "money" and "yuan" in said):
+            return ""
+        return tr.ui("in {unit}", unit=unit) if item.type == "money" else unit
 
     def typed_value(self, item: NumberItem, value: Any) -> Any:
         return Decimal(value)

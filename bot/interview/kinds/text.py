@@ -41,7 +41,7 @@ class TextKind(Kind[TextItem]):
     def attach(self, item: TextItem, note: str, files: str) -> Answer:
         if not item.accepts_file:
             return super().attach(item, note, files)
-        return Answer(note[: item.max_length] if item.max_length else note, files)
+        return Answer(v.parse_text(note[: item.max_length] if item.max_length else note), files)
 
     def display(self, item: TextItem, answer: Answer, tr: Words) -> str:
         if not answer.extra:

@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from aiogram.methods import SendDocument
 from conftest import STAFF_ID, World
@@ -121,11 +122,21 @@ async def test_a_filing_offers_each_provider_and_a_contract_is_drafted(world: Wo
     assert len([c for c in again if isinstance(c, SendDocument)]) == 2
 
 
+def _said(calls: list[Any]) -> list[tuple[str, str | None]]:
+    """What the person was shown: each call's kind and text (ids and keyboards aside)."""
+    return [(type(c).__name__, getattr(c, "text", None)) for c in calls]
+
+
 async def test_someone_elses_filing_cannot_be_drafted(world: World) -> None:
+    """A forged button for someone else's submitted filing is answered exactly as one for a filing that does not
+    exist (issue 22: it said "moved to another account", so a stranger could tell which numbers are filings)."""
     filing_id = await submitted_filing(world, 601)
     stranger = world.person(user_id=602)
     calls = await stranger.press_data(f"ct:{filing_id}:0")
-    assert error_text(AnswerError("not_your_session"), TR) in [getattr(c, "text", None) for c in calls]
+    assert error_text(AnswerError("not_your_session"), TR) not in [getattr(c, "text", None) for c in calls]
+    assert _said(calls) == _said(await stranger.press_data(f"ct:{filing_id + 1000}:0"))
+    assert _said(calls) == _said(await stranger.press_data(f"ct:{filing_id}:7"))  # no such provider either
+    assert await world.interviews.current("tg:602") is None  # nothing was opened for anyone
     [told] = sent(await stranger.send("/contract"))
     assert "hangzhou-filing" in told.text  # no filing of their own: finish one first
     [refused] = sent(await stranger.send(f"/contract {filing_id} 1"))

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 import time
+from enum import StrEnum
 from html import escape
-from typing import Any
+from typing import Any, get_args
 
+import pytest
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import Update
 from conftest import STAFF_ID, World
@@ -15,7 +18,9 @@ from sqlalchemy import select
 from tg_harness import Person, sent
 
 from bot.db.models import AnswerRow, CodeGuess
+from bot.dialogs.telegram import create_dispatcher  # noqa: F401  (every router: every kind of button)
 from bot.i18n import Translator
+from bot.service.sessions import SESSION_ID_MAX
 
 TR = Translator("zh")
 EN = Translator("en")
@@ -60,15 +65,19 @@ async def test_staff_commands_with_odd_and_huge_numbers_answer(world: World) -> 
     for command in (f"/take {huge}", "/take ²", f"/audit {huge}", f"/report {huge}", f"/reopen {huge} typo",
                     "/reopen ② reason", "/staff add ²", f"/find {'A' * 17}"):
         assert sent(await staff.send(command)), command
+    # a user id past Telegram's 52 bits is no user id: the usage, not a staff member "tg:9999999999999999999"
+    for command in ("/staff add 9999999999999999999", "/staff add 99999999999999999999", "/staff add 0"):
+        assert [m.text for m in sent(await staff.send(command))] == [TR.ui("Usage: /staff add TELEGRAM_USER_ID")]
     # /find with a code-shaped query is a lookup, not a guess: six of them are not slowed down
     for _ in range(6):
         assert sent(await staff.send("/find ABCDEFGHJKMNPQRST"))
     async with world.db() as s:
         assert list(await s.scalars(select(CodeGuess))) == []
-    # the Take button with a number past the database's integers
+    # the Take button with a number past the database's integers: refused where it is unpacked, as a button that
+    # no longer works (it never reaches the database)
     calls = await staff.press_data(f"k:t:{huge}")
-    assert any(isinstance(c, AnswerCallbackQuery) for c in calls)
-    assert sent(calls)
+    assert [c.text for c in calls if isinstance(c, AnswerCallbackQuery)] == [
+        TR.ui("This button no longer works. Send /resume to see the current question.")]
     # a circled session number works as staff type it from an input method
     assert any("#1" in t or "1" in t for t in replies_to(await staff.send("/take ①"), STAFF_ID))
 
@@ -76,7 +85,10 @@ async def test_staff_commands_with_odd_and_huge_numbers_answer(world: World) -> 
 MALFORMED = ["", "i", "i:", "i:x:y:z", "i:1:0:q:0", f"i:{'9' * 25}:0:p:0", "i:1:99999999999999999999:p:0",
              "g:1:0:0:zz", f"g:{'9' * 25}:0:-1:a", "r:1:q", f"r:{'9' * 25}:e:0", "r:1:e:99999999999999999999",
              "f:abc", f"f:{'9' * 25}", "x:1:maybe", "l:", "l:xx", "k:", "k:t:abc", f"k:t:{'9' * 25}", "k:zz",
-             "zzz", "::::", "i:1:0:p:-99999999999999999999", "\u0000", "😀" * 16, "<b>x</b>", "' OR 1=1 --"]
+             "zzz", "::::", "i:1:0:p:-99999999999999999999", "\u0000", "😀" * 16, "<b>x</b>", "' OR 1=1 --",
+             # issue 22: the contract button reached the database with any number (SQLite: OverflowError)
+             "ct:99999999999999999999:0", "ct:1:99999999999999999999", "ct:-1:0", "ct:0:-5", "ct:1",
+             "x:99999999999999999999:1", "k:t:-1", "l:" + "x" * 60]
 
 
 async def test_every_malformed_button_is_answered(world: World) -> None:
@@ -169,3 +181,42 @@ def test_clipping_keeps_text_whole_closes_tags_and_counts_utf16() -> None:
     assert utf16_len(clip(emoji)) <= 4000
     entity = "a" * 3950 + "&amp;" * 100
     assert not clip(entity).rstrip("\n…").endswith(("&", "&a", "&am", "&amp"))
+
+
+def test_every_number_a_button_carries_is_bounded_where_it_is_unpacked() -> None:
+    """Each kind of button the bot makes, with each of its numbers set past every database integer or below -1,
+    does not unpack (the fallback answers it); in range, it does (issue 22)."""
+    classes = {c for c in _subclasses(CallbackData) if c.__module__.startswith("bot.")}
+    assert {c.__name__ for c in classes} >= {"ContractButton", "StaffButton", "ItemButton", "GroupButton",
+                                             "ReviewButton", "FormChoice", "LeaveButton", "LangButton"}
+    checked = 0
+    for cls in classes:
+        fields = list(cls.model_fields)
+        for name, field in cls.model_fields.items():
+            if field.annotation is not int:
+                continue
+            for wrong in (10**20, -(10**20), SESSION_ID_MAX + 1, -2):
+                parts = [str(wrong) if f == name else _sample(cls, f) for f in fields]
+                with pytest.raises(ValueError):
+                    cls.unpack(":".join([cls.__prefix__, *parts]))
+            cls.unpack(":".join([cls.__prefix__, *(_sample(cls, f) for f in fields)]))
+            checked += 1
+    assert checked == 16  # every int field of the eight kinds
+
+
+def _subclasses(cls: type) -> set[type]:
+    found = set(cls.__subclasses__())
+    return found.union(*(_subclasses(c) for c in found))
+
+
+def _sample(cls: type[CallbackData], field: str) -> str:
+    """A value in range for one field of a button."""
+    annotation = cls.model_fields[field].annotation
+    if annotation is int:
+        return "1"
+    if annotation is bool:
+        return "1"
+    if isinstance(annotation, type) and issubclass(annotation, StrEnum):
+        return str(next(iter(annotation)).value)
+    args = get_args(annotation)
+    return str(args[0]) if args else "zh"

@@ -165,3 +165,17 @@ async def test_a_staff_code_for_a_submitted_session_is_released_with_the_reason(
     assert (await world.interviews.holder(1))[1] is None
     assert [m.text for m in sent(await staff.send("/audit 999"))] == [escape(TR.ui("There is no session {id}.",
                                                                                    id=999))]
+
+
+async def test_an_unknown_district_is_answered_in_the_staff_members_language(world: World) -> None:
+    """Issue 22: `/export <unknown district>` answered in English (the exception's text) to a Chinese staff
+    member.  The district typed, and the districts there are, in the staff member's words."""
+    for lang, tr in (("zh-hans", TR), ("en", Translator("en"))):
+        staff = world.person(STAFF_ID, language_code=lang)
+        [reply] = sent(await staff.send("/export 火星区"))
+        known = ("、" if tr.lang == "zh" else ", ").join(
+            o.label for o in world.interviews.forms["hangzhou-filing"].item("district").options)  # type: ignore[union-attr]
+        assert reply.text == escape(tr.ui("There is no district “{district}”. The districts are: {known}.",
+                                          district="火星区", known=known))
+        assert "滨江区" in reply.text and not [c for c in world.bot.session.calls  # type: ignore[attr-defined]
+                                              if isinstance(c, SendDocument)]

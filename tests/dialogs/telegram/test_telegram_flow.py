@@ -5,7 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, EditMessageText, SendDocument, SendMessage
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendDocument,
+    SendMessage,
+)
 from conftest import World
 from sqlalchemy import func, select
 from tg_harness import Person, button_data, buttons, sent
@@ -51,6 +58,7 @@ async def test_start_lists_the_interviews(world: World) -> None:
     calls = await person.send("/start")
     [message] = sent(calls)
     assert "制造业中小企业数字化水平评测表（2022年版）" in message.text
+    assert message.text.startswith("我帮助") and "逐题" in message.text  # one line on what the service is, first
     assert message.parse_mode == "HTML"
     listed = dict(buttons(message))
     assert listed["制造业中小企业数字化水平评测表（2022年版）"].startswith("f:")
@@ -199,6 +207,9 @@ async def test_review_edit_and_submit(world: World) -> None:
     assert preparing.text == TR.ui("Preparing your report files…")
     [pdf] = [c for c in calls if isinstance(c, SendDocument)]
     assert pdf.document.filename.endswith(".pdf") and pdf.document.data.startswith(b"%PDF")
+    # once the file is there, "preparing…" is taken away (it would only mislead)
+    [gone] = [c for c in calls if isinstance(c, DeleteMessage)]
+    assert calls.index(gone) > calls.index(pdf)
     assert "工业和信息化部中小企业数字化水平评测平台" in result.text
     assert result.reply_markup is None
     assert (await session_row(world)).status == "submitted"

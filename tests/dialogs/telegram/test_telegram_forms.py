@@ -26,7 +26,8 @@ CREDIT_CODE = "91330106MA27Y5XX1K"  # a valid code (GB 32100-2015 check characte
 PROVIDER_CODE = "91330108MA2B3C4D5A"
 
 #: a valid typed answer for each item type (option 1 of a choice, "yes" of a yes/no)
-SAMPLE = {"text": "测试", "integer": "10", "money": "100", "decimal": "1", "percent": "10", "date": "2024-01-02",
+SAMPLE = {"text": "测试", "person_name": "张三",
+          "integer": "10", "money": "100", "decimal": "1", "percent": "10", "date": "2024-01-02",
           "year_month": "2024-01", "credit_code": CREDIT_CODE, "mobile": "13812345678", "landline": "0571-85257095",
           "phone": "13812345678", "email": "a@example.com", "postal_code": "310000", "single": "1", "multi": "1",
           "yesno": "1"}

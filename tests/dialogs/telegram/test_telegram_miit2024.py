@@ -22,7 +22,9 @@ async def test_scenario_screen_running_conditions_result_and_report(world: World
     assert labels(question)[:4] == ["1", "2", "3", "4"]
     await person.press("2")
     reply = "\n".join(person.texts()[-3:])
-    assert "场景条件：一级 ✗ 1/6（约束性 1/3） · 二级 ✗ 1/6（约束性 1/3） · 三级 ✗ 0/8（约束性 0/5）" in reply
+    assert ("场景条件：一级 ✗ 1 个（需 6 个），其中约束性 1 个（需 3 个）"
+            " · 二级 ✗ 1 个（需 6 个），其中约束性 1 个（需 3 个）"
+            " · 三级 ✗ 0 个（需 8 个），其中约束性 0 个（需 5 个）") in reply
     assert "企业在工艺设计场景上数字化应用情况" in person.last_text()
 
     who = f"tg:{person.user_id}"

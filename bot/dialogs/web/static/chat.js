@@ -67,7 +67,7 @@
         banner("");
         document.body.classList.remove("busy");
         var path = new URL(done.response.url).pathname;
-        if (["/chat", "/help", "/code"].indexOf(path) < 0 && path !== location.pathname) { location.assign(done.response.url); return; }
+        if (done.response.redirected && path !== "/chat") { location.assign(done.response.url); return; }
         swap(done.html, "");
         if (location.pathname !== "/chat") { history.replaceState(null, "", "/chat"); }
         var box = document.getElementById("text");
