@@ -1,4 +1,4 @@
-"""Command line: python -m bot {run,console,export,score,forms,db}.
+"""Command line: python -m bot {run,console,export,score,forms,db,staff}.
 
 Only `run` serves (the web chat; Telegram, importing aiogram, only with a BOT_TOKEN); the other commands stay
 fast.  The rendering libraries
@@ -182,6 +182,70 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff(args: argparse.Namespace) -> int:
+    """Desk accounts: add one (its one-time sign-in link printed), a new link for one (a forgotten password), the
+    list."""
+    from bot.serve import public_url
+    from bot.service.helpdesk import Helpdesk
+    from bot.service.sessions import Interviews
+    from bot.service.staff import ROLES, StaffAccounts, StaffError
+
+    settings = _settings()
+    forms = load_forms()
+    districts: list[str] = []
+    for name in args.district or ():
+        label, labels = _district_label(forms, name)
+        if label is None:
+            print(f"unknown district {name!r}; the {len(labels)} districts and counties of Hangzhou are: "
+                  f"{'、'.join(labels)}", file=sys.stderr)
+            return 2
+        districts.append(label)
+    problems = {"name": "the name is empty", "role": f"the role is one of {', '.join(ROLES)}",
+                "districts": "a district officer needs --district (one or more); other roles take none",
+                "taken": f"there is already an account named {args.name!r}", "account": "no such account",
+                "telegram_taken": "that Telegram id is already linked to another account",
+                "telegram": "a Telegram user id is a number of at most 52 bits"}
+
+    async def main() -> list[str]:
+        engine, maker = await _open_db(args.database_url or settings.database_url)
+        interviews = Interviews(maker, forms)
+        accounts = StaffAccounts(maker, Helpdesk(interviews))
+        try:
+            if args.action == "list":
+                return [f"{a.name}\t{a.role}\t{'、'.join(a.districts) or '-'}\t"
+                        f"{'tg:' + str(a.telegram_id) if a.telegram_id else '-'}\t"
+                        f"{'active' if a.active else 'deactivated'}{'' if a.has_password else ', no password yet'}"
+                        for a in await accounts.accounts()]
+            if args.action == "add":
+                account, token = await accounts.add(args.name, args.role, districts, telegram_id=args.telegram)
+            else:
+                found = await accounts.named(args.name)
+                if found is None:
+                    raise StaffError("account")
+                account, token = found, await accounts.issue_link(found.id)
+            link = f"{public_url(settings)}/desk/welcome/{token}"
+            where = ": " + "、".join(account.districts) if account.districts else ""
+            return [f"{account.name} ({account.role}{where})",
+                    f"one-time sign-in link (valid 3 days, works once): {link}"]
+        finally:
+            await interviews.close()
+            await engine.dispose()
+
+    if args.action != "list" and not args.name:
+        print(f"staff {args.action} needs a NAME", file=sys.stderr)
+        return 2
+    if args.action == "add" and not args.role:
+        print(f"staff add needs --role ({', '.join(ROLES)})", file=sys.stderr)
+        return 2
+    try:
+        lines = asyncio.run(main())
+    except StaffError as exc:
+        print(f"cannot: {problems.get(exc.code, exc.code)}", file=sys.stderr)
+        return 2
+    print("\n".join(lines) if lines else "no staff accounts yet")
+    return 0
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     """Migrate (under PostgreSQL's advisory lock, so a deployment may run it from every worker at once) and check
     that the database takes a write."""
@@ -273,6 +337,23 @@ def main(argv: list[str] | None = None) -> int:
     db.add_argument("action", choices=["upgrade"])
     db.add_argument("--database-url")
     db.set_defaults(func=cmd_db)
+
+    staff = sub.add_parser(
+        "staff", help="staff accounts of the desk (/desk): add one, a new sign-in link, the list",
+        description="Staff who work at the desk in the browser (/desk).  `add` makes an account and prints its "
+                    "one-time sign-in link (PUBLIC_URL, default http://WEB_HOST:WEB_PORT; valid 3 days, works "
+                    "once): its first visit sets the password.  `link` prints a new link (a forgotten password); "
+                    "`list` shows every account.  Roles: helpdesk (see, take over, answer), officer (read and "
+                    "export the filings of their --district only), admin (also manages staff on the desk).")
+    staff.add_argument("action", choices=["add", "link", "list"])
+    staff.add_argument("name", nargs="?", help="the staff member's name, as they sign in (e.g. 王芳)")
+    staff.add_argument("--role", choices=["helpdesk", "officer", "admin"])
+    staff.add_argument("--district", action="append", metavar="NAME",
+                       help="a district officer's district or county (repeat for several), e.g. 滨江区")
+    staff.add_argument("--telegram", type=int, metavar="USER_ID",
+                       help="the same person's Telegram user id: their Telegram staff commands work too")
+    staff.add_argument("--database-url", help="overrides DATABASE_URL")
+    staff.set_defaults(func=cmd_staff)
 
     args = parser.parse_args(argv)
     if args.command == "forms" and args.action == "show" and not args.form_id:

@@ -232,3 +232,77 @@ class RateCount(Base):
     key: Mapped[str] = mapped_column(String(96), primary_key=True)
     window: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StaffAccount(Base):
+    """A member of staff who works at the desk in the browser: helpdesk (see, take over, answer), district officer
+    (read and export the filings of their districts) or admin (also manages staff).  The password is kept only as
+    its argon2id hash; an account without one has not used its sign-in link yet."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    #: helpdesk | officer | admin
+    role: Mapped[str] = mapped_column(String(16))
+    #: a district officer's districts and counties, as the filing prints them ("滨江区")
+    districts: Mapped[Any] = mapped_column(JSON, default=list)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: the Telegram account of the same person (their Telegram staff commands then work as this account's)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id", ondelete="SET NULL"))
+
+
+class StaffLink(Base):
+    """A one-time sign-in link (first visit, or a new password): only its SHA-256 is kept; it expires and is used
+    once."""
+
+    __tablename__ = "staff_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DeskSession(Base):
+    """A signed-in browser of the desk: its cookie's SHA-256, a new one at every sign-in; it ends at sign-out,
+    after a while without activity, and at the latest a working day after the sign-in."""
+
+    __tablename__ = "desk_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StaffNote(Base):
+    """A note about a session, for staff only (never shown to the person or in their documents)."""
+
+    __tablename__ = "staff_notes"
+    __table_args__ = (Index("ix_staff_notes_session", "session_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("interview_sessions.id", ondelete="CASCADE"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class StaffLogEntry(Base):
+    """What staff did that no session's audit trail can hold: accounts added, links issued, a person's data erased
+    (counted, without naming them: nothing of the person is left behind)."""
+
+    __tablename__ = "staff_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id", ondelete="SET NULL"))
+    #: added | link | telegram | active | erase | signin
+    action: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

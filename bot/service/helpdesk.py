@@ -5,8 +5,9 @@ Channel-free (the Telegram staff commands in bot/dialogs/telegram/ call these). 
   be revoked and moves a session once; guessing is slowed down per person and per code typed, in the database so
   every worker and a restart see it: each attempt is counted (compare-and-set) before the code is looked at, so
   concurrent guesses cannot all be evaluated, and from the fifth on each one doubles the wait, up to an hour;
-- only staff (STAFF_IDS, or added by staff) may find, take, reopen or export; everything refuses others the same
-  way, whether or not a session exists;
+- only staff (STAFF_IDS, added by staff, or a desk account of the helpdesk or admin role, bot/service/staff.py,
+  as "desk:N" or through its linked Telegram id) may find, take, reopen or export; everything refuses others the
+  same way, whether or not a session exists;
 - one editor at a time: while staff hold a session only they can change it (Interviews.apply enforces it);
   taking and handing back bump the session's version so every worker's cached copy is re-read;
 - erasing a person removes their sessions, answers, audit trail, profiles, codes, wrong-code count, staff rights
@@ -36,11 +37,15 @@ from bot.db.models import (
     CodeGuess,
     EnterpriseProfile,
     InterviewSession,
+    PushEvent,
     ResumeCode,
+    StaffAccount,
     StaffMember,
+    StaffNote,
     User,
 )
 from bot.interview.engine import progress
+from bot.service.events import person, session_audience
 from bot.service.sessions import SESSION_ID_MAX, Interviews
 
 log = logging.getLogger(__name__)
@@ -141,7 +146,9 @@ class Helpdesk:
         if external_id in self.configured_staff:
             return True
         async with self.sessionmaker() as s:
-            return await s.get(StaffMember, external_id) is not None
+            if await s.get(StaffMember, external_id) is not None:
+                return True
+            return await _desk_helper(s, external_id)
 
     async def require_staff(self, external_id: str) -> None:
         if not await self.is_staff(external_id):
@@ -176,6 +183,16 @@ class Helpdesk:
                                                               ResumeCode.revoked_at.is_(None))
                                      .values(revoked_at=datetime.now(UTC)))
             return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def count_attempt(self, key: str) -> None:
+        """Count one attempt of something guessable (a password: "pw:ACCOUNT", "pwip:ADDRESS") before it is
+        checked, as wrong resume codes are counted; SlowDown while its wait runs."""
+        await self._charge(key[:64])
+
+    async def clear_attempts(self, *keys: str) -> None:
+        """Forget the attempts of `keys` (the right password was given)."""
+        async with self.sessionmaker.begin() as s:
+            await s.execute(delete(CodeGuess).where(CodeGuess.who.in_([k[:64] for k in keys])))
 
     def _wait(self, attempts: int) -> float:
         return 0.0 if attempts < FREE_ATTEMPTS else min(2.0 ** min(attempts - FREE_ATTEMPTS, 32), MAX_WAIT)
@@ -308,6 +325,10 @@ class Helpdesk:
     async def find(self, by: str, query: str) -> list[Found]:
         """Sessions by company name, credit code, phone or resume code (staff only)."""
         await self.require_staff(by)
+        return await self.search(query)
+
+    async def search(self, query: str) -> list[Found]:
+        """`find` for a caller that checked who asks itself (the desk, whose roles see different sessions)."""
         text = query.strip()
         ids: set[int] = set()
         # staff look a code up: not a guess, never counted
@@ -464,6 +485,10 @@ class Helpdesk:
             await s.execute(delete(CodeGuess).where(CodeGuess.who == external_id))
             # staff rights and every row that names the person by their external id
             await s.execute(delete(StaffMember).where(StaffMember.external_id == external_id))
+            if external_id.startswith("tg:") and external_id[3:].isdigit():
+                await s.execute(update(StaffAccount).where(StaffAccount.telegram_id == int(external_id[3:]))
+                                .values(telegram_id=None))
+            await s.execute(delete(PushEvent).where(PushEvent.audience == person(external_id)))
             await s.execute(update(StaffMember).where(StaffMember.added_by == external_id).values(added_by=None))
             await s.execute(update(InterviewSession).where(InterviewSession.held_by == external_id)
                             .values(held_by=None, updated_at=datetime.now(UTC)))
@@ -474,6 +499,7 @@ class Helpdesk:
                 ids = list(await s.scalars(select(InterviewSession.id)
                                            .where(InterviewSession.owner_id == user.id)))
                 await _delete_sessions(s, ids)
+                await s.execute(delete(PushEvent).where(PushEvent.audience.in_([session_audience(i) for i in ids])))
                 await s.execute(delete(EnterpriseProfile).where(EnterpriseProfile.owner_id == user.id))
                 await s.execute(update(AnswerRow).where(AnswerRow.answered_by == user.id)
                                 .values(answered_by=None))
@@ -505,9 +531,22 @@ async def _delete_sessions(s: AsyncSession, ids: Iterable[int]) -> None:
     ids = list(ids)
     if not ids:
         return
-    for table in (AnswerRow, AuditEvent, ResumeCode):
+    for table in (AnswerRow, AuditEvent, ResumeCode, StaffNote):
         await s.execute(delete(table).where(table.session_id.in_(ids)))
     await s.execute(delete(InterviewSession).where(InterviewSession.id.in_(ids)))
+
+
+async def _desk_helper(s: AsyncSession, external_id: str) -> bool:
+    """A desk account that helps people (helpdesk or admin, active): "desk:N", or its linked Telegram id."""
+    prefix, _, number = external_id.partition(":")
+    if prefix not in ("desk", "tg") or not number.isascii() or not number.isdigit() or len(number) > 18:
+        return False
+    if prefix == "desk" and int(number) > SESSION_ID_MAX:  # past the database's integers: no such account
+        return False
+    column = StaffAccount.id if prefix == "desk" else StaffAccount.telegram_id
+    found = await s.scalar(select(StaffAccount.id).where(column == int(number), StaffAccount.active.is_(True),
+                                                         StaffAccount.role.in_(("helpdesk", "admin"))))
+    return found is not None
 
 
 def _aware(moment: datetime) -> datetime:

@@ -148,10 +148,12 @@ def _district_ids(form: Form, district: str | None) -> set[str] | None:
 
 async def export_district(sessionmaker: async_sessionmaker[AsyncSession], forms: dict[str, Form],
                           target: str | Path | IO[bytes], *, district: str | None,
-                          filled_by: str | None = None, filled_on: date | None = None) -> int:
+                          filled_by: str | None = None, filled_on: date | None = None,
+                          seen: list[int] | None = None) -> int:
     """Write the annex-5 summary table of the submitted filings (of `district`, or all) to `target`; returns the
-    number of filings.  The answers are read with two queries; contexts are built and the workbook streamed in a
-    worker thread, one filing at a time."""
+    number of filings, and appends each one's session id to `seen` (the desk records who saw them).  The answers
+    are read with two queries; contexts are built and the workbook streamed in a worker thread, one filing at a
+    time."""
     form = forms[FILING_FORM]
     wanted = _district_ids(form, district)  # an unknown district fails before anything is written
     unit = filled_by or (f"{district}经济和信息化局" if district else "")
@@ -172,6 +174,8 @@ async def export_district(sessionmaker: async_sessionmaker[AsyncSession], forms:
             chosen = answers.get(DISTRICT_ITEM)
             if wanted is not None and (chosen is None or chosen.value not in wanted):
                 continue
+            if seen is not None:
+                seen.append(meta.id)
             yield context_for(form, meta, answers, lang="zh")
 
     return await asyncio.to_thread(write_summary_xlsx, contexts(), target, district=unit,

@@ -64,3 +64,12 @@ def test_wechat_benchmark_prints_the_passive_reply_times() -> None:
     row = re.search(r"^\s+5\s+5\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(\d+)\s+(\d+)\s+0 \|", out, re.MULTILINE)
     assert row is not None and int(row[1]) + int(row[2]) == 5, out
     assert "violations" not in out, out
+
+
+@pytest.mark.slow
+def test_desk_queue_benchmark_prints_every_read() -> None:
+    out = run("benchmarks/desk_queue.py", "--sessions", "60", "--filings", "26", "--runs", "2")
+    assert "seeded 60 sessions in progress and 26 submitted filings" in out, out
+    for read in ("baseline: one session's row", "helpdesk queue", "queue, district 滨江区", "officer's filings",
+                 "search by company", "one session's trail"):
+        assert re.search(rf"{re.escape(read)}\s+[\d.]+\s+[\d.]+\s+[\d.]+", out), (read, out)

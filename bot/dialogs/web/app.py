@@ -8,7 +8,7 @@ import logging
 
 from aiohttp import web
 
-from bot.dialogs import wechat
+from bot.dialogs import desk, wechat
 from bot.dialogs.web import chat
 from bot.dialogs.web.pages import static_file
 from bot.dialogs.web.security import KEY, MAX_BODY, SETTINGS, protect
@@ -38,6 +38,7 @@ def create_app(services: Services, csrf_key: bytes) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/favicon.ico", no_icon)
     chat.add_routes(app)
+    desk.add_routes(app)
     wechat.add_routes(app)  # only when WECHAT_TOKEN is set
     return app
 
