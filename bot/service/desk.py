@@ -23,6 +23,7 @@ from bot.interview.answer import Answer
 from bot.interview.engine import progress
 from bot.interview.schema import ChoiceItem, Form, Item
 from bot.present.trail import Happened
+from bot.service.handback import staff_changes
 from bot.service.helpdesk import Helpdesk
 from bot.service.sessions import SESSION_ID_MAX, Interviews
 from bot.service.staff import Account, StaffAccounts
@@ -313,36 +314,11 @@ class Desk:
 
     async def trail(self, session_id: int) -> list[Happened]:
         """The session's audit trail, oldest first, each event with the name of who did it."""
-        async with self.sessionmaker() as s:
-            owner_id = await s.scalar(select(InterviewSession.owner_id).where(InterviewSession.id == session_id))
-            events = await repo.audit_trail(s, session_id)
-            actors = {e.actor_id for e in events if e.actor_id is not None}
-            people = {u.id: (u.external_id, u.display_name) for u in await s.execute(
-                select(User.id, User.external_id, User.display_name).where(User.id.in_(actors)))}
-        desk_ids = {int(x[5:]) for x, _ in people.values() if x.startswith("desk:") and x[5:].isdigit()}
-        names = await self.accounts.names(desk_ids)
-
-        def name(actor_id: int | None) -> str:
-            if actor_id is None or actor_id == owner_id or actor_id not in people:
-                return ""
-            external, display = people[actor_id]
-            if external.startswith("desk:") and external[5:].isdigit() and int(external[5:]) in names:
-                return names[int(external[5:])]
-            return str(display or external)
-
-        return [Happened(_aware(e.at), name(e.actor_id), e.actor_id is not None and e.actor_id == owner_id, e.kind,
-                         e.item_id, e.old, e.new) for e in events]
+        return await audit_in_words(self.helpdesk, session_id, self.accounts)
 
     async def staff_changes(self, session_id: int, actor: str) -> list[tuple[str, Any]]:
-        """The answers `actor` changed since they last took the session over: (item id, the answer stored)."""
-        async with self.sessionmaker() as s:
-            user = await repo.find_user(s, actor)
-            if user is None:
-                return []
-            events = await repo.audit_trail(s, session_id)
-        since = max((n for n, e in enumerate(events) if e.kind == "take" and e.actor_id == user.id), default=-1)
-        return [(e.item_id, e.new) for e in events[since + 1:]
-                if e.kind == "answer" and e.actor_id == user.id and e.item_id is not None]
+        """The answers `actor` changed since they last took the session over (bot/service/handback.py)."""
+        return await staff_changes(self.helpdesk, session_id, actor)
 
     async def held_by_name(self, held_by: str | None) -> str:
         """Who holds a session, by name ("" when no one)."""
@@ -357,3 +333,29 @@ class Desk:
 
 
 __all__ = ["STATUSES", "Desk", "Entry", "Filters", "Queue", "district_item", "district_labels", "district_of"]
+
+
+async def audit_in_words(helpdesk: Helpdesk, session_id: int, accounts: StaffAccounts | None = None
+                         ) -> list[Happened]:
+    """A session's audit trail, oldest first, each event with the name of who did it (a desk account's name, a
+    Telegram staff member's display name; "" for the owner): for the desk and Telegram's /audit alike."""
+    accounts = accounts or StaffAccounts(helpdesk.sessionmaker, helpdesk)
+    async with helpdesk.sessionmaker() as s:
+        owner_id = await s.scalar(select(InterviewSession.owner_id).where(InterviewSession.id == session_id))
+        events = await repo.audit_trail(s, session_id)
+        actors = {e.actor_id for e in events if e.actor_id is not None}
+        people = {u.id: (u.external_id, u.display_name) for u in await s.execute(
+            select(User.id, User.external_id, User.display_name).where(User.id.in_(actors)))}
+    desk_ids = {int(x[5:]) for x, _ in people.values() if x.startswith("desk:") and x[5:].isdigit()}
+    names = await accounts.names(desk_ids)
+
+    def name(actor_id: int | None) -> str:
+        if actor_id is None or actor_id == owner_id or actor_id not in people:
+            return ""
+        external, display = people[actor_id]
+        if external.startswith("desk:") and external[5:].isdigit() and int(external[5:]) in names:
+            return names[int(external[5:])]
+        return str(display or external)
+
+    return [Happened(_aware(e.at), name(e.actor_id), e.actor_id is not None and e.actor_id == owner_id, e.kind,
+                     e.item_id, e.old, e.new) for e in events]

@@ -34,6 +34,10 @@ class Notices:
         """Deliver the notices of people whose external id starts with `prefix` ("tg:") through `sender`."""
         self._senders[prefix] = sender
 
+    def reaches(self, prefix: str) -> bool:
+        """A sender is registered for `prefix`."""
+        return prefix in self._senders
+
     async def translator(self, external_id: str) -> Translator:
         return Translator(await self.interviews.lang_of(external_id) or self.default_lang)
 

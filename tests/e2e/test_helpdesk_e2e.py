@@ -101,7 +101,9 @@ async def test_code_take_answer_hand_back_and_finish(api: FakeBotAPI, tmp_path: 
         await staff.next_screen()
         await staff.send("/handback")
         await staff.user.wait_message(contains=TR.ui("Session {id} handed back; its owner has been told.", id=1))
-        await owner.user.wait_message(contains="/resume")
+        back = visible(await owner.user.wait_message(contains="/resume"))
+        # the owner is told which answers staff changed, by the paper's numbers (issue 23 item 10)
+        assert "3." in back and "4." in back and TR.ui("Your interview has been handed back to you.") in back
 
         # the stranger pressing the staff listing's take button (forged into their chat) is refused too
         stranger.user.api.queue_update({"callback_query": {
@@ -116,8 +118,10 @@ async def test_code_take_answer_hand_back_and_finish(api: FakeBotAPI, tmp_path: 
         assert MIIT.item("q5").text in visible(resumed)
 
         await staff.send("/audit 1")
-        audit = visible(await staff.user.wait_message(contains="q3"))
-        assert "take" in audit and "handback" in audit and "q1" in audit and "q4" in audit
+        audit = visible(await staff.user.wait_message(contains=TR.ui("Audit trail of session {id}:", id=1)))
+        # in words, as the desk shows it: question numbers and option labels, never item ids (issue 23 item 12)
+        assert "q3" not in audit and "q1" not in audit and "actor" not in audit
+        assert "3." in audit and "4." in audit and "接手" in audit
 
     with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
         rows = dict(db.execute("select item_id, by_staff from answers").fetchall())

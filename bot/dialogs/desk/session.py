@@ -35,9 +35,10 @@ from bot.interview.typed import MAX_READ, clean
 from bot.present import error_text
 from bot.present.build import build_screen
 from bot.present.screen import Act, Screen, ScreenKind, Widget
-from bot.present.trail import change_list, line
+from bot.present.trail import line
 from bot.service.desk import Entry
 from bot.service.events import DESK, session_audience
+from bot.service.handback import GO_ON, hand_back
 from bot.service.helpdesk import NotAllowed
 from bot.service.sessions import Opened, Redelivered
 from bot.service.staff import Account, StaffError
@@ -45,13 +46,8 @@ from bot.service.turn import current_screen, take_turn
 
 #: told to the person, in their language
 TAKEN = N_("A helpdesk colleague has taken over your interview; you will be told when it is handed back.")
-HANDED_BACK = N_("Your interview has been handed back to you.")
-CHANGED = N_("The helpdesk changed: {changes}.")
-UNCHANGED = N_("The helpdesk changed none of your answers.")
 REOPENED = N_("Your submitted interview was reopened for correction: {reason}.")
 MESSAGE = N_("Message from the helpdesk: {text}")
-#: what the person does next, by channel (the web chat's page updates by itself)
-GO_ON = {"tg": N_("Send /resume to continue."), "": N_("You can go on answering.")}
 
 #: what the session page says after an action (?said=…): fixed texts, never a posted value
 SAID = {
@@ -280,18 +276,10 @@ async def handback(request: web.Request) -> web.StreamResponse:
         raise _back(entry)
     holder = entry.held_by
     assert holder is not None
-    changes = await desk_services(request).desk.staff_changes(entry.session_id, holder)
     try:
-        owner = await svc.helpdesk.handback(entry.session_id, holder)
+        await hand_back(svc.helpdesk, svc.notices, entry.session_id, holder)
     except NotAllowed:
         raise web.HTTPNotFound() from None
-    svc.interviews.focus(holder, None)
-    form = svc.interviews.forms[entry.form_id]
-    owner_tr = await svc.notices.translator(owner)
-    text = owner_tr.ui(HANDED_BACK) + " " + (owner_tr.ui(CHANGED, changes=change_list(form, changes, owner_tr))
-                                             if changes else owner_tr.ui(UNCHANGED))
-    text += " " + owner_tr.ui(GO_ON.get(owner.partition(":")[0], GO_ON[""]))
-    await svc.notices.say(owner, text, kind="handed_back")
     await _changed(svc, entry)
     raise _back(entry, "handed_back")
 

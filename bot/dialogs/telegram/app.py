@@ -29,7 +29,6 @@ import secrets
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from functools import partial
-from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -295,7 +294,6 @@ async def run_telegram(settings: Settings, interviews: Interviews, helpdesk: Hel
                            helpdesk=helpdesk, notices=notices)
     bot = create_bot(settings)
     try:
-        notices.register("tg:", partial(_tell, bot))
         try:
             await register_commands(bot)
         except TelegramAPIError as exc:
@@ -309,8 +307,3 @@ async def run_telegram(settings: Settings, interviews: Interviews, helpdesk: Hel
             log.warning("stopped with updates still being handled")
     finally:
         await bot.session.close()
-
-
-async def _tell(bot: Bot, external_id: str, text: str) -> None:
-    """A notice to a Telegram person (bot/service/notices.py)."""
-    await bot.send_message(int(external_id[3:]), escape(text), parse_mode=ParseMode.HTML)

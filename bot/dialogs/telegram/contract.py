@@ -34,6 +34,7 @@ from bot.service.contracts import (
     provider_lines,
 )
 from bot.service.helpdesk import Helpdesk
+from bot.service.notices import Notices
 from bot.service.sessions import Interviews, Opened, session_number
 from bot.service.turn import opening_lines
 
@@ -112,7 +113,7 @@ def _numbers(args: str | None) -> list[int] | None:
 
 
 async def on_contract(message: Message, command: CommandObject, bot: Bot, interviews: Interviews,
-                      helpdesk: Helpdesk, tr: Translator) -> None:
+                      helpdesk: Helpdesk, tr: Translator, notices: Notices) -> None:
     """/contract: the buttons for the person's latest filing.  Staff: /contract SESSION [PROVIDER] drafts the
     contract for the filing's owner and holds it, as /take does."""
     if message.from_user is None:
@@ -147,4 +148,4 @@ async def on_contract(message: Message, command: CommandObject, bot: Bot, interv
         await say(bot, chat_id, usage + "\n" + escape("\n".join(provider_lines(filing))))
         return
     opened = await open_contract(interviews, filing, numbers[1] - 1)
-    await _take(bot, chat_id, staff, opened.session_id, helpdesk, interviews, tr)
+    await _take(bot, chat_id, staff, opened.session_id, helpdesk, interviews, tr, notices)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from aiogram import Dispatcher
 
 from bot.dialogs.telegram.guard import PrivateOnly
-from bot.dialogs.telegram.middlewares import ChatOrder, Locale, RateLimit, Redelivery
+from bot.dialogs.telegram.middlewares import ChatOrder, Locale, RateLimit, Redelivery, TelegramNotices
 from bot.dialogs.telegram.responses import KEPT
 from bot.dialogs.telegram.router import root_router
 from bot.service.events import Events
@@ -30,6 +30,7 @@ def create_dispatcher(interviews: Interviews, *, default_lang: str = "zh", rate:
     # no aiogram FSM: the interview state lives in the database (disable_fsm drops its per-update middleware)
     dp = Dispatcher(disable_fsm=True, interviews=interviews, helpdesk=helpdesk, notices=notices,
                     default_lang=default_lang, chat_order=chat_order, kept_responses=KEPT)
+    dp.update.outer_middleware(TelegramNotices(notices))
     dp.update.outer_middleware(chat_order)
     dp.update.outer_middleware(Redelivery(interviews, default_lang))
     # after the re-delivery check: Telegram's re-deliveries and retries are not the person typing fast

@@ -18,6 +18,8 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
+from html import escape
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -33,6 +35,7 @@ from bot.dialogs.telegram.people import external_id, first_lang, stored_lang
 from bot.dialogs.telegram.sending import say, send
 from bot.dialogs.telegram.texts import no_interview
 from bot.i18n import Translator
+from bot.service.notices import Notices
 from bot.service.sessions import Interviews, Redelivered
 
 log = logging.getLogger(__name__)
@@ -254,3 +257,22 @@ class Locale(BaseMiddleware):
         lang = await stored_lang(self.interviews, user) if user is not None else None
         data["tr"] = Translator(lang or first_lang(user, self.default_lang))
         return await handler(event, data)
+
+
+class TelegramNotices(BaseMiddleware):
+    """Notices to Telegram people (bot/service/notices.py) go out through the bot that handles the updates: bound
+    on the first update, so a dispatcher fed directly (tests, benchmarks) tells people as the running service
+    does."""
+
+    def __init__(self, notices: Notices) -> None:
+        self.notices = notices
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not self.notices.reaches("tg:"):
+            self.notices.register("tg:", partial(tell_on_telegram, data["bot"]))
+        return await handler(event, data)
+
+
+async def tell_on_telegram(bot: Bot, external_id: str, text: str) -> None:
+    """A notice to a Telegram person."""
+    await say(bot, int(external_id[3:]), escape(text))

@@ -27,7 +27,10 @@ from bot.dialogs.telegram.people import current_or_tell, external_id
 from bot.dialogs.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
 from bot.i18n import N_, Translator
 from bot.interview.typed import clean, typed_int, visible
+from bot.present.trail import line
+from bot.service.desk import audit_in_words
 from bot.service.file_names import safe_part
+from bot.service.handback import hand_back
 from bot.service.helpdesk import Helpdesk, NotAllowed, SlowDown, mask_phone, pretty_code
 from bot.service.notices import Notices
 from bot.service.sessions import Interviews, session_number
@@ -97,15 +100,11 @@ async def owner_tr(interviews: Interviews, owner: str, default_lang: str = "zh")
     return Translator(await interviews.lang_of(owner) or default_lang)
 
 
-async def tell_owner(bot: Bot, interviews: Interviews, owner: str, message: str, *, notices: Notices | None = None,
-                     **params: Any) -> None:
-    """A notice to a session's owner, in the owner's language: on Telegram here, on their own channel (WeChat,
-    the web chat) through `notices`."""
-    if not owner.startswith("tg:") and notices is not None:
-        await notices.tell(owner, message, **params)
-        return
-    tr = await owner_tr(interviews, owner)
-    await _tell(bot, owner, escape(tr.ui(message, **params)))
+async def tell_owner(bot: Bot, interviews: Interviews, owner: str, message: str, *, notices: Notices,
+                     kind: str = "notice", **params: Any) -> None:
+    """A notice to a session's owner, in the owner's language, on their own channel (Telegram, WeChat, the web
+    chat: bot/service/notices.py)."""
+    await notices.tell(owner, message, kind=kind, **params)
 
 
 async def staff_or_refuse(message: Message, bot: Bot, helpdesk: Helpdesk, tr: Translator) -> str | None:
@@ -148,7 +147,7 @@ async def on_start_code(message: Message, command: CommandObject, bot: Bot, help
     owner, _ = await interviews.holder(session_id)
     if how == "taken":
         await tell_owner(bot, interviews, owner, N_("A helpdesk colleague has taken over your interview; you will "
-                                                    "be told when it is handed back."), notices=notices)
+                                                    "be told when it is handed back."), notices=notices, kind="taken")
         intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
     else:
         if owner_before and owner_before != who:
@@ -258,7 +257,7 @@ def submitted_refusal(session_id: int, tr: Translator) -> str:
 
 
 async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Helpdesk, interviews: Interviews,
-                tr: Translator, notices: Notices | None = None) -> None:
+                tr: Translator, notices: Notices) -> None:
     """Take a session over: only an active one (a submitted one is reopened first, with a reason, by /reopen);
     the owner is told only once it is really held."""
     if not await helpdesk.is_staff(who):
@@ -287,7 +286,7 @@ async def _take(bot: Bot, chat_id: int, who: str, session_id: int, helpdesk: Hel
         await say(bot, chat_id, escape(tr.ui("Session {id} could not be opened.", id=session_id)))
         return
     await tell_owner(bot, interviews, owner, N_("A helpdesk colleague has taken over your interview; you will be "
-                                                "told when it is handed back."), notices=notices)
+                                                "told when it is handed back."), notices=notices, kind="taken")
     intro = escape(tr.ui("You hold session {id}. /handback returns it.", id=session_id))
     await send(bot, chat_id, await screens.current(interviews, opened, tr, before=intro))
 
@@ -314,16 +313,13 @@ async def on_handback(message: Message, bot: Bot, helpdesk: Helpdesk, interviews
         await say(bot, message.chat.id, escape(tr.ui("You hold no session, so there is nothing to hand back. "
                                                      "/take N takes one over.")))
         return
-    try:
-        owner = await helpdesk.handback(opened.session_id, who)
+    try:  # the owner is told which answers staff changed, on their own channel
+        await hand_back(helpdesk, notices, opened.session_id, who)
     except NotAllowed:
         await say(bot, message.chat.id, escape(tr.ui("You do not hold session {id} (it is not taken over by you), "
                                                      "so there is nothing to hand back. /take N takes one over.",
                                                      id=opened.session_id)))
         return
-    interviews.focus(who, None)
-    await tell_owner(bot, interviews, owner, N_("Your interview has been handed back to you: send /resume to "
-                                                "continue."), notices=notices)
     await say(bot, message.chat.id, escape(tr.ui("Session {id} handed back; its owner has been told.",
                                                  id=opened.session_id)))
 
@@ -344,7 +340,8 @@ async def on_reopen(message: Message, command: CommandObject, bot: Bot, helpdesk
         await say(bot, message.chat.id, escape(tr.ui("Only a submitted session can be reopened.")))
         return
     await tell_owner(bot, interviews, owner, N_("Your submitted interview was reopened for correction: {reason}. "
-                                                "Send /resume to see it."), reason=parts[1], notices=notices)
+                                                "Send /resume to see it."), reason=parts[1], notices=notices,
+                     kind="reopened")
     await say(bot, message.chat.id, escape(tr.ui("Session {id} reopened; its owner has been told. /take {id} takes "
                                                  "it over.", id=session_id)))
 
@@ -367,19 +364,12 @@ async def on_audit(message: Message, command: CommandObject, bot: Bot, helpdesk:
             return
         await say(bot, message.chat.id, escape(tr.ui("No changes recorded for session {id} yet.", id=session_id)))
         return
+    form, _ = await interviews.load(session_id)
     lines = [escape(tr.ui("Audit trail of session {id}:", id=session_id))]
-    for e in events[-40:]:
-        change = f"{e.item_id}: {_short(e.old)} → {_short(e.new)}" if e.item_id else _short(e.new)
-        lines.append(escape(f"{e.at:%Y-%m-%d %H:%M} · {e.kind} · actor {e.actor_id} · chat {e.chat_id or '-'} · "
-                            f"{change}"))
+    # in words, as the desk shows it: question numbers, option labels, who by name
+    for happened in (await audit_in_words(helpdesk, session_id))[-40:]:
+        lines.append(escape(f"{happened.at:%Y-%m-%d %H:%M} · {line(form, happened, tr)}"))
     await say(bot, message.chat.id, "\n".join(lines))
-
-
-def _short(stored: object) -> str:
-    if isinstance(stored, dict) and "value" in stored:
-        stored = stored["value"]
-    text = "" if stored is None else str(stored)
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 async def on_export(message: Message, command: CommandObject, bot: Bot, helpdesk: Helpdesk, interviews: Interviews,

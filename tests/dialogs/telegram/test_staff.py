@@ -12,6 +12,7 @@ from tg_harness import sent
 
 from bot.dialogs.telegram.staff import StaffButton
 from bot.i18n import Translator
+from bot.service.handback import GO_ON, HANDED_BACK, UNCHANGED
 
 TR = Translator("zh")
 REFUSAL = escape(TR.ui("This command is for helpdesk staff only."))
@@ -145,7 +146,7 @@ async def test_owner_notices_are_in_the_owners_language(world: World) -> None:
                                        "it is handed back."))
     calls = await staff.send("/handback")
     [notice] = [m for m in sent(calls) if int(m.chat_id) == 1003]
-    assert notice.text == escape(en.ui("Your interview has been handed back to you: send /resume to continue."))
+    assert notice.text == escape(" ".join(en.ui(m) for m in (HANDED_BACK, UNCHANGED, GO_ON["tg"])))
 
 
 async def test_staff_help_lists_the_staff_commands(world: World) -> None:
