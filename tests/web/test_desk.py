@@ -29,9 +29,10 @@ from openpyxl import load_workbook
 
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
-from bot.dialogs.desk.session import HANDED_BACK, TAKEN
+from bot.dialogs.desk.session import TAKEN
 from bot.i18n import Translator
 from bot.interview.loader import load_forms
+from bot.service.handback import HANDED_BACK
 from bot.service.helpdesk import Helpdesk
 from bot.service.sessions import Interviews
 from bot.service.staff import StaffAccounts

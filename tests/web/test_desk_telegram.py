@@ -16,9 +16,10 @@ import pytest
 
 from bot.db.engine import create_engine, sessionmaker
 from bot.db.migrate import upgrade
-from bot.dialogs.desk.session import GO_ON, HANDED_BACK, TAKEN
+from bot.dialogs.desk.session import TAKEN
 from bot.i18n import Translator
 from bot.interview.loader import load_forms
+from bot.service.handback import GO_ON, HANDED_BACK
 from bot.service.helpdesk import Helpdesk
 from bot.service.sessions import Interviews
 from bot.service.staff import StaffAccounts
