@@ -64,6 +64,9 @@ class Events:
         self._task: asyncio.Task[None] | None = None
         self._last = 0
         self._poke = asyncio.Event()
+        #: the service is stopping: every wait returns at once, so open streams end and the browser reconnects
+        #: to another worker (or to this one restarted)
+        self.closing = False
 
     # --- publishing ---------------------------------------------------------------------------------------
 
@@ -110,7 +113,7 @@ class Events:
                 return found
             loop = asyncio.get_running_loop()
             deadline = loop.time() + timeout
-            while (left := deadline - loop.time()) > 0:
+            while not self.closing and (left := deadline - loop.time()) > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(waiter.wait(), left)
                 waiter.clear()
@@ -124,6 +127,13 @@ class Events:
                 waiters.discard(waiter)
                 if not waiters:
                     del self._waiters[audience]
+
+    def close_streams(self) -> None:
+        """End every open wait of this process (the service is stopping)."""
+        self.closing = True
+        for waiters in self._waiters.values():
+            for waiter in waiters:
+                waiter.set()
 
     @property
     def listening(self) -> int:

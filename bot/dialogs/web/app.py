@@ -55,6 +55,7 @@ async def serve_web(app: web.Application, host: str, port: int, stop: asyncio.Ev
         await stop.wait()
     finally:
         services = app[SERVICES]
+        services.events.close_streams()  # open event streams end now, not at the shutdown timeout
         for task in list(services.tasks):
             task.cancel()
         await runner.cleanup()

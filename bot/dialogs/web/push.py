@@ -40,7 +40,7 @@ async def stream(request: web.Request, events: Events, audience: str) -> web.Str
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STREAM_SECONDS
         with contextlib.suppress(ConnectionResetError, asyncio.CancelledError):
-            while sse.is_connected() and loop.time() < deadline:
+            while sse.is_connected() and not events.closing and loop.time() < deadline:
                 for event in await events.wait(audience, last, min(PING * 2, deadline - loop.time())):
                     await sse.send(event_json(event), id=str(event.id), event="update")
                     last = event.id
