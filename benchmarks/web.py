@@ -2,8 +2,8 @@
 
 1. answer latency: P people each with an interview open (the 2022 self-assessment, 2,000 by default); answers are
    offered at R per second (50, 100, 200) for S seconds, each a form POST of the next person's current screen (an
-   option number typed, as a person taps it), and the time from sending the POST to having read the whole page
-   that answers it is recorded: p50 / p95 / p99, the rate achieved, and the service's CPU per answer;
+   option number typed, as a person taps it), over keep-alive connections shared as a reverse proxy shares them,
+   and the time from sending the POST to having read the whole page that answers it is recorded: p50 / p95 / p99, the rate achieved, and the service's CPU per answer;
 2. event streams: E browsers (2,000 by default) each with a server-sent event stream open on the service; the
    service's resident memory is read before (idle, after the people above) and with every stream open.
 
@@ -48,10 +48,21 @@ def proc_stat(pid: int) -> tuple[float, float]:
     return cpu, rss
 
 
+#: the people's requests share keep-alive connections, as a reverse proxy in front of the service does
+#: (a connection opened per request would measure the kernel and the collector, not the answer)
+PROXY: list[TCPConnector] = []
+
+
+def proxy() -> TCPConnector:
+    if not PROXY:
+        PROXY.append(TCPConnector(limit=256, keepalive_timeout=60))
+    return PROXY[0]
+
+
 class Person:
     def __init__(self, base: str) -> None:
         self.base = base
-        self.http = ClientSession(cookie_jar=CookieJar(unsafe=True), connector=TCPConnector(limit=4),
+        self.http = ClientSession(cookie_jar=CookieJar(unsafe=True), connector=proxy(), connector_owner=False,
                                   timeout=ClientTimeout(total=60))
         self.page = ""
 
@@ -160,6 +171,7 @@ async def main() -> int:
                 await latency(service, people, rate, args.seconds)
             for person in people:
                 await person.http.close()
+            await proxy().close()
             if args.streams:
                 await streams(service, args.streams)
         finally:

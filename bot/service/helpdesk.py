@@ -43,6 +43,7 @@ from bot.db.models import (
     StaffMember,
     StaffNote,
     User,
+    WebVisitor,
 )
 from bot.interview.engine import progress
 from bot.service.events import person, session_audience
@@ -489,6 +490,7 @@ class Helpdesk:
                 await s.execute(update(StaffAccount).where(StaffAccount.telegram_id == int(external_id[3:]))
                                 .values(telegram_id=None))
             await s.execute(delete(PushEvent).where(PushEvent.audience == person(external_id)))
+            await s.execute(delete(WebVisitor).where(WebVisitor.external_id == external_id))  # its browsers
             await s.execute(update(StaffMember).where(StaffMember.added_by == external_id).values(added_by=None))
             await s.execute(update(InterviewSession).where(InterviewSession.held_by == external_id)
                             .values(held_by=None, updated_at=datetime.now(UTC)))

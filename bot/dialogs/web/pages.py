@@ -72,8 +72,9 @@ async def static_file(request: web.Request) -> web.StreamResponse:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    # templates are read once (no stat of the file on every page: a new version is a restart)
     env = Environment(loader=FileSystemLoader([str(d) for d in TEMPLATE_DIRS]), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.globals["static"] = static_url
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     return env
@@ -84,7 +85,11 @@ def render(template: str, tr: Translator, **values: Any) -> str:
     return environment().get_template(template).render(ui=tr.ui, lang=tr.lang, **values)
 
 
+#: a page is compressed on the event loop (a few tenths of a millisecond), not handed to a thread
+INLINE_COMPRESSION = 512 * 1024
+
+
 def page(template: str, tr: Translator, *, status: int = 200, headers: dict[str, str] | None = None,
          **values: Any) -> web.Response:
     return web.Response(text=render(template, tr, **values), status=status, content_type="text/html",
-                        charset="utf-8", headers=headers)
+                        charset="utf-8", headers=headers, zlib_executor_size=INLINE_COMPRESSION)
