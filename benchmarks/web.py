@@ -3,7 +3,8 @@
 1. answer latency: P people each with an interview open (the 2022 self-assessment, 2,000 by default); answers are
    offered at R per second (50, 100, 200) for S seconds, each a form POST of the next person's current screen (an
    option number typed, as a person taps it), over keep-alive connections shared as a reverse proxy shares them,
-   and the time from sending the POST to having read the whole page that answers it is recorded: p50 / p95 / p99, the rate achieved, and the service's CPU per answer;
+   and the time from sending the POST to having read the whole page that answers it is recorded: p50 / p95 /
+   p99, the rate achieved, and the service's CPU per answer;
 2. event streams: E browsers (2,000 by default) each with a server-sent event stream open on the service; the
    service's resident memory is read before (idle, after the people above) and with every stream open.
 
