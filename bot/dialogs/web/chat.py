@@ -16,6 +16,7 @@ import asyncio
 import logging
 import random
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -46,6 +47,8 @@ from bot.service.sessions import SESSION_ID_MAX, Opened, Redelivered
 from bot.service.turn import AfterSubmission, Turn, after_submission, current_screen, opening_lines, take_turn
 
 log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 #: the web's one-time numbers live below zero, apart from Telegram's update ids
 NONCE_RANGE = 2**62
@@ -533,6 +536,24 @@ def _now() -> float:
     return time.time()
 
 
+#: a documents view: (request, session id, reader, the base of its URLs: /s/SESSION or /d/TOKEN) → page
+DocumentsView = Callable[[web.Request, int, Translator, str], Awaitable[web.Response]]
+
+
+def by_cookie_or_link(view: DocumentsView) -> tuple[Handler, Handler]:
+    """The same documents view opened by the owner's cookie (/s/SESSION…) and by a signed link (/d/TOKEN…)."""
+
+    async def own(request: web.Request) -> web.Response:
+        session_id, _, tr = await _own_session(request)
+        return await view(request, session_id, tr, f"/s/{session_id}")
+
+    async def linked(request: web.Request) -> web.Response:
+        session_id, _, tr = await _granted(request)
+        return await view(request, session_id, tr, f"/d/{request.match_info['token']}")
+
+    return own, linked
+
+
 async def _files_page(request: web.Request, session_id: int, tr: Translator, base: str) -> web.Response:
     svc = services(request)
     try:
@@ -542,33 +563,13 @@ async def _files_page(request: web.Request, session_id: int, tr: Translator, bas
     return page("files.html.j2", tr, files=[(n, f.name, f.previewable) for n, f in enumerate(files)], base=base)
 
 
-async def own_files(request: web.Request) -> web.Response:
-    session_id, _, tr = await _own_session(request)
-    return await _files_page(request, session_id, tr, f"/s/{session_id}")
-
-
-async def linked_files(request: web.Request) -> web.Response:
-    session_id, _, tr = await _granted(request)
-    return await _files_page(request, session_id, tr, f"/d/{request.match_info['token']}")
-
-
-async def _file(request: web.Request, session_id: int, tr: Translator) -> web.Response:
+async def _file(request: web.Request, session_id: int, tr: Translator, base: str) -> web.Response:
     svc = services(request)
     index = _bounded(request.match_info["n"]) if request.match_info["n"].isdigit() else -1
     files = await svc.documents.files(session_id, tr.lang)
     if not 0 <= index < len(files):
         raise web.HTTPNotFound()
     return download(files[index])
-
-
-async def own_file(request: web.Request) -> web.Response:
-    session_id, _, tr = await _own_session(request)
-    return await _file(request, session_id, tr)
-
-
-async def linked_file(request: web.Request) -> web.Response:
-    session_id, _, tr = await _granted(request)
-    return await _file(request, session_id, tr)
 
 
 async def _preview(request: web.Request, session_id: int, tr: Translator, base: str) -> web.Response:
@@ -582,17 +583,7 @@ async def _preview(request: web.Request, session_id: int, tr: Translator, base: 
     return page("preview.html.j2", tr, name=files[index].name, base=base, index=index, count=len(pages))
 
 
-async def own_preview(request: web.Request) -> web.Response:
-    session_id, _, tr = await _own_session(request)
-    return await _preview(request, session_id, tr, f"/s/{session_id}")
-
-
-async def linked_preview(request: web.Request) -> web.Response:
-    session_id, _, tr = await _granted(request)
-    return await _preview(request, session_id, tr, f"/d/{request.match_info['token']}")
-
-
-async def _page_image(request: web.Request, session_id: int, tr: Translator) -> web.Response:
+async def _page_image(request: web.Request, session_id: int, tr: Translator, base: str) -> web.Response:
     svc = services(request)
     index, number = _bounded(request.match_info["n"]), _bounded(request.match_info["page"])
     try:
@@ -604,14 +595,10 @@ async def _page_image(request: web.Request, session_id: int, tr: Translator) -> 
     return image(pages[number - 1])
 
 
-async def own_page_image(request: web.Request) -> web.Response:
-    session_id, _, tr = await _own_session(request)
-    return await _page_image(request, session_id, tr)
-
-
-async def linked_page_image(request: web.Request) -> web.Response:
-    session_id, _, tr = await _granted(request)
-    return await _page_image(request, session_id, tr)
+own_files, linked_files = by_cookie_or_link(_files_page)
+own_file, linked_file = by_cookie_or_link(_file)
+own_preview, linked_preview = by_cookie_or_link(_preview)
+own_page_image, linked_page_image = by_cookie_or_link(_page_image)
 
 
 # --- live updates ------------------------------------------------------------------------------------------------
