@@ -30,8 +30,10 @@ class Chat:
                                     "if (a) { a.dataset.old = '1'; } return true; }")
         assert before
         action()
+        # the answer's page, not a push's refresh that landed meanwhile: nothing is on its way any more
         self.page.wait_for_function("() => { const a = document.getElementById('app'); "
-                                    "return a && !a.dataset.old; }", timeout=TIMEOUT)
+                                    "return a && !a.dataset.old && !document.body.classList.contains('busy'); }",
+                                    timeout=TIMEOUT)
 
     def press(self, do: str) -> None:
         self.after(lambda: self.page.locator(f"main#app button[value='{do}']").first.click())

@@ -198,6 +198,37 @@ def test_reload_offline_and_a_second_tab_lose_nothing_and_double_nothing(service
     assert answer_count(service) == count + 1 and "q5" not in stored(service, "miit-2022")
 
 
+def test_a_refresh_that_returns_after_an_answer_does_not_bring_the_old_question_back(service: Service,
+                                                                                      phone: Any) -> None:
+    """A push refreshes the page while the person answers; the refresh's reply (the question before the answer)
+    arrives last.  The page keeps the answer's screen: an older page never replaces a newer one."""
+    page = phone.new_page()
+    chat = agree_and_start(page, service, "miit-2022")
+    first = chat.key()
+    held: list[Any] = []
+
+    def hold_refresh(route: Any) -> None:
+        if route.request.method == "GET" and not held:
+            held.append((route, route.fetch()))  # the page before the answer, delivered after it below
+        else:
+            route.continue_()
+
+    page.route("**/chat", hold_refresh)
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # what a push does: refresh
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the refresh was sent"
+    chat.answer("2")
+    second = chat.key()
+    assert second != first
+    route, older = held[0]
+    route.fulfill(response=older)  # the older page arrives now
+    page.wait_for_timeout(500)
+    assert chat.key() == second and "✗" not in " ".join(chat.notes("stale"))
+
+
 def test_another_browser_sees_nothing_of_the_first_persons(service: Service, phone: Any, browser: Any) -> None:
     page = phone.new_page()
     chat = agree_and_start(page, service, "hangzhou-eligibility")

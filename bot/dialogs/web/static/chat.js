@@ -11,6 +11,7 @@
   var source = null;
   var failures = 0;
   var polling = false;
+  var generation = 0;      // bumped by every post and refresh: only the newest one's page is shown
 
   function isChat() { var a = app(); return a && a.classList.contains("chat"); }
   function text(name, fallback) { var a = app(); return (a && a.getAttribute("data-" + name)) || fallback; }
@@ -57,6 +58,7 @@
   function send() {
     if (!pending) { return; }
     var job = pending;
+    generation += 1;
     document.body.classList.add("busy");
     fetch(job.url, { method: "POST", body: job.body, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
@@ -96,9 +98,13 @@
   function refresh() {
     if (!isChat() || pending) { return; }
     var typed = typedNow();
+    var mine = ++generation;
     fetch("/chat", { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (r) { return r.ok && new URL(r.url).pathname === "/chat" ? r.text() : null; })
-      .then(function (html) { if (html) { swap(html, typed); } })
+      .then(function (html) {
+        // a post or a newer refresh since: this page is older than the one shown (or about to be)
+        if (html && mine === generation && !pending) { swap(html, typed); }
+      })
       .catch(function () { /* the next push or visibility change tries again */ });
   }
 
