@@ -83,6 +83,9 @@ class Chat:
         if closed.count():
             closed.first.click()
         box = page.locator("main#app #text")
+        if not box.count():
+            raise AssertionError(f"no answer box for {text!r} on {self.kind()} {self.key()}: "
+                                 f"{page.inner_text('main#app')[:600]}")
         box.fill(text)
         self.after(lambda: page.locator("main#app button[value='text']").first.click())
 

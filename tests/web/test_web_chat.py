@@ -198,10 +198,11 @@ def test_reload_offline_and_a_second_tab_lose_nothing_and_double_nothing(service
     assert answer_count(service) == count + 1 and "q5" not in stored(service, "miit-2022")
 
 
-def test_a_refresh_that_returns_after_an_answer_does_not_bring_the_old_question_back(service: Service,
+def test_a_refresh_neither_brings_an_answered_question_back_nor_unticks_a_choice(service: Service,
                                                                                       phone: Any) -> None:
     """A push refreshes the page while the person answers; the refresh's reply (the question before the answer)
-    arrives last.  The page keeps the answer's screen: an older page never replaces a newer one."""
+    arrives last.  The page keeps the answer's screen: an older page never replaces a newer one.  A refresh of the
+    screen the person is on keeps what they ticked."""
     page = phone.new_page()
     chat = agree_and_start(page, service, "miit-2022")
     first = chat.key()
@@ -227,6 +228,16 @@ def test_a_refresh_that_returns_after_an_answer_does_not_bring_the_old_question_
     route.fulfill(response=older)  # the older page arrives now
     page.wait_for_timeout(500)
     assert chat.key() == second and "✗" not in " ".join(chat.notes("stale"))
+    # a refresh while the person is ticking a multiple choice keeps their ticks
+    page.unroute("**/chat")
+    chat.script(["20%", "4", "4"])
+    toggles = page.locator("main#app label.toggle")
+    assert toggles.count() > 3
+    toggles.nth(0).click()
+    toggles.nth(2).click()
+    chat.after(lambda: page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))"))
+    ticked = [page.locator("main#app label.toggle input").nth(n).is_checked() for n in range(4)]
+    assert ticked == [True, False, True, False]
 
 
 def test_another_browser_sees_nothing_of_the_first_persons(service: Service, phone: Any, browser: Any) -> None:

@@ -31,7 +31,15 @@
     var old = app();
     if (!fresh || !old) { document.open(); document.write(html); document.close(); return; }
     var oldKey = old.getAttribute("data-key");
+    var ticked = {};       // the toggles as the person left them (a refresh must not untick them)
+    old.querySelectorAll("input[type=checkbox]").forEach(function (box) { ticked[box.name + "=" + box.value] = box.checked; });
     old.replaceWith(fresh);
+    if (keepTyped !== null && fresh.getAttribute("data-key") === oldKey) {
+      fresh.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        var was = ticked[box.name + "=" + box.value];
+        if (was !== undefined) { box.checked = was; }
+      });
+    }
     if (doc.title) { document.title = doc.title; }
     var seen = parseInt(fresh.getAttribute("data-last-event") || "0", 10);
     if (seen > lastEvent) { lastEvent = seen; }
@@ -70,7 +78,7 @@
         document.body.classList.remove("busy");
         var path = new URL(done.response.url).pathname;
         if (done.response.redirected && path !== "/chat") { location.assign(done.response.url); return; }
-        swap(done.html, "");
+        swap(done.html, null);
         if (location.pathname !== "/chat") { history.replaceState(null, "", "/chat"); }
         var box = document.getElementById("text");
         if (box && document.activeElement === document.body) { box.focus({ preventScroll: true }); }
