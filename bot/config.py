@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     #: requests a browser may make (per 10 seconds) and an address (per minute): beyond them a page says to wait
     web_rate_per_visitor: int = 40
     web_rate_per_address: int = 600
+    #: Telegram updates a chat may send per second, and in one burst: beyond them one polite notice, then nothing
+    #: is handled until the chat slows down (a person tapping is far below; a script flooding is not)
+    telegram_rate_per_chat: float = 5.0
+    telegram_burst_per_chat: float = 10.0
     #: the address of a request is taken from X-Forwarded-For when the service runs behind a reverse proxy
     trust_proxy: bool = False
     #: WeChat Official Account (服务号): the token set as the server's 令牌 in the platform (without it no WeChat

@@ -6,6 +6,7 @@ database), and the result message must show the total and level `python -m bot s
 
 from __future__ import annotations
 
+import asyncio
 import html
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bot_process import STEP_TIMEOUT, BotProcess, Person, api, labels, pdf_text, visible
 from fake_bot_api import FakeBotAPI
 
+from bot.config import Settings
 from bot.i18n import Translator
 from bot.interview.dump import answers_from_json
 from bot.interview.loader import load_forms
@@ -182,4 +184,28 @@ async def test_whole_interview_with_a_restart(api: FakeBotAPI, tmp_path: Path) -
         text = pdf_text(report["content"])
         assert points(evaluation.total) in text, text[:3000]
         assert not api.errors, api.errors
+        assert await bot.stop() == 0, bot.output()
+
+
+async def test_a_chat_flooding_the_service_is_told_once_then_slowed_down(api: FakeBotAPI, tmp_path: Path) -> None:
+    """The per-chat limit as deployed (TELEGRAM_RATE_PER_CHAT / TELEGRAM_BURST_PER_CHAT at their defaults): fifteen
+    messages at once get at most a burst's replies and one polite notice; a second later the chat is served again."""
+    rate = float(Settings.model_fields["telegram_rate_per_chat"].default)
+    burst = float(Settings.model_fields["telegram_burst_per_chat"].default)
+    flooder = api.user(user_id=5009, first_name="刷屏", language_code="zh-hans")
+    notice = TR.ui("You are sending messages very quickly. Please wait a moment, then continue.")
+    async with BotProcess(api, tmp_path, rate_per_chat=rate, burst_per_chat=burst) as bot:
+        await bot.start()
+        for _ in range(15):
+            await flooder.send("/help")
+        await flooder.wait_message(contains=notice, timeout=STEP_TIMEOUT)
+        await asyncio.sleep(0.5)
+        texts = [visible(m) for m in flooder.messages]
+        assert texts.count(notice) == 1, texts
+        assert len(texts) - 1 <= burst + 1, texts  # a burst's worth, plus what refilled meanwhile
+        await asyncio.sleep(burst / rate)  # the bucket refills …
+        before = len(flooder.messages)
+        await flooder.send("/help")  # … and the chat is answered again
+        await flooder.wait_message(timeout=STEP_TIMEOUT)
+        assert len(flooder.messages) == before + 1
         assert await bot.stop() == 0, bot.output()

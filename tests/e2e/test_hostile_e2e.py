@@ -89,7 +89,7 @@ PROMPT = 1.0
 
 
 async def keep_chatting(user: FakeUser, stop: asyncio.Event, latencies: list[float]) -> None:
-    """Send /start every ~0.3 s until `stop`; each reply's delay goes into `latencies` (a missing one fails)."""
+    """Send /start every ~0.15 s until `stop`; each reply's delay goes into `latencies` (a missing one fails)."""
     loop = asyncio.get_running_loop()
     while not stop.is_set():
         seen = len(user.messages)
@@ -98,7 +98,7 @@ async def keep_chatting(user: FakeUser, stop: asyncio.Event, latencies: list[flo
         await user.wait_message(timeout=STEP_TIMEOUT, edited=False,
                                 predicate=lambda e, n=seen: user.messages.index(e) >= n)
         latencies.append(loop.time() - sent_at)
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.15)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -115,13 +115,13 @@ async def test_forged_out_of_range_buttons_stop_nobody(api: FakeBotAPI, tmp_path
         stop, latencies = asyncio.Event(), []
         chatting = [asyncio.create_task(keep_chatting(u, stop, latencies)) for u in others]
         try:
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(0.5)
             answers = []
             for data in FORGED:
                 await presser.press_data(data)
                 answers.append(await presser.wait_callback_answer(timeout=STEP_TIMEOUT))
-                await asyncio.sleep(0.3)
-            await asyncio.sleep(3.0)  # long enough for retries to show, were there any
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(2.5)  # long enough for retries (every second) to show, were there any
         finally:
             stop.set()
             await asyncio.gather(*chatting)

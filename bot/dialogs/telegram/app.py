@@ -291,6 +291,7 @@ async def run_telegram(settings: Settings, interviews: Interviews, helpdesk: Hel
     if dropped:
         log.info("forgot %d update ids older than a week", dropped)
     dp = create_dispatcher(interviews, default_lang=settings.default_lang, staff_ids=settings.staff_ids,
+                           rate=settings.telegram_rate_per_chat, burst=settings.telegram_burst_per_chat,
                            helpdesk=helpdesk, notices=notices)
     bot = create_bot(settings)
     try:
