@@ -401,14 +401,19 @@ async def chat_page(request: web.Request, who: str, opened: Opened, scr: Screen,
 # --- help, codes, contracts ------------------------------------------------------------------------------------
 
 
-async def ask_help(request: web.Request) -> web.StreamResponse:
-    await _posted(request)
-    svc = services(request)
+async def _their_session(request: web.Request, svc: Services) -> tuple[str, Opened, Translator]:
+    """The visitor, the session their chat shows and their language; the home page for anyone without one."""
     who = await visitor(request)
     opened = await shown_session(svc, who) if who is not None else None
     if who is None or opened is None:
         raise _see("/")
-    tr = await person_tr(request, who)
+    return who, opened, await person_tr(request, who)
+
+
+async def ask_help(request: web.Request) -> web.StreamResponse:
+    await _posted(request)
+    svc = services(request)
+    who, opened, tr = await _their_session(request, svc)
     shown = Shown()
     try:
         if await svc.helpdesk.ask_help(opened.session_id, who):
@@ -423,11 +428,7 @@ async def ask_help(request: web.Request) -> web.StreamResponse:
 async def make_code(request: web.Request) -> web.StreamResponse:
     form = await _posted(request)
     svc = services(request)
-    who = await visitor(request)
-    opened = await shown_session(svc, who) if who is not None else None
-    if who is None or opened is None:
-        raise _see("/")
-    tr = await person_tr(request, who)
+    who, opened, tr = await _their_session(request, svc)
     shown = Shown()
     if form.get("revoke"):
         count = await svc.helpdesk.revoke_codes(opened.session_id, who)
