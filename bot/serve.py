@@ -79,6 +79,7 @@ async def serve(settings: Settings) -> None:
         await prepare(engine, wait=START_DB_WAIT)
         maker = sessionmaker(engine)
         interviews = Interviews(maker, load_forms())
+        await interviews.load_handled()  # SQLite: the re-delivery check answered from memory from the first update
         events = Events(maker)
         await events.start()
         notices = Notices(interviews, events, default_lang=settings.default_lang)
