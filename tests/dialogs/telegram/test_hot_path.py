@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 from aiogram import Router
 from aiogram.methods.base import Response
 from aiogram.types import Message
 from conftest import World
+from sqlalchemy import select
 
+from bot.db.models import AnswerRow
 from bot.dialogs.telegram.responses import KEPT
 from bot.runtime import YOUNG_THRESHOLD, tune_garbage_collector
 from tests.today import TODAY
@@ -78,3 +81,39 @@ def test_the_official_tick_condition_is_shown_with_the_question() -> None:
         shown = texts.question(scr, tr)
         assert f"<i>{escape(tr.form(note))}</i>" in shown
         assert shown.index(escape(tr.form(form.item("q8").text))) < shown.index(escape(tr.form(note)))
+
+
+async def test_an_answer_reads_nothing_from_the_database_and_scores_once(world: World, monkeypatch: Any) -> None:
+    """On SQLite the re-delivery check is answered from memory: a typed answer and a pressed button run no
+    statement on the service's connections (the answer writer's own engine writes them), a repeated update id
+    still shows the current screen and changes nothing; the running score is computed once per answer."""
+    from sqlalchemy import event
+
+    from bot.present import build
+
+    person = world.person()
+    await person.send("/start")
+    await person.press("制造业中小企业数字化水平评测表（2022年版）")
+    statements: list[str] = []
+    engine = world.interviews.sessionmaker.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    scored: list[int] = []
+    real_running = build.running
+
+    def counted(*args: Any) -> Any:
+        scored.append(1)
+        return real_running(*args)
+
+    monkeypatch.setattr(build, "running", counted)
+    update = person.message_update("2", update_id=90_001)
+    first = await person.feed(update)
+    await person.press("(10%, 20%)")  # q2 by its button
+    assert statements == [] and len(scored) == 2
+    again = await person.feed(update)  # delivered again: the current screen (q3), nothing applied
+    assert statements == []
+    assert "企业的数字化设备覆盖范围" not in person.last_text() and "已保存" not in person.last_text()
+    assert person.last_text().startswith("<b>3.")
+    assert len(first) == len(again) == 1
+    async with world.db() as s:
+        stored = {row[0]: row[1] for row in await s.execute(select(AnswerRow.item_id, AnswerRow.value))}
+    assert set(stored) == {"q1", "q2"}
