@@ -93,11 +93,7 @@ async def serve(settings: Settings) -> None:
 
             channels.append(await web_channel(settings, interviews, helpdesk, events, notices, stop, web_ready,
                                               public_url(settings)))
-        if settings.bot_token is not None:
-            from bot.dialogs.telegram.app import run_telegram  # imports aiogram: only with a token
-
-            channels.append(run_telegram(settings, interviews, helpdesk, notices, stop))
-        if not channels:
+        if not channels and settings.bot_token is None:
             raise NoChannel("WEB_PORT is 0 and no BOT_TOKEN is set: there is nothing to serve")
         tune_garbage_collector()  # after start-up built forms, catalogs and routers; see bot/runtime.py
         async with asyncio.TaskGroup() as group:
@@ -108,6 +104,12 @@ async def serve(settings: Settings) -> None:
                 if web_ready.is_set():
                     log.info("serving after %.2f s", time.monotonic() - started)
                     announce(public_url(settings))
+            if settings.bot_token is not None and not stop.is_set() and not any(t.done() for t in tasks):
+                # imports aiogram: only with a token, and once the web chat serves (its pages do not wait for it)
+                from bot.dialogs.telegram.app import run_telegram
+
+                group.create_task(run_telegram(settings, interviews, helpdesk, notices, stop))
+                tune_garbage_collector()  # what the Telegram channel built at import is start-up too
     finally:
         if events is not None:
             await events.close()

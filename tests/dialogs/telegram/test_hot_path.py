@@ -117,3 +117,35 @@ async def test_an_answer_reads_nothing_from_the_database_and_scores_once(world: 
     async with world.db() as s:
         stored = {row[0]: row[1] for row in await s.execute(select(AnswerRow.item_id, AnswerRow.value))}
     assert set(stored) == {"q1", "q2"}
+
+
+def test_aiogram_types_are_built_when_first_used() -> None:
+    """The service imports aiogram without building every Telegram type (bot/dialogs/telegram/lazy_types.py); a
+    type it meets is built then and validates and serialises as aiogram's own import builds it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import json
+import bot.dialogs.telegram
+from aiogram import Bot
+from aiogram.methods import SendMessage
+from aiogram.types import Sticker, Update
+print(Sticker.__pydantic_complete__)
+update = Update.model_validate({"update_id": 1, "message": {"message_id": 2, "date": 1700000000, "text": "hi",
+    "chat": {"id": 3, "type": "private"}, "from": {"id": 3, "is_bot": False, "first_name": "x"},
+    "reply_markup": {"inline_keyboard": [[{"text": "a", "callback_data": "b"}]]}}})
+bot = Bot("123456:AAA")
+method = SendMessage(chat_id=3, text="x", reply_markup=update.message.reply_markup)
+print(json.dumps([update.model_dump(mode="json", exclude_none=True),
+                  {k: bot.session.prepare_value(v, bot=bot, files={}) for k, v in method.model_dump().items()}],
+                 sort_keys=True))
+"""
+    repo = Path(__file__).resolve().parents[3]
+    lazy = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=repo)
+    eager = subprocess.run([sys.executable, "-c", "import aiogram\n" + script], capture_output=True, text=True,
+                           check=True, cwd=repo)
+    assert lazy.stdout.splitlines()[0] == "False" and eager.stdout.splitlines()[0] == "True"
+    assert lazy.stdout.splitlines()[1] == eager.stdout.splitlines()[1]
+    assert '"text": "hi"' in lazy.stdout and "inline_keyboard" in lazy.stdout
