@@ -48,6 +48,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
 from pydantic._internal import _generics
+from sqlalchemy import event
 
 from bot.db.batch import AnswerWriter, StepWrite
 from bot.db.engine import create_engine, sessionmaker
@@ -209,6 +210,17 @@ async def interview_run(chats: int, answers: int, folder: Path) -> tuple[int, fl
     forms = load_forms()
     form = forms["miit-2022"]
     interviews = Interviews(sessionmaker(engine), forms)
+    peak = [0, 0]  # connections checked out now, and at most
+
+    def checkout(*_: Any) -> None:
+        peak[0] += 1
+        peak[1] = max(peak)
+
+    def checkin(*_: Any) -> None:
+        peak[0] -= 1
+
+    event.listen(engine.sync_engine, "checkout", checkout)
+    event.listen(engine.sync_engine, "checkin", checkin)
     dp = create_dispatcher(interviews, rate=1e9, burst=1e9)
     bot = Bot("123456:BENCH", session=RecordingSession(keep_calls=False))
     lines = interview_lines(form)
@@ -229,6 +241,10 @@ async def interview_run(chats: int, answers: int, folder: Path) -> tuple[int, fl
         from sqlalchemy import text
 
         stored = int((await conn.execute(text("select count(*) from answers"))).scalar_one())
+    writer = interviews.writer
+    print(f"{'':<36} group commit: {writer.writes} writes in {writer.batches} transactions, "
+          f"{writer.writes / max(writer.batches, 1):.0f} per transaction; "
+          f"most connections checked out of the service's pool at once: {peak[1]} (pool size 5, overflow 10)")
     await bot.session.close()
     await interviews.close()
     await engine.dispose()
