@@ -189,7 +189,7 @@ async def run_checkout(label: str, code: Path, args: argparse.Namespace) -> None
                         print(f"{'':>9} {len(failures)} offers not answered within {REPLY_TIMEOUT:.0f} s or not sent")
         finally:
             if proc.returncode is None:
-                proc.send_signal(signal.SIGTERM)
+                proc.send_signal(signal.SIGINT if args.profile else signal.SIGTERM)  # py-spy writes on SIGINT
                 await asyncio.wait_for(proc.wait(), 60)
             log.close()
             await api.close()
