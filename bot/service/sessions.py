@@ -210,6 +210,8 @@ class Interviews:
 
     async def _cached_of(self, s: AsyncSession, row: InterviewSession) -> _Cached:
         owner = await s.get(User, row.owner_id)
+        if owner is not None:  # the owner's row id and language, just read: their next answer need not ask again
+            self._remember_person(owner.external_id, owner.id, owner.lang)
         return _Cached(row.id, row.owner_id, self.forms[row.form_id], row.version, repo.state_of(row), row.status,
                        owner.external_id if owner is not None else "", row.held_by, row.help_asked_at)
 
