@@ -9,7 +9,8 @@ answer of the interview after the other, never faster than the bot's rate limit 
 rate: offers, answered, p50 / p95 / p99 / max of POST → reply, the service's CPU per answer, and the load
 generator's CPU (it shares the machine's cores).
 
-    python benchmarks/webhook_latency.py [--sessions 2000] [--rates 50,100,200] [--seconds 20] [--against REV]
+    python benchmarks/webhook_latency.py [--sessions 2000] [--rates 50,100,200] [--seconds 20] [--warm]
+                                         [--against REV]
 
 --against REV runs the same on another commit afterwards (a temporary git worktree, benchmarks/checkouts.py).
 """
@@ -138,9 +139,13 @@ async def run_checkout(label: str, code: Path, args: argparse.Namespace) -> None
             ids = iter(range(1, 10**9))
             connector = aiohttp.TCPConnector(limit=0)
             async with aiohttp.ClientSession(connector=connector) as http:
-                # warm-up: a first answer of a few people (the first update builds what it meets)
-                await asyncio.gather(*(offer(http, url, headers, replies, c, lines[0], next(ids)) for c in chats[:20]))
-                for c in chats[:20]:
+                # warm-up: a first answer of a few people (the first update builds what it meets); with --warm, of
+                # everyone (the service has read every session once since it started: the steady state)
+                warm = chats if args.warm else chats[:20]
+                for n in range(0, len(warm), 20):
+                    await asyncio.gather(*(offer(http, url, headers, replies, c, lines[0], next(ids))
+                                           for c in warm[n:n + 20]))
+                for c in warm:
                     answered[c] = 1
                 print(f"{'answers/s':>9} {'offers':>7} {'answered':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
                       f"{'max ms':>8} {'bot CPU µs/answer':>18} {'generator CPU s':>16}   load", flush=True)
@@ -211,6 +216,9 @@ async def main() -> None:
     parser.add_argument("--rates", type=lambda s: [int(r) for r in s.split(",")], default=[50, 100, 200])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--against", metavar="REV")
+    parser.add_argument("--warm", action="store_true",
+                        help="every person answers once before the timed rates (else most answers of the first "
+                             "rates are a person's first since the start: their session is read from the database)")
     parser.add_argument("--profile", metavar="FILE", help="run the service under py-spy, its samples to FILE")
     args = parser.parse_args()
     print(f"{args.sessions} open interviews, {args.seconds:.0f} s at each rate; load average at start "

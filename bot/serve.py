@@ -13,6 +13,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import Any
 
@@ -22,6 +23,7 @@ from bot.config import Settings
 from bot.db.engine import create_engine, normalise_url, sessionmaker
 from bot.db.locks import AlreadyRunning, hold_sqlite_file
 from bot.db.migrate import DatabaseUnwritable, prepare
+from bot.db.outage import unreachable
 from bot.interview.loader import load_forms
 from bot.runtime import tune_garbage_collector
 from bot.service.events import Events
@@ -68,6 +70,22 @@ def announce(url: str) -> None:
     sys.stdout.flush()
 
 
+async def _waiting_out_outages(step: Callable[[], Awaitable[None]], wait: float) -> None:
+    """`step`, tried again while the database cannot be reached (an outage that began right after `prepare`), for
+    up to `wait` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        try:
+            await step()
+            return
+        except Exception as exc:
+            if not unreachable(exc) or loop.time() >= deadline:
+                raise
+            log.warning("the database cannot be reached (%s); trying again", str(exc).splitlines()[0])
+            await asyncio.sleep(1.0)
+
+
 async def serve(settings: Settings) -> None:
     started = time.monotonic()
     database = _sqlite_file(settings.database_url)
@@ -81,7 +99,7 @@ async def serve(settings: Settings) -> None:
         interviews = Interviews(maker, load_forms())
         await interviews.load_handled()  # SQLite: the re-delivery check answered from memory from the first update
         events = Events(maker)
-        await events.start()
+        await _waiting_out_outages(events.start, START_DB_WAIT)
         notices = Notices(interviews, events, default_lang=settings.default_lang)
         helpdesk = Helpdesk(interviews, frozenset(f"tg:{i}" for i in settings.staff_ids))
         stop = asyncio.Event()
