@@ -70,7 +70,7 @@ def announce(url: str) -> None:
     sys.stdout.flush()
 
 
-async def _waiting_out_outages(step: Callable[[], Awaitable[None]], wait: float) -> None:
+async def _waiting_out_outages(step: Callable[[], Awaitable[None]], wait: float, pause: float = 1.0) -> None:
     """`step`, tried again while the database cannot be reached (an outage that began right after `prepare`), for
     up to `wait` seconds."""
     loop = asyncio.get_running_loop()
@@ -83,7 +83,7 @@ async def _waiting_out_outages(step: Callable[[], Awaitable[None]], wait: float)
             if not unreachable(exc) or loop.time() >= deadline:
                 raise
             log.warning("the database cannot be reached (%s); trying again", str(exc).splitlines()[0])
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(pause)
 
 
 async def serve(settings: Settings) -> None:
