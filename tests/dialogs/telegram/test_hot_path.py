@@ -149,3 +149,23 @@ print(json.dumps([update.model_dump(mode="json", exclude_none=True),
     assert lazy.stdout.splitlines()[0] == "False" and eager.stdout.splitlines()[0] == "True"
     assert lazy.stdout.splitlines()[1] == eager.stdout.splitlines()[1]
     assert '"text": "hi"' in lazy.stdout and "inline_keyboard" in lazy.stdout
+
+
+async def test_the_interview_router_asked_first_takes_no_command(world: World) -> None:
+    """The interview's router comes first (typed answers skip the command routers): a command still reaches its
+    router, an unknown one is said to be unknown, an answer is saved."""
+    from html import escape
+
+    from bot.i18n import Translator
+
+    tr = Translator("zh")
+    person = world.person()
+    await person.send("/start")
+    await person.press("制造业中小企业数字化水平评测表（2022年版）")
+    await person.send("/nonsense")
+    assert person.last_text() == escape(tr.ui("Unknown command. Send /help to see what I understand."))
+    await person.send("/help")
+    assert "Unknown command" not in person.last_text() and person.last_text() != escape(
+        tr.ui("Unknown command. Send /help to see what I understand."))
+    await person.send("2")
+    assert person.last_text().startswith("✓ ") and "<b>2." in person.last_text()
