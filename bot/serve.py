@@ -98,6 +98,9 @@ async def serve(settings: Settings) -> None:
         maker = sessionmaker(engine)
         interviews = Interviews(maker, load_forms())
         await interviews.load_handled()  # SQLite: the re-delivery check answered from memory from the first update
+        warmed = await interviews.warm()  # SQLite: the sessions people are in, read once (not one by one)
+        if warmed:
+            log.info("read %d recent sessions into the cache", warmed)
         events = Events(maker)
         await _waiting_out_outages(events.start, START_DB_WAIT)
         notices = Notices(interviews, events, default_lang=settings.default_lang)
