@@ -6,7 +6,10 @@ responses parsed as aiogram does over HTTP):
   (c) the echo replying, in turn, with the screens the interview sends (texts and keyboards built beforehand):
       aiogram's own cost of the interview's messages, with no logic and no database — the floor under (b);
   (b) the miit-2022 interview, every answer committed to a real SQLite file before its reply is sent.
-Prints updates/s, p50 and p99 latency for each and the ratios b/a, c/a and b/c.
+Prints for each: updates/s, p50 and p99 latency, and the process's CPU time per update (all its threads: the
+answer writer's and the database driver's included), and the ratios b/a, c/a and b/c (of answers per CPU second,
+and of answers per wall second).  CPU per answer is the figure that compares on a shared machine: the wall rate
+moves with what else runs, the CPU an answer costs far less.
 
 The runs are repeated in rounds (a, c, b; a, c, b; ...) and the ratios are the medians of the rounds' ratios: on
 a shared 2-core machine the speed of the whole process drifts by ±30% over a minute, and only runs close in time
@@ -14,6 +17,11 @@ compare.  The process first gets the garbage-collector settings the service runs
 apply to every run alike.
 
     python benchmarks/answer_path.py [--chats 500] [--answers 13000] [--rounds 3] [--no-db] [--dialog]
+                                     [--against REV]
+
+--against REV runs the same rounds on another commit side by side: each round runs (a), (c), (b) in a fresh
+process for this checkout and for REV (a temporary `git worktree`, benchmarks/checkouts.py), taking turns, and
+prints both checkouts' CPU per answer and b/c.
 
 --dialog adds (d), the same questionnaire built with aiogram-dialog with its state in memory
 (benchmarks/dialog_reference.py; needs `pip install -e .[bench]`), in the same rounds.
@@ -25,7 +33,11 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -36,6 +48,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
 from pydantic._internal import _generics
+from sqlalchemy import event
 
 from bot.db.batch import AnswerWriter, StepWrite
 from bot.db.engine import create_engine, sessionmaker
@@ -108,6 +121,12 @@ def _count_response_classes() -> None:
     _generics.create_generic_submodel = counted  # type: ignore[assignment]
 
 
+class Timed:
+    """The wall and CPU seconds of the last timed run."""
+
+    cpu = 0.0
+
+
 async def drive(dp: Dispatcher, bot: Bot, per_chat: dict[int, list[Update]]) -> tuple[float, list[float]]:
     """Each chat feeds its updates in order (as Telegram delivers them); chats run concurrently."""
     latencies: list[float] = []
@@ -122,21 +141,25 @@ async def drive(dp: Dispatcher, bot: Bot, per_chat: dict[int, list[Update]]) -> 
     gc.freeze()  # parsed updates kept alive would otherwise trip the cyclic GC and distort p99
     RunCosts.reset()
     gc.callbacks.append(RunCosts.on_collect)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(chat(u) for u in per_chat.values()))
     elapsed = time.perf_counter() - started
+    Timed.cpu = time.process_time() - cpu
     gc.callbacks.remove(RunCosts.on_collect)
     gc.unfreeze()
     return elapsed, latencies
 
 
-def report(name: str, count: int, elapsed: float, latencies: list[float]) -> float:
+def report(name: str, count: int, elapsed: float, latencies: list[float]) -> dict[str, float]:
+    """Prints one run's figures; returns them (rate: per wall second, cpu: CPU µs per update)."""
     rate = count / elapsed
+    cpu = Timed.cpu / count * 1e6
     cuts = statistics.quantiles(latencies, n=100)
-    print(f"{name:<34} {count:>7} {rate:>10.0f}/s   p50 {cuts[49] * 1000:7.2f} ms   p99 {cuts[98] * 1000:7.2f} ms")
-    print(f"{'':<34} collector: {RunCosts.passes} passes, {RunCosts.seconds:.2f} s of {elapsed:.2f} s; "
-          f"Response classes built: {RunCosts.response_classes}")
-    return rate
+    print(f"{name:<36} {count:>6} {rate:>7.0f}/s  CPU {cpu:6.0f} µs/update  p50 {cuts[49] * 1000:7.2f} ms  "
+          f"p99 {cuts[98] * 1000:7.2f} ms")
+    print(f"{'':<36} collector: {RunCosts.passes} passes, {RunCosts.seconds:.2f} s of {elapsed:.2f} s; "
+          f"Response classes built: {RunCosts.response_classes}", flush=True)
+    return {"rate": rate, "cpu": cpu, "p50": cuts[49], "p99": cuts[98]}
 
 
 def interview_screens(form: Form) -> list[screens.Outgoing]:
@@ -187,6 +210,17 @@ async def interview_run(chats: int, answers: int, folder: Path) -> tuple[int, fl
     forms = load_forms()
     form = forms["miit-2022"]
     interviews = Interviews(sessionmaker(engine), forms)
+    peak = [0, 0]  # connections checked out now, and at most
+
+    def checkout(*_: Any) -> None:
+        peak[0] += 1
+        peak[1] = max(peak)
+
+    def checkin(*_: Any) -> None:
+        peak[0] -= 1
+
+    event.listen(engine.sync_engine, "checkout", checkout)
+    event.listen(engine.sync_engine, "checkin", checkin)
     dp = create_dispatcher(interviews, rate=1e9, burst=1e9)
     bot = Bot("123456:BENCH", session=RecordingSession(keep_calls=False))
     lines = interview_lines(form)
@@ -207,6 +241,10 @@ async def interview_run(chats: int, answers: int, folder: Path) -> tuple[int, fl
         from sqlalchemy import text
 
         stored = int((await conn.execute(text("select count(*) from answers"))).scalar_one())
+    writer = interviews.writer
+    print(f"{'':<36} group commit: {writer.writes} writes in {writer.batches} transactions, "
+          f"{writer.writes / max(writer.batches, 1):.0f} per transaction; "
+          f"most connections checked out of the service's pool at once: {peak[1]} (pool size 5, overflow 10)")
     await bot.session.close()
     await interviews.close()
     await engine.dispose()
@@ -228,6 +266,76 @@ def _writer_disabled() -> Iterator[None]:
         AnswerWriter.write = original  # type: ignore[method-assign]
 
 
+async def one_round(args: argparse.Namespace, dialog_run: Any) -> dict[str, dict[str, float]]:
+    """(a), (c), (b) (and (b'), (d) when asked) once, in this process."""
+    figures: dict[str, dict[str, float]] = {}
+    count, elapsed, latencies = await echo_run(args.chats, args.answers)
+    figures["a"] = report("(a) bare aiogram echo", count, elapsed, latencies)
+    count, elapsed, latencies = await echo_run(args.chats, args.answers, with_keyboard=True)
+    figures["c"] = report("(c) echo of the interview's screens", count, elapsed, latencies)
+    with tempfile.TemporaryDirectory() as folder:
+        count, elapsed, latencies, stored = await interview_run(args.chats, args.answers, Path(folder))
+    figures["b"] = report("(b) interview, committed to SQLite", count, elapsed, latencies)
+    print(f"{'':<36} answers stored: {stored} of {count}")
+    if args.no_db:
+        with tempfile.TemporaryDirectory() as folder, _writer_disabled():
+            count, elapsed, latencies, _ = await interview_run(args.chats, args.answers, Path(folder))
+        figures["b'"] = report("(b') interview, nothing written", count, elapsed, latencies)
+    if dialog_run is not None:
+        count, elapsed, latencies, _, _ = await dialog_run(args.chats, args.answers)
+        figures["d"] = report("(d) aiogram-dialog, state in memory", count, elapsed, latencies)
+    return figures
+
+
+def _ratios(figures: dict[str, dict[str, float]]) -> dict[str, float]:
+    """b/c of answers per CPU second (c's CPU per update over b's), and the wall ratios."""
+    found = {"b/c cpu": figures["c"]["cpu"] / figures["b"]["cpu"],
+             "b/a": figures["b"]["rate"] / figures["a"]["rate"], "c/a": figures["c"]["rate"] / figures["a"]["rate"],
+             "b/c": figures["b"]["rate"] / figures["c"]["rate"]}
+    if "d" in figures:
+        found["d/a"] = figures["d"]["rate"] / figures["a"]["rate"]
+    return found
+
+
+def _child_round(path: Path, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """One round in a fresh process running the `bot` package of the checkout at `path`."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", "--chats", str(args.chats),
+               "--answers", str(args.answers)]
+    env = {**os.environ, "PYTHONPATH": str(path)}
+    done = subprocess.run(command, cwd=path, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"the round at {path} failed:\n{done.stderr[-3000:]}")
+    lines = done.stdout.strip().splitlines()
+    print("\n".join(f"    {line}" for line in lines[:-1]), flush=True)
+    figures: dict[str, dict[str, float]] = json.loads(lines[-1])
+    return figures
+
+
+def against(args: argparse.Namespace) -> None:
+    from checkouts import ROOT, checkout, describe
+
+    here, there = describe("HEAD"), describe(args.against)
+    print(f"{args.chats} concurrent chats, about {args.answers} updates each run, {args.rounds} rounds, "
+          f"{here} (this checkout) and {there} taking turns, each round in a fresh process", flush=True)
+    rows: dict[str, list[dict[str, float]]] = {here: [], there: []}
+    with checkout(args.against) as path:
+        sides = [(here, ROOT), (there, path)]
+        for round_no in range(1, args.rounds + 1):
+            for label, where in sides if round_no % 2 else sides[::-1]:
+                print(f"round {round_no}: {label}", flush=True)
+                figures = _child_round(where, args)
+                rows[label].append({**{f"{k} cpu": v["cpu"] for k, v in figures.items()},
+                                    **{f"{k} rate": v["rate"] for k, v in figures.items()}, **_ratios(figures)})
+    print(f"\nmedians over {args.rounds} rounds   (a) CPU µs  (c) CPU µs  (b) CPU µs  b/c (CPU)  b/c (wall)  "
+          "(b) answers/s")
+    for label, runs in rows.items():
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        print(f"{label:<29} {med['a cpu']:>11.0f} {med['c cpu']:>11.0f} {med['b cpu']:>11.0f} "
+              f"{med['b/c cpu']:>10.2f} {med['b/c']:>11.2f} {med['b rate']:>13.0f}")
+    per_round = [a["b cpu"] / b["b cpu"] for a, b in zip(rows[here], rows[there], strict=True)]
+    print(f"(b) CPU per answer, {here} / {there}, per round: {', '.join(f'{r:.2f}' for r in per_round)}")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chats", type=int, default=500)
@@ -241,7 +349,12 @@ async def main() -> None:
                              "and aiogram's Response classes not kept alive (what those fixes are worth)")
     parser.add_argument("--dialog", action="store_true",
                         help="also run (d), the questionnaire on aiogram-dialog with state in memory")
+    parser.add_argument("--against", metavar="REV", help="run the same rounds on this commit too, side by side")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.against:
+        against(args)
+        return
     dialog_run: Any = None
     if args.dialog:
         import dialog_reference  # needs aiogram-dialog (the bench extra)
@@ -252,36 +365,31 @@ async def main() -> None:
         responses.KEPT = dispatcher.KEPT = ()  # type: ignore[attr-defined]  # the only references: pydantic's weak cache may drop the classes
     else:
         tune_garbage_collector()
+    if args.child:
+        figures = await one_round(args, None)
+        print(json.dumps(figures))
+        return
     print(f"{args.chats} concurrent chats, about {args.answers} updates each run, {args.rounds} rounds")
-    ratios: dict[str, list[float]] = {"b/a": [], "c/a": [], "b/c": [], "d/a": []}
+    ratios: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     for round_no in range(1, args.rounds + 1):
         print(f"round {round_no}")
-        count, elapsed, latencies = await echo_run(args.chats, args.answers)
-        echo = report("(a) bare aiogram echo", count, elapsed, latencies)
-        count, elapsed, latencies = await echo_run(args.chats, args.answers, with_keyboard=True)
-        keyboard = report("(c) echo of the interview's screens", count, elapsed, latencies)
-        with tempfile.TemporaryDirectory() as folder:
-            count, elapsed, latencies, stored = await interview_run(args.chats, args.answers, Path(folder))
-        interview = report("(b) interview, committed to SQLite", count, elapsed, latencies)
-        print(f"{'':<34} answers stored: {stored} of {count}")
-        if args.no_db:
-            with tempfile.TemporaryDirectory() as folder, _writer_disabled():
-                count, elapsed, latencies, _ = await interview_run(args.chats, args.answers, Path(folder))
-            report("(b') interview, nothing written", count, elapsed, latencies)
-        if dialog_run is not None:
-            count, elapsed, latencies, _, _ = await dialog_run(args.chats, args.answers)
-            ratios["d/a"].append(report("(d) aiogram-dialog, state in memory", count, elapsed, latencies) / echo)
-        ratios["b/a"].append(interview / echo)
-        ratios["c/a"].append(keyboard / echo)
-        ratios["b/c"].append(interview / keyboard)
-    figures = {name: statistics.median(values) for name, values in ratios.items() if values}
-    print(f"ratio b/a: {figures['b/a']:.2f}  (rounds: {', '.join(f'{r:.2f}' for r in ratios['b/a'])})")
-    print(f"c/a: {figures['c/a']:.2f} (aiogram's own cost of sending the interview's screens, no logic)   "
-          f"b/c: {figures['b/c']:.2f}")
-    if "d/a" in figures:
-        print(f"aiogram-dialog, in memory, d/a: {figures['d/a']:.2f}  "
-              f"(rounds: {', '.join(f'{r:.2f}' for r in ratios['d/a'])})")
+        figures = await one_round(args, dialog_run)
+        for name, value in _ratios(figures).items():
+            ratios.setdefault(name, []).append(value)
+        for name, run in figures.items():
+            cpu.setdefault(name, []).append(run["cpu"])
 
+    def rounds(name: str) -> str:
+        return ", ".join(f"{r:.2f}" for r in ratios[name])
+
+    medians = {name: statistics.median(values) for name, values in ratios.items()}
+    print("CPU per update, median: " + "   ".join(f"({k}) {statistics.median(v):.0f} µs" for k, v in cpu.items()))
+    print(f"b/c of answers per CPU second: {medians['b/c cpu']:.2f}  (rounds: {rounds('b/c cpu')})")
+    print(f"wall: b/a {medians['b/a']:.2f} (rounds: {rounds('b/a')})   c/a {medians['c/a']:.2f} (aiogram's own cost of "
+          f"sending the interview's screens, no logic)   b/c {medians['b/c']:.2f}")
+    if "d/a" in medians:
+        print(f"aiogram-dialog, in memory, d/a: {medians['d/a']:.2f}  (rounds: {rounds('d/a')})")
 
 if __name__ == "__main__":
     asyncio.run(main())

@@ -13,6 +13,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import Any
 
@@ -22,6 +23,7 @@ from bot.config import Settings
 from bot.db.engine import create_engine, normalise_url, sessionmaker
 from bot.db.locks import AlreadyRunning, hold_sqlite_file
 from bot.db.migrate import DatabaseUnwritable, prepare
+from bot.db.outage import unreachable
 from bot.interview.loader import load_forms
 from bot.runtime import tune_garbage_collector
 from bot.service.events import Events
@@ -68,6 +70,22 @@ def announce(url: str) -> None:
     sys.stdout.flush()
 
 
+async def _waiting_out_outages(step: Callable[[], Awaitable[None]], wait: float, pause: float = 1.0) -> None:
+    """`step`, tried again while the database cannot be reached (an outage that began right after `prepare`), for
+    up to `wait` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        try:
+            await step()
+            return
+        except Exception as exc:
+            if not unreachable(exc) or loop.time() >= deadline:
+                raise
+            log.warning("the database cannot be reached (%s); trying again", str(exc).splitlines()[0])
+            await asyncio.sleep(pause)
+
+
 async def serve(settings: Settings) -> None:
     started = time.monotonic()
     database = _sqlite_file(settings.database_url)
@@ -79,8 +97,12 @@ async def serve(settings: Settings) -> None:
         await prepare(engine, wait=START_DB_WAIT)
         maker = sessionmaker(engine)
         interviews = Interviews(maker, load_forms())
+        await interviews.load_handled()  # SQLite: the re-delivery check answered from memory from the first update
+        warmed = await interviews.warm()  # SQLite: the sessions people are in, read once (not one by one)
+        if warmed:
+            log.info("read %d recent sessions into the cache", warmed)
         events = Events(maker)
-        await events.start()
+        await _waiting_out_outages(events.start, START_DB_WAIT)
         notices = Notices(interviews, events, default_lang=settings.default_lang)
         helpdesk = Helpdesk(interviews, frozenset(f"tg:{i}" for i in settings.staff_ids))
         stop = asyncio.Event()
@@ -92,11 +114,7 @@ async def serve(settings: Settings) -> None:
 
             channels.append(await web_channel(settings, interviews, helpdesk, events, notices, stop, web_ready,
                                               public_url(settings)))
-        if settings.bot_token is not None:
-            from bot.dialogs.telegram.app import run_telegram  # imports aiogram: only with a token
-
-            channels.append(run_telegram(settings, interviews, helpdesk, notices, stop))
-        if not channels:
+        if not channels and settings.bot_token is None:
             raise NoChannel("WEB_PORT is 0 and no BOT_TOKEN is set: there is nothing to serve")
         tune_garbage_collector()  # after start-up built forms, catalogs and routers; see bot/runtime.py
         async with asyncio.TaskGroup() as group:
@@ -107,6 +125,12 @@ async def serve(settings: Settings) -> None:
                 if web_ready.is_set():
                     log.info("serving after %.2f s", time.monotonic() - started)
                     announce(public_url(settings))
+            if settings.bot_token is not None and not stop.is_set() and not any(t.done() for t in tasks):
+                # imports aiogram: only with a token, and once the web chat serves (its pages do not wait for it)
+                from bot.dialogs.telegram.app import run_telegram
+
+                group.create_task(run_telegram(settings, interviews, helpdesk, notices, stop))
+                tune_garbage_collector()  # what the Telegram channel built at import is start-up too
     finally:
         if events is not None:
             await events.close()

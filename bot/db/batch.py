@@ -13,6 +13,9 @@ the writing.  Callers queue a `StepWrite`; the task takes everything queued so f
   4. writes the rest with one executemany per table (sessions, answers, audit events, processed update ids);
   5. commits, then resumes every caller.
 
+An update that writes nothing (a command, a refused answer, a screen shown again) is recorded as handled in the
+same way (`mark`): its id rides in the next batch's transaction instead of costing a commit of its own.
+
 While a batch commits the next one gathers, so batches grow with load and a lone answer is not delayed.
 
 The batch is plain synchronous SQLAlchemy on one connection.  On a SQLite file it runs in a worker thread through
@@ -81,6 +84,19 @@ class StepWrite:
     )
 
 
+@dataclass
+class Mark:
+    """An update that wrote nothing, to be recorded as handled (its id in processed_updates)."""
+
+    update_id: int
+    #: set by the batch: whether this batch recorded it (False: it was recorded before)
+    outcome: bool | None = None
+    future: asyncio.Future[bool] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+Job = StepWrite | Mark
+
+
 def _dump(answer: Answer | None) -> Any:
     return None if answer is None else {"value": answer.value, "extra": answer.extra}
 
@@ -90,7 +106,7 @@ class AnswerWriter:
         self.engine = engine
         self.sync_engine = sync_twin(engine)
         self.max_batch = max_batch
-        self._queue: asyncio.Queue[StepWrite] | None = None
+        self._queue: asyncio.Queue[Job] | None = None
         self._task: asyncio.Task[None] | None = None
         #: figures for benchmarks and logs
         self.batches = 0
@@ -98,12 +114,22 @@ class AnswerWriter:
 
     async def write(self, job: StepWrite) -> tuple[int, State]:
         """Queue a write; returns (new version, stored state) once committed, or raises Conflict / Duplicate."""
+        self._enqueue(job)
+        return await job.future
+
+    async def mark(self, update_id: int) -> bool:
+        """Record an update that wrote nothing as handled, in the next batch's transaction; returns once committed
+        (False when it was recorded before)."""
+        job = Mark(update_id)
+        self._enqueue(job)
+        return await job.future
+
+    def _enqueue(self, job: Job) -> None:
         if self._task is None or self._task.done():
             self._queue = asyncio.Queue()
             self._task = asyncio.create_task(self._work(self._queue), name="answer-writer")
         assert self._queue is not None
         self._queue.put_nowait(job)
-        return await job.future
 
     async def close(self) -> None:
         """Finish the queued writes and stop."""
@@ -120,7 +146,7 @@ class AnswerWriter:
         if self.sync_engine is not None:
             self.sync_engine.dispose()
 
-    async def _work(self, queue: asyncio.Queue[StepWrite]) -> None:
+    async def _work(self, queue: asyncio.Queue[Job]) -> None:
         while True:
             batch = [await queue.get()]
             while not queue.empty() and len(batch) < self.max_batch:
@@ -142,7 +168,7 @@ class AnswerWriter:
                 for _ in batch:
                     queue.task_done()
 
-    async def _commit_batch(self, batch: list[StepWrite]) -> None:
+    async def _commit_batch(self, batch: list[Job]) -> None:
         if self.sync_engine is not None:
             await asyncio.to_thread(self._in_thread, batch)
         else:
@@ -153,21 +179,24 @@ class AnswerWriter:
         for job in batch:
             if job.future.done():
                 continue
-            if isinstance(job.outcome, Exception):
+            if isinstance(job, Mark):
+                if job.outcome is not None:
+                    job.future.set_result(job.outcome)
+            elif isinstance(job.outcome, Exception):
                 job.future.set_exception(job.outcome)
             elif job.outcome is not None:
                 job.future.set_result(job.outcome)
 
-    def _in_thread(self, batch: list[StepWrite]) -> None:
+    def _in_thread(self, batch: list[Job]) -> None:
         assert self.sync_engine is not None
         with self.sync_engine.begin() as conn:
             self._apply_batch(conn, batch)
 
-    def _apply_batch(self, conn: Connection, batch: list[StepWrite]) -> None:
+    def _apply_batch(self, conn: Connection, batch: list[Job]) -> None:
         """The whole batch on one connection, inside the caller's transaction (sync code)."""
         for job in batch:
             job.outcome = None
-        accepted = self._screen(conn, batch)
+        accepted, marks = self._screen(conn, batch)
         preparing = [job for job in accepted if job.prepare is not None]
         if preparing:
             with Session(bind=conn, expire_on_commit=False) as session:
@@ -175,24 +204,34 @@ class AnswerWriter:
                     assert job.prepare is not None
                     job.state = job.prepare(session, job.state)
                 session.flush()
-        self._write(conn, accepted)
+        self._write(conn, accepted, marks)
         for job in accepted:
             job.outcome = (job.expected_version + 1, job.state)
 
-    def _screen(self, conn: Connection, batch: list[StepWrite]) -> list[StepWrite]:
-        """Read versions and applied update ids once for the whole batch; keep the writes that may go ahead."""
-        query = select(SESSIONS.c.id, SESSIONS.c.version).where(SESSIONS.c.id.in_({j.session_id for j in batch}))
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        versions: dict[int, int] = {row[0]: row[1] for row in conn.execute(query)}
+    def _screen(self, conn: Connection, batch: list[Job]) -> tuple[list[StepWrite], list[Mark]]:
+        """Read versions and applied update ids once for the whole batch; keep the writes that may go ahead, and
+        the marks not recorded before."""
+        steps = [j for j in batch if isinstance(j, StepWrite)]
+        versions: dict[int, int] = {}
+        if steps:
+            query = select(SESSIONS.c.id, SESSIONS.c.version).where(SESSIONS.c.id.in_({j.session_id for j in steps}))
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            versions = {row[0]: row[1] for row in conn.execute(query)}
         update_ids = {j.update_id for j in batch if j.update_id is not None}
         applied: set[int] = set()
         if update_ids:
             found = conn.execute(select(PROCESSED.c.update_id).where(PROCESSED.c.update_id.in_(update_ids)))
             applied = set(found.scalars().all())
         accepted: list[StepWrite] = []
+        marks: list[Mark] = []
         for job in batch:
-            if job.update_id is not None and job.update_id in applied:
+            if isinstance(job, Mark):
+                job.outcome = job.update_id not in applied
+                if job.outcome:
+                    marks.append(job)
+                    applied.add(job.update_id)
+            elif job.update_id is not None and job.update_id in applied:
                 job.outcome = Duplicate(job.update_id)
             elif versions.get(job.session_id) != job.expected_version:
                 job.outcome = Conflict(job.session_id)
@@ -201,10 +240,10 @@ class AnswerWriter:
                 versions[job.session_id] = job.expected_version + 1  # a second write to it in this batch conflicts
                 if job.update_id is not None:
                     applied.add(job.update_id)
-        return accepted
+        return accepted, marks
 
-    def _write(self, s: Connection, jobs: list[StepWrite]) -> None:
-        if not jobs:
+    def _write(self, s: Connection, jobs: list[StepWrite], marks: list[Mark]) -> None:
+        if not jobs and not marks:
             return
         now = datetime.now(UTC)
         plain: list[dict[str, Any]] = []
@@ -213,7 +252,7 @@ class AnswerWriter:
         updates: list[dict[str, Any]] = []
         deletes: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
-        processed: list[dict[str, Any]] = []
+        processed: list[dict[str, Any]] = [{"update_id": m.update_id, "processed_at": now} for m in marks]
         for job in jobs:
             submitting = job.state.submitted and not job.was_submitted
             row = {"b_id": job.session_id, "state": job.state.to_json(), "version": job.expected_version + 1,

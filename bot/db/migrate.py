@@ -2,16 +2,21 @@
 
 On PostgreSQL the migrating transaction first takes an advisory lock, so workers started together migrate one
 after another: the first brings the schema up, the others wait for it and then find nothing to do.
+
+At start-up a database that is already current is only checked: its alembic_version read and compared with the
+newest revision of the migration files (`head_revision`, read from the files); Alembic is imported and run only
+when there is something to migrate.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,11 +24,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db.engine import normalise_url
 from bot.db.locks import MIGRATIONS_KEY
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 log = logging.getLogger(__name__)
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
@@ -32,6 +42,8 @@ def alembic_config(url: str) -> Config:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Run the migrations on the engine's own connection (works inside a running event loop)."""
+    from alembic import command
+
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
 
     def run(connection: object) -> None:
@@ -82,9 +94,38 @@ async def prepare(engine: AsyncEngine, *, wait: float = 0.0) -> None:
             await asyncio.sleep(1.0)
 
 
+_REVISION = re.compile(r"^(down_)?revision(?:\s*:[^=]*)?\s*=\s*(?:['\"]([^'\"]*)['\"]|None)", re.M)
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest revision of the migration files (the one no other names as its parent), read from the files;
+    None when they do not show exactly one (then Alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for down, name in _REVISION.findall(path.read_text(encoding="utf-8")):
+            if name:
+                (parents if down else revisions).add(name)
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The database's alembic_version (None: not migrated yet, or not one revision)."""
+    try:
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+    except DBAPIError:
+        return None
+    return rows[0] if len(rows) == 1 else None
+
+
 async def _prepare(engine: AsyncEngine) -> None:
     try:
-        await upgrade(engine)
+        head = head_revision()
+        if head is None or await current_revision(engine) != head:
+            await upgrade(engine)
         async with engine.begin() as conn:
             await conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
     except Exception as exc:

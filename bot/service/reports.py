@@ -24,13 +24,31 @@ from bot.i18n import DEFAULT_LANG
 from bot.interview.answer import Answer, printable, printable_value
 from bot.interview.schema import Form
 from bot.rendering.context import ReportContext, build_context
-from bot.rendering.docx import render_docx
 from bot.rendering.layouts import layout
-from bot.rendering.pdf import render_pdf
-from bot.rendering.xlsx import write_summary_xlsx
 from bot.service.sessions import SESSION_ID_MAX
 
 log = logging.getLogger(__name__)
+
+
+# The writers import WeasyPrint, python-docx and openpyxl when a document is first made, not when the service starts.
+
+
+def render_pdf(kind: str, ctx: ReportContext) -> bytes:
+    from bot.rendering.pdf import render_pdf as render
+
+    return render(kind, ctx)
+
+
+def render_docx(kind: str, ctx: ReportContext) -> bytes:
+    from bot.rendering.docx import render_docx as render
+
+    return render(kind, ctx)
+
+
+def write_summary_xlsx(*args: Any, **kwargs: Any) -> Any:
+    from bot.rendering.xlsx import write_summary_xlsx as write
+
+    return write(*args, **kwargs)
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -10,19 +10,22 @@ an update is handled, `refresh` asks the database for the person's language, cur
 (one short read) and drops whatever cached entry disagrees; every write checks the session's version, and a
 conflict (another worker, a stale cache) re-reads the session from the database and applies the input again.
 Which Telegram updates were handled is a database truth too (`was_handled` / `mark_handled`), shared by every
-worker and surviving a restart.
+worker and surviving a restart.  Asking it costs the answer path nothing extra: on SQLite, where one process owns
+the file, it is answered from memory (bot/service/handled.py: loaded at start, every id added once recorded); on
+PostgreSQL it is part of the one read `refresh` makes per update.  Recording it never costs a commit of its own:
+an answer's id is written in the answer's transaction, any other update's in the answer writer's next batch.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
@@ -39,6 +42,7 @@ from bot.interview.schema import Form
 from bot.interview.typed import typed_int
 from bot.present.build import screen_key
 from bot.scoring import level_profile, rule_of
+from bot.service.handled import HandledIds
 
 #: the profile key of the unified social credit code: it decides which enterprise's profile is read and written
 CREDIT_CODE = "credit_code"
@@ -46,6 +50,12 @@ CREDIT_CODE = "credit_code"
 COMPANY_NAME = "company_name"
 #: how long applied Telegram update ids are kept (Telegram re-delivers for at most 24 hours)
 UPDATE_ID_RETENTION = timedelta(days=7)
+#: a SQLite service reads into its cache at start the active sessions touched this recently, newest first, in
+#: pages, for at most this long (about 0.7 ms a session on a 2-core machine: a start stays short however many there
+#: are; the newest are the likeliest to be answered first)
+WARM_WITHIN = timedelta(days=2)
+WARM_BUDGET = 0.6
+WARM_PAGE = 250
 
 
 def suggestions(form: Form, profile_data: Mapping[str, Any], today: date) -> dict[str, Answer]:
@@ -113,6 +123,21 @@ def session_number(word: str) -> int | None:
     return None if n is None else n if n <= SESSION_ID_MAX else 0
 
 
+#: what `refresh` asks the database before a person's update on PostgreSQL, in one round trip: whether the update
+#: was handled, the person's row and language, the session they hold as staff, else their own latest active one
+_REFRESH = text("""
+SELECT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = CAST(:update_id AS BIGINT)) AS handled,
+       u.id AS user_id, u.lang AS lang, h.id AS held_id, h.version AS held_version, o.id AS own_id,
+       o.version AS own_version
+FROM (SELECT 1) AS one
+LEFT JOIN users AS u ON u.external_id = :who
+LEFT JOIN LATERAL (SELECT id, version FROM interview_sessions
+                   WHERE held_by = :who AND status = 'active' ORDER BY updated_at DESC LIMIT 1) AS h ON true
+LEFT JOIN LATERAL (SELECT id, version FROM interview_sessions
+                   WHERE owner_id = u.id AND status = 'active' ORDER BY updated_at DESC, id DESC LIMIT 1) AS o ON true
+""")
+
+
 class Interviews:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], forms: dict[str, Form], *,
                  cache_size: int = 20_000, today: Callable[[], date] = date.today) -> None:
@@ -126,6 +151,8 @@ class Interviews:
         self.locks = SharedLocks(sessionmaker.kw["bind"])
         #: update ids whose answer write recorded them (so `mark_handled` need not write them again)
         self._recorded: OrderedDict[int, None] = OrderedDict()
+        #: on SQLite, every handled update id (loaded on first use; see bot/service/handled.py)
+        self.handled = HandledIds(UPDATE_ID_RETENTION)
         self._sessions: OrderedDict[int, _Cached] = OrderedDict()
         self._current: OrderedDict[str, int | None] = OrderedDict()
         self._users: OrderedDict[str, int] = OrderedDict()
@@ -190,6 +217,8 @@ class Interviews:
 
     async def _cached_of(self, s: AsyncSession, row: InterviewSession) -> _Cached:
         owner = await s.get(User, row.owner_id)
+        if owner is not None:  # the owner's row id and language, just read: their next answer need not ask again
+            self._remember_person(owner.external_id, owner.id, owner.lang)
         return _Cached(row.id, row.owner_id, self.forms[row.form_id], row.version, repo.state_of(row), row.status,
                        owner.external_id if owner is not None else "", row.held_by, row.help_asked_at)
 
@@ -276,6 +305,65 @@ class Interviews:
             self._remember_current(owner, opened.session_id)
         return opened
 
+    async def warm(self, budget: float = WARM_BUDGET) -> int:
+        """On SQLite, before serving: read the recently touched active sessions into the cache, and each person's
+        current one as `current` would find it (a session they hold as staff first, else their own latest), so a
+        person's first answer after a restart reads nothing (five reads through the ORM otherwise).  One process
+        owns the file, so what is read now stays true until this process changes it.  Returns how many."""
+        if self.locks.enabled:
+            return 0
+        sessions = InterviewSession
+        read: list[tuple[datetime, int, _Cached]] = []
+        unknown_forms: set[int] = set()
+
+        async def cache(s: AsyncSession, rows: list[InterviewSession]) -> None:
+            if not rows:
+                return
+            owners = list({row.owner_id for row in rows})
+            list(await s.scalars(select(User).where(User.id.in_(owners))))  # `_cached_of` finds them in the session
+            for row in rows:
+                if row.form_id in self.forms:
+                    read.append((row.updated_at, row.id, await self._cached_of(s, row)))
+                else:
+                    unknown_forms.add(row.owner_id)
+
+        async with self.sessionmaker() as s:
+            held = list(await s.scalars(select(sessions).where(sessions.status == "active",
+                                                               sessions.held_by.is_not(None))))
+            for start in range(0, len(held), WARM_PAGE):
+                await cache(s, held[start:start + WARM_PAGE])
+            recent: list[InterviewSession] = []
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + budget
+            since = datetime.now(UTC) - WARM_WITHIN
+            while len(read) < self._cache_size and loop.time() < deadline:
+                page = list(await s.scalars(
+                    select(sessions).where(sessions.status == "active", sessions.held_by.is_(None),
+                                           sessions.updated_at >= since)
+                    .order_by(sessions.updated_at.desc(), sessions.id.desc())
+                    .offset(len(recent)).limit(min(WARM_PAGE, self._cache_size - len(read)))))
+                recent.extend(page)
+                await cache(s, page)
+                if len(page) < WARM_PAGE:
+                    break
+        read.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)  # newest first, as `current` orders them
+        found = [cached for _, _, cached in read]
+        # a person's own latest active session is known only when one of theirs is among the recent ones (the rest
+        # are older, or held by staff and all read); else `current` asks the database
+        owners_seen = {row.owner_id for row in recent} - unknown_forms
+        holding: dict[str, _Cached] = {}
+        own: dict[str, _Cached] = {}
+        for cached in found:
+            if cached.held_by is not None:
+                holding.setdefault(cached.held_by, cached)
+            if cached.owner_id in owners_seen:
+                own.setdefault(cached.owner, cached)
+        for cached in reversed(found):  # oldest first: the newest end up the most recently used
+            self._remember(cached)
+        for person in own.keys() | holding.keys():
+            self._remember_current(person, (holding.get(person) or own[person]).session_id)
+        return len(found)
+
     def focus(self, external_id: str, session_id: int | None) -> None:
         """Make a session the person's current one (staff taking one over), or (None) read it again next time."""
         if session_id is None:
@@ -358,32 +446,22 @@ class Interviews:
         database's view.  The three reads cost that process four fifths of its answers per second."""
         if not self.locks.enabled:
             return update_id is not None and await self.was_handled(update_id)
-        sessions = InterviewSession
-        async with self.sessionmaker() as s:
-            handled = update_id is not None and await s.scalar(
-                select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)) is not None
-            person = (await s.execute(select(User.id, User.lang).where(User.external_id == external_id))).first()
-            current = (await s.execute(
-                select(sessions.id, sessions.version)
-                .where(sessions.held_by == external_id, sessions.status == "active")
-                .order_by(sessions.updated_at.desc()).limit(1))).first()
-            if current is None and person is not None:
-                current = (await s.execute(
-                    select(sessions.id, sessions.version)
-                    .where(sessions.owner_id == person.id, sessions.status == "active")
-                    .order_by(sessions.updated_at.desc(), sessions.id.desc()).limit(1))).first()
-        if person is None:
+        async with self.sessionmaker.kw["bind"].connect() as conn:
+            row = (await conn.execute(_REFRESH, {"who": external_id, "update_id": update_id})).one()
+        handled = bool(row.handled)
+        if row.user_id is None:
             self._users.pop(external_id, None)
             self._langs.pop(external_id, None)
         else:
-            self._remember_person(external_id, person.id, person.lang)
-        if current is None:
+            self._remember_person(external_id, row.user_id, row.lang)
+        current = (row.held_id, row.held_version) if row.held_id is not None else (row.own_id, row.own_version)
+        if current[0] is None:
             self._remember_current(external_id, None)
             return handled
-        cached = self._sessions.get(current.id)
-        if cached is not None and cached.version != current.version:
-            self._sessions.pop(current.id, None)
-        self._remember_current(external_id, current.id)
+        cached = self._sessions.get(current[0])
+        if cached is not None and cached.version != current[1]:
+            self._sessions.pop(current[0], None)
+        self._remember_current(external_id, current[0])
         return handled
 
     async def latest_submitted(self, external_id: str, form_id: str | None = None) -> int | None:
@@ -394,21 +472,41 @@ class Interviews:
             return None if row is None else row.id
 
     async def was_handled(self, update_id: int) -> bool:
-        """Whether a Telegram update was handled before (by any worker, before any restart)."""
-        async with self.sessionmaker() as s:
-            found = await s.scalar(select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id))
+        """Whether a Telegram update was handled before (by any worker, before any restart): on SQLite from
+        memory, else one read."""
+        if not self.locks.enabled:
+            if not self.handled.loaded:
+                await self.handled.load(self._recorded_ids)
+            return update_id in self.handled
+        async with self.sessionmaker.kw["bind"].connect() as conn:
+            found = await conn.scalar(select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id))
         return found is not None
 
+    async def _recorded_ids(self) -> list[tuple[int, datetime]]:
+        async with self.sessionmaker() as s:
+            rows = await s.execute(select(ProcessedUpdate.update_id, ProcessedUpdate.processed_at)
+                                   .order_by(ProcessedUpdate.processed_at))
+            return [(row[0], row[1]) for row in rows]
+
+    async def load_handled(self) -> None:
+        """Read the handled update ids into memory now (SQLite; the service calls it at start, else the first
+        check does)."""
+        if not self.locks.enabled:
+            await self.handled.load(self._recorded_ids)
+
+    def _handled(self, update_id: int) -> None:
+        """An update id whose recording committed."""
+        if not self.locks.enabled:
+            self.handled.add(update_id)
+
     async def mark_handled(self, update_id: int) -> None:
-        """Record an update as handled (an answer's write recorded it already, in its own transaction)."""
+        """Record an update as handled (an answer's write recorded it already, in its own transaction; anything
+        else goes with the answer writer's next batch, and this returns once that has committed)."""
         if update_id in self._recorded:
             del self._recorded[update_id]
             return
-        engine_ = self.sessionmaker.kw["bind"]
-        insert = postgresql.insert if engine_.dialect.name == "postgresql" else sqlite.insert
-        statement = insert(ProcessedUpdate).values(update_id=update_id, processed_at=datetime.now(UTC))
-        async with self.sessionmaker.begin() as s:
-            await s.execute(statement.on_conflict_do_nothing(index_elements=["update_id"]))
+        await self.writer.mark(update_id)
+        self._handled(update_id)
 
     async def forget_old_updates(self) -> int:
         async with self.sessionmaker.begin() as s:
@@ -460,8 +558,10 @@ class Interviews:
                 continue
             except Duplicate:
                 assert update_id is not None
+                self._handled(update_id)
                 raise Redelivered(update_id) from None
             if update_id is not None:
+                self._handled(update_id)
                 self._recorded[update_id] = None
                 while len(self._recorded) > 10_000:
                     self._recorded.popitem(last=False)

@@ -115,3 +115,40 @@ async def _lost_and_shut_out_postgresql() -> None:
             await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
             await conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
         await admin.dispose()
+
+
+async def test_a_start_step_waits_out_an_outage_but_not_a_bug() -> None:
+    """What the service does right after preparing the database (pruning old push events) is tried again while
+    the database cannot be reached, as `prepare` is; any other failure stops the start at once."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from bot.serve import _waiting_out_outages
+
+    calls: list[int] = []
+
+    async def flaky() -> None:
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError(None, None, ConnectionRefusedError("connection refused"))
+
+    await _waiting_out_outages(flaky, wait=5.0, pause=0.01)
+    assert len(calls) == 3
+
+    async def broken() -> None:
+        calls.append(1)
+        raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+
+    calls.clear()
+    with pytest.raises(IntegrityError):
+        await _waiting_out_outages(broken, wait=5.0, pause=0.01)
+    assert len(calls) == 1
+
+    calls.clear()
+
+    async def down() -> None:
+        calls.append(1)
+        raise OperationalError(None, None, ConnectionRefusedError("connection refused"))
+
+    with pytest.raises(OperationalError):  # not forever
+        await _waiting_out_outages(down, wait=0.05, pause=0.01)
+    assert 2 <= len(calls) <= 10

@@ -61,6 +61,10 @@ _TAGS = re.compile(r"<[^>]+>")
 _PAPER_NUMBER = re.compile(r"^[A-Z]?\d+(?:\.\d+)?[a-z]?\. ")
 
 
+#: the checkout whose `bot` package the workers run (benchmarks/workers.py --against sets another)
+CODE: Path = REPO
+
+
 @dataclass
 class Config:
     backend: str = "sqlite"  # or "postgresql" (needs TEST_DATABASE_URL: a server where we may create databases)
@@ -206,7 +210,7 @@ class Worker:
         env = {k: v for k, v in os.environ.items()
                if k.upper() not in ("WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_IDS", "BOT_TOKEN", "DATABASE_URL")}
         env.update(BOT_TOKEN=self.api.token, TELEGRAM_API_URL=self.api.base_url, DEFAULT_LANG="zh",
-                   DATABASE_URL=self.database_url, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1",
+                   DATABASE_URL=self.database_url, PYTHONPATH=str(CODE), PYTHONUNBUFFERED="1",
                    WEB_PORT="0")  # Telegram only: no web chat
         if self.port is not None:
             env.update(WEBHOOK_URL=f"http://127.0.0.1:{self.port}/hook", WEBHOOK_SECRET=SECRET,

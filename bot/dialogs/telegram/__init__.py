@@ -4,7 +4,11 @@
 set); `create_dispatcher(interviews, ...)` builds the routers and middlewares (used by the tests as they are).
 """
 
-from bot.dialogs.telegram.app import run_telegram
-from bot.dialogs.telegram.dispatcher import create_dispatcher
+from bot.dialogs.telegram import lazy_types
+
+lazy_types.load()  # before anything imports aiogram: its types are built when first used
+
+from bot.dialogs.telegram.app import run_telegram  # noqa: E402
+from bot.dialogs.telegram.dispatcher import create_dispatcher  # noqa: E402
 
 __all__ = ["create_dispatcher", "run_telegram"]

@@ -44,6 +44,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.db.locks import POLLER_KEY, AlreadyRunning
+from bot.db.outage import unreachable
 from bot.dialogs.telegram.commands import menu
 from bot.dialogs.telegram.dispatcher import create_dispatcher
 from bot.dialogs.telegram.failures import Attempts, excuse, transient
@@ -287,7 +288,13 @@ async def run_telegram(settings: Settings, interviews: Interviews, helpdesk: Hel
                        stop: asyncio.Event) -> None:
     """The Telegram channel of a running service (bot/serve.py): long polling, or a webhook server, until `stop`;
     then the updates being handled finish."""
-    dropped = await interviews.forget_old_updates()
+    try:
+        dropped = await interviews.forget_old_updates()
+    except Exception as exc:  # housekeeping: a database gone right after the start costs it, not the channel
+        if not unreachable(exc):
+            raise
+        log.warning("could not forget old update ids now (the database cannot be reached); next start will")
+        dropped = 0
     if dropped:
         log.info("forgot %d update ids older than a week", dropped)
     dp = create_dispatcher(interviews, default_lang=settings.default_lang, staff_ids=settings.staff_ids,

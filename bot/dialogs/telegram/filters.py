@@ -18,6 +18,13 @@ class IsCommand(Filter):
         return message.text is not None and message.text.startswith("/")
 
 
+class PlainText(Filter):
+    """Text that is no command: what a person types as an answer."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.text is not None and not message.text.startswith("/")
+
+
 class HasText(Filter):
     async def __call__(self, message: Message) -> bool:
         return message.text is not None

@@ -14,7 +14,7 @@ from bot.dialogs import commands
 from bot.dialogs.actions import input_of
 from bot.dialogs.telegram import keyboards, screens, texts
 from bot.dialogs.telegram.callbacks import GroupAction, GroupButton, ItemAction, ItemButton, ReviewAction, ReviewButton
-from bot.dialogs.telegram.filters import HasFile, HasText
+from bot.dialogs.telegram.filters import HasFile, IsCommand, PlainText
 from bot.dialogs.telegram.people import current_or_tell, external_id
 from bot.dialogs.telegram.reports import after_submission
 from bot.dialogs.telegram.sending import chat_of, replace_keyboard, replace_text, say, send
@@ -42,8 +42,15 @@ def flow_router() -> Router:
     router.callback_query.register(on_item_button, ItemButton.filter())
     router.callback_query.register(on_group_button, GroupButton.filter())
     router.callback_query.register(on_review_button, ReviewButton.filter())
-    router.message.register(on_text, HasText())
+    router.message.register(on_text, PlainText())
     router.message.register(on_file, HasFile())
+    return router
+
+
+def unknown_commands_router() -> Router:
+    """A command none of the command routers knows (asked after them): said so."""
+    router = Router(name="unknown-commands")
+    router.message.register(on_text, IsCommand())
     return router
 
 

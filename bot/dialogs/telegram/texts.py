@@ -264,7 +264,7 @@ def clip_head(head: str, tail: str) -> str:
 
 def utf16_len(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP is two)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^<>]*>")

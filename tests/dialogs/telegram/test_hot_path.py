@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 from aiogram import Router
 from aiogram.methods.base import Response
 from aiogram.types import Message
 from conftest import World
+from sqlalchemy import select
 
+from bot.db.models import AnswerRow
 from bot.dialogs.telegram.responses import KEPT
 from bot.runtime import YOUNG_THRESHOLD, tune_garbage_collector
 from tests.today import TODAY
@@ -78,3 +81,91 @@ def test_the_official_tick_condition_is_shown_with_the_question() -> None:
         shown = texts.question(scr, tr)
         assert f"<i>{escape(tr.form(note))}</i>" in shown
         assert shown.index(escape(tr.form(form.item("q8").text))) < shown.index(escape(tr.form(note)))
+
+
+async def test_an_answer_reads_nothing_from_the_database_and_scores_once(world: World, monkeypatch: Any) -> None:
+    """On SQLite the re-delivery check is answered from memory: a typed answer and a pressed button run no
+    statement on the service's connections (the answer writer's own engine writes them), a repeated update id
+    still shows the current screen and changes nothing; the running score is computed once per answer."""
+    from sqlalchemy import event
+
+    from bot.present import build
+
+    person = world.person()
+    await person.send("/start")
+    await person.press("制造业中小企业数字化水平评测表（2022年版）")
+    statements: list[str] = []
+    engine = world.interviews.sessionmaker.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    scored: list[int] = []
+    real_running = build.running
+
+    def counted(*args: Any) -> Any:
+        scored.append(1)
+        return real_running(*args)
+
+    monkeypatch.setattr(build, "running", counted)
+    update = person.message_update("2", update_id=90_001)
+    first = await person.feed(update)
+    await person.press("(10%, 20%)")  # q2 by its button
+    assert statements == [] and len(scored) == 2
+    again = await person.feed(update)  # delivered again: the current screen (q3), nothing applied
+    assert statements == []
+    assert "企业的数字化设备覆盖范围" not in person.last_text() and "已保存" not in person.last_text()
+    assert person.last_text().startswith("<b>3.")
+    assert len(first) == len(again) == 1
+    async with world.db() as s:
+        stored = {row[0]: row[1] for row in await s.execute(select(AnswerRow.item_id, AnswerRow.value))}
+    assert set(stored) == {"q1", "q2"}
+
+
+def test_aiogram_types_are_built_when_first_used() -> None:
+    """The service imports aiogram without building every Telegram type (bot/dialogs/telegram/lazy_types.py); a
+    type it meets is built then and validates and serialises as aiogram's own import builds it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import json
+import bot.dialogs.telegram
+from aiogram import Bot
+from aiogram.methods import SendMessage
+from aiogram.types import Sticker, Update
+print(Sticker.__pydantic_complete__)
+update = Update.model_validate({"update_id": 1, "message": {"message_id": 2, "date": 1700000000, "text": "hi",
+    "chat": {"id": 3, "type": "private"}, "from": {"id": 3, "is_bot": False, "first_name": "x"},
+    "reply_markup": {"inline_keyboard": [[{"text": "a", "callback_data": "b"}]]}}})
+bot = Bot("123456:AAA")
+method = SendMessage(chat_id=3, text="x", reply_markup=update.message.reply_markup)
+print(json.dumps([update.model_dump(mode="json", exclude_none=True),
+                  {k: bot.session.prepare_value(v, bot=bot, files={}) for k, v in method.model_dump().items()}],
+                 sort_keys=True))
+"""
+    repo = Path(__file__).resolve().parents[3]
+    lazy = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=repo)
+    eager = subprocess.run([sys.executable, "-c", "import aiogram\n" + script], capture_output=True, text=True,
+                           check=True, cwd=repo)
+    assert lazy.stdout.splitlines()[0] == "False" and eager.stdout.splitlines()[0] == "True"
+    assert lazy.stdout.splitlines()[1] == eager.stdout.splitlines()[1]
+    assert '"text": "hi"' in lazy.stdout and "inline_keyboard" in lazy.stdout
+
+
+async def test_the_interview_router_asked_first_takes_no_command(world: World) -> None:
+    """The interview's router comes first (typed answers skip the command routers): a command still reaches its
+    router, an unknown one is said to be unknown, an answer is saved."""
+    from html import escape
+
+    from bot.i18n import Translator
+
+    tr = Translator("zh")
+    person = world.person()
+    await person.send("/start")
+    await person.press("制造业中小企业数字化水平评测表（2022年版）")
+    await person.send("/nonsense")
+    assert person.last_text() == escape(tr.ui("Unknown command. Send /help to see what I understand."))
+    await person.send("/help")
+    assert "Unknown command" not in person.last_text() and person.last_text() != escape(
+        tr.ui("Unknown command. Send /help to see what I understand."))
+    await person.send("2")
+    assert person.last_text().startswith("✓ ") and "<b>2." in person.last_text()
