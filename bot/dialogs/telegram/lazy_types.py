@@ -27,14 +27,13 @@ def load() -> None:
     original = BaseModel.__dict__["model_rebuild"]
     names: dict[str, Any] = {}
 
-    def deferred(cls: type[BaseModel], *, force: bool = False, raise_errors: bool = True,
-                 _parent_namespace_depth: int = 2, _types_namespace: Any = None) -> bool | None:
-        if _types_namespace is not None and cls.__module__.startswith("aiogram.types."):
-            names.update(_types_namespace)  # the bulk rebuild of aiogram/types/__init__.py: kept for later
+    def deferred(cls: type[BaseModel], *args: Any, **kwargs: Any) -> bool | None:
+        namespace = kwargs.get("_types_namespace")
+        if namespace is not None and cls.__module__.startswith("aiogram.types."):
+            names.update(namespace)  # the bulk rebuild of aiogram/types/__init__.py: kept for later
             return None
-        result: bool | None = original.__func__(cls, force=force, raise_errors=raise_errors,
-                                                _parent_namespace_depth=_parent_namespace_depth,
-                                                _types_namespace=_types_namespace)
+        # anything else (and whatever arguments a later pydantic adds) goes to pydantic's own rebuild
+        result: bool | None = original.__func__(cls, *args, **kwargs)
         return result
 
     BaseModel.model_rebuild = classmethod(deferred)  # type: ignore[assignment,method-assign]
