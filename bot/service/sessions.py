@@ -39,6 +39,7 @@ from bot.interview.schema import Form
 from bot.interview.typed import typed_int
 from bot.present.build import screen_key
 from bot.scoring import level_profile, rule_of
+from bot.service.shown import ShownScreens
 
 #: the profile key of the unified social credit code: it decides which enterprise's profile is read and written
 CREDIT_CODE = "credit_code"
@@ -124,6 +125,8 @@ class Interviews:
         self.writer = AnswerWriter(sessionmaker.kw["bind"])
         #: per-chat locks shared with the other processes on this database (PostgreSQL; no-ops on SQLite)
         self.locks = SharedLocks(sessionmaker.kw["bind"])
+        #: which message of a chat shows a session's current screen (bot/service/shown.py)
+        self.shown = ShownScreens(sessionmaker, shared=self.locks.enabled)
         #: update ids whose answer write recorded them (so `mark_handled` need not write them again)
         self._recorded: OrderedDict[int, None] = OrderedDict()
         self._sessions: OrderedDict[int, _Cached] = OrderedDict()
@@ -169,6 +172,7 @@ class Interviews:
             self._current.clear()
             self._users.clear()
             self._langs.clear()
+            self.shown.forget()
         else:
             self._sessions.pop(session_id, None)
             for key in [k for k, v in self._current.items() if v == session_id]:
