@@ -15,7 +15,8 @@ from html import escape
 from bot.i18n import Translator
 from bot.interview.engine import State
 from bot.interview.schema import Form
-from bot.present import answer_text, item_label, shorten
+from bot.present import shorten
+from bot.present import typed_too_early as words_typed_too_early
 from bot.present.screen import Row, Screen, ScreenKind
 
 #: a label wider than this (in display cells: a Chinese character counts two) is printed in the message and
@@ -179,8 +180,6 @@ def result(scr: Screen, tr: Translator) -> str:
 
 #: the longest echo of a refused text (the rest stays in the person's own message above)
 MAX_ECHO = 600
-#: the longest typed text or answer quoted in the note on a message typed too early
-MAX_QUOTE = 80
 
 
 def refusal(reason: str, typed: str | None, tr: Translator) -> str:
@@ -192,19 +191,8 @@ def refusal(reason: str, typed: str | None, tr: Translator) -> str:
 
 
 def typed_too_early(form: Form, state: State, typed: str | None, tr: Translator) -> str:
-    """The note above the current screen when a message was typed before that screen was shown (it is not
-    applied): what was not saved, and the answer saved last (the one that moved the interview on), if any."""
-    what = (typed or "").strip() or tr.ui("your message")
-    what = what if len(what) <= MAX_QUOTE else what[:MAX_QUOTE] + "…"
-    last = form.index.get(state.history[-1]) if state.history else None
-    if last is None:
-        return "⚠ " + escape(tr.ui("“{typed}”, typed before the question below was shown, was not saved.",
-                                   typed=what))
-    saved = answer_text(last, state.answers.get(last.id), tr)
-    saved = saved if len(saved) <= MAX_QUOTE else saved[:MAX_QUOTE] + "…"
-    return "⚠ " + escape(tr.ui("“{typed}”, typed before the question below was shown, was not saved; saved: "
-                               "question {number}, {answer}.", typed=what, number=item_label(form, last),
-                               answer=saved))
+    """The note above the current screen on a message typed before that screen was shown (bot.present)."""
+    return "⚠ " + escape(words_typed_too_early(form, state, typed, tr))
 
 
 def form_list(forms: list[Form], tr: Translator) -> str:
