@@ -11,12 +11,13 @@ Each run ends with a tally per person, from what the person saw and what the dat
 - wrong item: an answer stored on another item (or with another value) than the one the person answered;
 - no reply: a message after which the person waited `reply_timeout` seconds and got nothing that moved on;
 - extra copies: copies of the screen a chat already showed, past one per restart of the bot (the people's chats
-  split at each kill: in each part, a message showing the same question as the chat's screen before it is a
-  copy; one is allowed, e.g. the current question again with a note that a repeated answer was not saved).
+  split at each kill: in each part, a message showing the same question as the chat's screen before it, with no
+  note above it, is a copy; a note makes it the reply to a message of the person).
 
 People behave as the issue 22 report saw them: one who typed an answer and sees the bot restarted with their
 question still open types the same answer again (`repeat`).  That repeat was typed against the question it
-repeats: stored on the next question it is a wrong item.
+repeats: stored on the next question it is a wrong item.  One told that their answer was typed before the
+question was shown and not saved types it again.
 
 Used by tests/faults (short runs) and benchmarks/faults.py (long runs).
 """
@@ -383,8 +384,14 @@ class Restarts:
     marks: dict[int, list[int]] = field(default_factory=dict)
 
 
+#: the marks of a note above a screen: a refusal, a warning or "not saved", "saved", an entry removed
+_NOTES = ("✗", "⚠", "✓", "🗑")
 #: what a person's wait returns when the bot restarted meanwhile and nothing has moved on
 _RESTARTED: dict[str, Any] = {"restarted": True}
+#: … and when the bot said their answer was typed before the question was shown, and not saved
+_NOT_SAVED: dict[str, Any] = {"not saved": True}
+#: how that note ends the typed text it quotes (bot.present.words.typed_too_early)
+NOT_SAVED = ZH.ui("“{typed}”, typed before the question below was shown, was not saved.", typed="").split("”")[1][:-1]
 
 
 @dataclass
@@ -416,18 +423,40 @@ class Person:
             await asyncio.sleep(wait)
         self._last = loop.time()
 
-    async def _wait(self, start: int, moved_on: Any, restarted_after: int | None = None) -> dict[str, Any] | None:
-        """The first bot message from index `start` on that `moved_on` accepts, or None after reply_timeout;
-        `_RESTARTED` when none has come and the bot has restarted more than `restarted_after` times."""
+    async def _wait(self, start: int, moved_on: Any) -> dict[str, Any] | None:
+        """The first bot message from index `start` on that `moved_on` accepts, or None after reply_timeout."""
         def check() -> dict[str, Any] | None:
             for entry in self.user.messages[start:]:
                 if not entry["edited"] and moved_on(entry):
                     return entry
+            return None
+
+        return await self.user.api._wait_for(check, self.config.reply_timeout)
+
+    async def _wait_or_again(self, start: int, looked: int, moved_on: Any, item_id: str, typed: str | None,
+                             restarted_after: int | None) -> tuple[dict[str, Any] | None, int]:
+        """What makes a person who typed `typed` for `item_id` act, and where they have read their chat up to:
+        the first bot message from `start` on that `moved_on` accepts; else `_NOT_SAVED` for a message from
+        `looked` on saying `typed` was not saved, with `item_id` still asked; else `_RESTARTED` when the bot has
+        restarted more than `restarted_after` times; None after reply_timeout."""
+        read = looked
+
+        def check() -> dict[str, Any] | None:
+            nonlocal read
+            for entry in self.user.messages[start:]:
+                if not entry["edited"] and moved_on(entry):
+                    return entry
+            for n, entry in enumerate(self.user.messages[read:], read):
+                if (typed is not None and not entry["edited"] and f"“{typed}”{NOT_SAVED}" in visible(entry)
+                        and self.item_of(entry) == item_id):
+                    read = n + 1
+                    return _NOT_SAVED
             if restarted_after is not None and self.restarts.done > restarted_after:
                 return _RESTARTED
             return None
 
-        return await self.user.api._wait_for(check, self.config.reply_timeout)
+        found = await self.user.api._wait_for(check, self.config.reply_timeout)
+        return found, read
 
     async def run(self) -> None:
         title = ZH.form(self.form.title)
@@ -467,17 +496,24 @@ class Person:
                     return shown is not None and order.index(shown) > position
 
                 repeat = typed if self.config.repeat else None
+                looked = start
                 while True:
-                    reply = await self._wait(start, moved_on, restarted_after=restarts_before if repeat else None)
-                    if reply is not _RESTARTED or repeat is None:
+                    reply, looked = await self._wait_or_again(start, looked, moved_on, item_id, typed,
+                                                              restarts_before if repeat else None)
+                    if reply is _RESTARTED:
+                        repeat = None  # the bot restarted and the question is still open: the answer again
+                    elif reply is not _NOT_SAVED or typed is None:
                         break
-                    # the bot restarted and the question is still open: the answer again, as typed
+                    # else the bot says the answer was typed before the question was shown and not saved: again
                     await self._pace()
-                    again = await self.user.send(repeat)
+                    came = next((e for e in self.user.messages[start:] if not e["edited"] and moved_on(e)), None)
+                    if came is not None:  # a look at the chat before typing: it has moved on meanwhile
+                        reply = came
+                        break
+                    again = await self.user.send(typed)
                     self.sent[again] = Sent(again, item_id, expected)
                     self.tally.sent += 1
                     self.tally.repeated += 1
-                    repeat = None
                 if reply is None:
                     self._silence()
                     continue  # as a person would: look at the chat again and answer what it asks
@@ -514,7 +550,9 @@ class Person:
         return await self.user.send(str(n + 1)), item.options[n].id, str(n + 1)
 
     def count_copies(self) -> None:
-        """Copies of the screen the chat already showed, past one in each part of the chat between two kills."""
+        """Copies of the screen the chat already showed, past one in each part of the chat between two kills.  A
+        copy is the question shown again as it stands; one with a note above it (✗ a refusal, ⚠ not saved) is
+        the reply to a message of the person, not a copy."""
         cuts = [0, *self.restarts.marks.get(self.tally.person, []), len(self.user.messages)]
         showing: str | None = None
         for begin, end in itertools.pairwise(cuts):
@@ -525,7 +563,7 @@ class Person:
                 shown = self.item_of(entry)
                 if shown is None:
                     continue
-                if shown == showing:
+                if shown == showing and not visible(entry).startswith(_NOTES):
                     copies += 1
                 showing = shown
             self.tally.extra_copies += max(0, copies - 1)
