@@ -138,6 +138,7 @@ class Interviews:
     async def close(self) -> None:
         """Finish queued writes."""
         await self.writer.close()
+        await self.shown.close()
         await self.locks.close()
 
     # --- cache ---------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ erasing the person erases it."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import sessionmaker
@@ -51,3 +53,12 @@ async def test_erasing_a_person_erases_what_their_chat_showed(desk: Helpdesk) ->
     fresh = ShownScreens(interviews.sessionmaker, shared=True)
     assert await fresh.get(77, opened.session_id) is None
     assert await interviews.shown.get(77, opened.session_id) is None
+
+
+async def test_records_of_many_chats_at_once_are_written_together_and_each_is_kept(service: Interviews) -> None:
+    opened = await service.open("tg:50", "miit-2022")
+    sid = opened.session_id
+    await asyncio.gather(*(service.shown.record(1000 + n, sid, f"q:q{n % 3 + 1}", 10 + n) for n in range(40)))
+    fresh = ShownScreens(service.sessionmaker, shared=True)
+    found = [await fresh.get(1000 + n, sid) for n in range(40)]
+    assert found == [Shown(f"q:q{n % 3 + 1}", 10 + n) for n in range(40)]
