@@ -4,14 +4,17 @@ A chat channel whose messages are numbered in the order they were written, by bo
 chat), records here the message that shows a session's screen: the screen's key (bot.present.build.screen_key)
 and the id of the first message that showed that key.  A screen shown again with the same key (a refusal, a
 copy) keeps the earlier id; another key replaces it.  Edits keep a message's id, and the edits the bot makes
-(a multiple choice's ticks, a removal asked) do not change the key, so they need no record.
+(a multiple choice's ticks, a removal asked) do not change the key, so they need no record.  WeChat records the
+second its reply was built instead of a message id (its texts carry CreateTime in seconds), under the chat number
+bot.dialogs.wechat.ids.chat_number gives (below every Telegram private chat's id).
 
 Two questions are then answered from the database, the same for every worker and after a restart:
 
 - was a typed message written against the screen the session shows now (`typed_before`)?  Its id must not be
   lower than the recorded one, and the recorded key must be the current one: a message typed before the current
   screen was shown was typed against an earlier one, and is not applied;
-- does the chat already show the current screen (`shows`)?  A re-delivered update then needs no fresh copy.
+- does the chat already show the current screen (the recorded key is the current one)?  A re-delivered update
+  then needs no fresh copy (bot/dialogs/telegram/middlewares.Redelivery).
 
 Written and read under the chat's lock (bot/dialogs/telegram/middlewares.Redelivery), so the workers agree.  On
 SQLite one process owns the file, and the rows it wrote are kept in memory too.  The records of concurrent
