@@ -457,6 +457,7 @@ class Interviews:
                 session_id=session_id, expected_version=cached.version, state=step.state, changes=step.changes,
                 actor_id=await self._user_id(actor), was_submitted=cached.state.submitted, by_staff=by_staff,
                 chat_id=chat_id, update_id=update_id, prepare=self._profile_work(cached, step),
+                shown_key=None if chat_id is None else screen_key(cached.form, cached.state),
             )
             try:
                 version, state = await self.writer.write(job)

@@ -60,7 +60,7 @@ class ShownScreens:
         """`shared`: other processes write the same database (PostgreSQL), so every read asks it."""
         self.sessionmaker = sessionmaker
         self.shared = shared
-        self._known: OrderedDict[tuple[int, int], Shown | None] = OrderedDict()
+        self._known: OrderedDict[tuple[int, int], Shown] = OrderedDict()
         self._cache_size = cache_size
         #: rows waiting for the next write, and the future that write completes
         self._pending: dict[tuple[int, int], Shown] = {}
@@ -68,7 +68,7 @@ class ShownScreens:
         self._writer: asyncio.Task[None] | None = None
 
     def _keep(self, chat_id: int, session_id: int, shown: Shown | None) -> None:
-        if self.shared:
+        if self.shared or shown is None:  # none yet: an answer's write may add one (bot/db/batch.py)
             return
         self._known[(chat_id, session_id)] = shown
         self._known.move_to_end((chat_id, session_id))

@@ -13,7 +13,7 @@ import pytest
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import SendMessage, TelegramMethod
 from conftest import World
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from tg_harness import Person, sent
 
 from bot.db.models import AnswerRow, ShownScreen
@@ -125,3 +125,25 @@ async def test_the_screen_shown_is_recorded_with_the_first_message_that_showed_i
     await person.send("15%")
     [(_, key, later)] = await shown_rows(world)
     assert key == "q:q3" and later > first
+
+
+async def test_a_chat_whose_screen_was_never_recorded_still_does_not_take_a_repeat_for_the_next_question(
+        world: World) -> None:
+    """The record of the first screen lost (the process died between sending it and recording it, or the chat
+    predates the record), the answer applied and its reply lost: the answer's write records the screen it was
+    given on, so the repeat typed meanwhile is still held back."""
+    person = await opened(world)
+    async with world.db.begin() as s:
+        await s.execute(delete(ShownScreen))
+    restarted = Interviews(world.interviews.sessionmaker, world.interviews.forms)
+    person.dp = create_dispatcher(restarted, default_lang="zh", rate=10_000, burst=10_000)
+    try:
+        answer, repeat = person.message_update("1"), person.message_update("1")
+        fail_sends(person)
+        with pytest.raises(TelegramNetworkError):
+            await person.feed(answer)
+        [reply] = sent(await person.feed(repeat))
+        assert NOT_SAVED in reply.text and Q2 in reply.text
+        assert (await answers(world)) == {"q1": "single"}
+    finally:
+        await restarted.close()
