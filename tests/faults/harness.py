@@ -543,9 +543,12 @@ class Person:
             return await self.user.send(typed), sorted(item.options[n].id for n in picked), typed
         assert isinstance(item, SingleChoice)
         n = self.rng.randrange(len(item.options))
-        if screen is not None and self.item_of(screen) == item_id and self.rng.random() < self.config.buttons:
-            buttons = [b for row in (screen["reply_markup"] or {}).get("inline_keyboard", []) for b in row]
-            update_id = await self.user.press(buttons[n]["text"], message=screen["message_id"])
+        # the buttons as the message has them now (a press handled meanwhile may have taken them away)
+        now = self.user.message(screen["message_id"]) if screen is not None else None
+        if (now is not None and now.get("reply_markup") and self.item_of(screen or {}) == item_id
+                and self.rng.random() < self.config.buttons):
+            buttons = [b for row in (screen or {})["reply_markup"].get("inline_keyboard", []) for b in row]
+            update_id = await self.user.press(buttons[n]["text"], message=now["message_id"])
             return update_id, item.options[n].id, None
         return await self.user.send(str(n + 1)), item.options[n].id, str(n + 1)
 
