@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from bot.config import Settings
 from bot.db.engine import create_engine, normalise_url, sessionmaker
 from bot.db.locks import AlreadyRunning, hold_sqlite_file
-from bot.db.migrate import DatabaseUnwritable, prepare
+from bot.db.migrate import DatabaseUnwritable, prepare, when_reachable
 from bot.interview.loader import load_forms
 from bot.runtime import tune_garbage_collector
 from bot.service.events import Events
@@ -80,7 +80,7 @@ async def serve(settings: Settings) -> None:
         maker = sessionmaker(engine)
         interviews = Interviews(maker, load_forms())
         events = Events(maker)
-        await events.start()
+        await when_reachable(events.start, wait=START_DB_WAIT)
         notices = Notices(interviews, events, default_lang=settings.default_lang)
         helpdesk = Helpdesk(interviews, frozenset(f"tg:{i}" for i in settings.staff_ids))
         stop = asyncio.Event()

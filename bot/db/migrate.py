@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from alembic import command
@@ -75,6 +76,22 @@ async def prepare(engine: AsyncEngine, *, wait: float = 0.0) -> None:
             return
         except DatabaseUnwritable:
             raise
+        except (DBAPIError, OSError) as exc:
+            if loop.time() >= deadline:
+                raise
+            log.warning("the database cannot be reached (%s); trying again", str(exc).splitlines()[0])
+            await asyncio.sleep(1.0)
+
+
+async def when_reachable(step: Callable[[], Awaitable[None]], *, wait: float) -> None:
+    """Run a start-up step that needs the database, trying again for up to `wait` seconds while it cannot be
+    reached (an outage that begins just after the migrations)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        try:
+            await step()
+            return
         except (DBAPIError, OSError) as exc:
             if loop.time() >= deadline:
                 raise
