@@ -68,7 +68,9 @@ from bot.service.sessions import Interviews
 def message_update(update_id: int, chat_id: int, text: str, bot: Bot) -> Update:
     return Update.model_validate(
         {"update_id": update_id,
-         "message": {"message_id": update_id, "date": 1_700_000_000, "text": text,
+         # far above the ids of the bot's messages in the chat (RecordingSession numbers them 1, 2, … per chat),
+         # as a person's message typed after the screen it answers is
+         "message": {"message_id": update_id * 1000, "date": 1_700_000_000, "text": text,
                      "chat": {"id": chat_id, "type": "private", "first_name": "用户"},
                      "from": {"id": chat_id, "is_bot": False, "first_name": "用户", "language_code": "zh-hans"}}},
         context={"bot": bot},
@@ -173,7 +175,8 @@ def interview_screens(form: Form) -> list[screens.Outgoing]:
         step = engine.apply(form, state, engine.Text(line), today)
         state = step.state
         saved = "✓ " + tr.ui("Saved: {answer}", answer=line)
-        sent.append(screens.outgoing(build_screen(form, state, today, tr, session_id=1), tr, before=saved))
+        sent.append(screens.outgoing(build_screen(form, state, today, tr, session_id=1), tr, None,
+                                      before=saved))
     return sent
 
 

@@ -1,9 +1,11 @@
 """The long fault runs: hundreds of people answering the MIIT self-assessment through real bot processes while
 they are killed with -9 (20 times by default), every update is delivered twice (the copy up to 1.5 s later),
-webhook workers take updates round-robin and the database goes away for a few seconds.  Prints one row per run:
-answers sent and acknowledged, kills, outages, webhook posts, and the four counts that must stay 0 (acknowledged
-answers lost, applied twice, applied to the wrong item, people left without a reply).  The short versions of these
-runs are tests/faults/test_faults.py.
+webhook workers take updates round-robin and the database goes away for a few seconds; a person who typed an
+answer and sees the bot restarted with the question still open types it again.  Prints one row per run: answers
+sent and acknowledged, kills, outages, webhook posts, the five counts that must stay 0 (acknowledged answers
+lost, applied twice, applied to the wrong item — a repeat stored on the next question is one —, people left
+without a reply, copies of a chat's screen past one per restart), and how many answers were typed again.  The
+short versions of these runs are tests/faults/test_faults.py.
 
     python benchmarks/faults.py [--people 200] [--answers 8] [--kills 20] [--outage 5] [--runs ...]
 
@@ -60,7 +62,7 @@ async def main() -> int:
         else:
             shutil.rmtree(workdir)
         failures += outcome.failures
-    print(f"lost + twice + wrong item + no reply, all runs: {failures}")
+    print(f"lost + twice + wrong item + no reply + extra copies, all runs: {failures}")
     return 1 if failures else 0
 
 

@@ -10,7 +10,8 @@ the writing.  Callers queue a `StepWrite`; the task takes everything queued so f
   2. refuses the writes whose session moved on (`Conflict`: the caller re-reads and applies again) and those whose
      update was applied before (`Duplicate`: a re-delivery, nothing to do);
   3. runs the rare per-write preparations (enterprise-profile updates) that need their own queries;
-  4. writes the rest with one executemany per table (sessions, answers, audit events, processed update ids);
+  4. writes the rest with one executemany per table (sessions, answers, audit events, processed update ids, and
+     the screens the answers were given on where their chat has none recorded: bot/service/shown.py);
   5. commits, then resumes every caller.
 
 An update that writes nothing (a command, a refused answer, a screen shown again) is recorded as handled in the
@@ -36,11 +37,12 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
 from bot.db.engine import sync_twin
-from bot.db.models import AnswerRow, AuditEvent, InterviewSession, ProcessedUpdate
+from bot.db.models import AnswerRow, AuditEvent, InterviewSession, ProcessedUpdate, ShownScreen
 from bot.interview.answer import Answer
 from bot.interview.engine import Change, State
 
@@ -50,6 +52,7 @@ SESSIONS = cast(Table, InterviewSession.__table__)
 ANSWERS = cast(Table, AnswerRow.__table__)
 AUDIT = cast(Table, AuditEvent.__table__)
 PROCESSED = cast(Table, ProcessedUpdate.__table__)
+SHOWN = cast(Table, ShownScreen.__table__)
 
 
 class Conflict(Exception):
@@ -75,6 +78,10 @@ class StepWrite:
     by_staff: bool = False
     chat_id: int | None = None
     update_id: int | None = None
+    #: the key of the screen the input was given on (with `chat_id`): recorded as the chat's shown screen when the
+    #: chat has none recorded (its first screen's record was lost in a crash, or the chat predates the record), so
+    #: that a chat where an answer was applied always has one (bot/service/shown.py)
+    shown_key: str | None = None
     #: queries this write needs inside the transaction (e.g. the enterprise profile); returns the state to store
     prepare: Prepare | None = None
     #: what became of it, set by the batch (a (new version, stored state) pair, or Conflict / Duplicate)
@@ -253,7 +260,10 @@ class AnswerWriter:
         deletes: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         processed: list[dict[str, Any]] = [{"update_id": m.update_id, "processed_at": now} for m in marks]
+        shown: dict[tuple[int, int], str] = {}
         for job in jobs:
+            if job.chat_id is not None and job.shown_key is not None:
+                shown.setdefault((job.chat_id, job.session_id), job.shown_key)
             submitting = job.state.submitted and not job.was_submitted
             row = {"b_id": job.session_id, "state": job.state.to_json(), "version": job.expected_version + 1,
                    "updated_at": now, "status": "submitted" if job.state.submitted else "active"}
@@ -305,3 +315,8 @@ class AnswerWriter:
             s.execute(insert(AUDIT), events)
         if processed:
             s.execute(insert(PROCESSED), processed)
+        if shown:
+            dialect = postgresql if s.dialect.name == "postgresql" else sqlite
+            s.execute(dialect.insert(SHOWN).on_conflict_do_nothing(index_elements=["chat_id", "session_id"]),
+                      [{"chat_id": chat, "session_id": session, "screen_key": key, "message_id": 0, "shown_at": now}
+                       for (chat, session), key in sorted(shown.items())])

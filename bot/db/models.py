@@ -125,6 +125,22 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class ShownScreen(Base):
+    """The message that shows a session's current screen in a chat: its screen key (bot.present.build.screen_key)
+    and the chat's message id of the first message that showed it.  A typed message with a lower id was typed
+    before that screen was shown (in a private chat, message ids increase across both sides), and a re-delivered
+    update needs no fresh copy of a screen the chat already shows."""
+
+    __tablename__ = "shown_screens"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    session_id: Mapped[int] = mapped_column(ForeignKey("interview_sessions.id", ondelete="CASCADE"),
+                                            primary_key=True, index=True)
+    screen_key: Mapped[str] = mapped_column(String(160))
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    shown_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class EnterpriseProfile(Base):
     """What a person said about one enterprise (by credit code; '' until the code is known), keyed by the forms'
     `profile` names.  Later interviews offer these values for confirmation; they are never silently reused."""

@@ -33,9 +33,10 @@ from bot.present.words import (
     size_line,
     staff_mark,
     step_warnings,
+    typed_too_early,
 )
 
 __all__ = ["answer_text", "colon", "entry_text", "error_text", "explanation", "format_hint", "has_marker",
            "item_flags", "item_label", "kind_hint", "list_sep", "next_steps", "notice_text", "open_count", "points",
            "progress_line", "result_lines", "review_warnings", "score_line", "section_heading", "shorten",
-           "size_line", "staff_mark", "step_warnings"]
+           "size_line", "staff_mark", "step_warnings", "typed_too_early"]

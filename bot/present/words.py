@@ -190,3 +190,23 @@ def step_warnings(form: Form, step: Step, tr: Translator) -> list[str]:
                            group=tr.form(name))
                      for name in lost_groups(form, step.state.answers, step.changes[-1]))
     return lines
+
+
+#: the longest typed text or answer quoted in the note on a message typed too early
+MAX_QUOTE = 80
+
+
+def _quoted(text: str) -> str:
+    return text if len(text) <= MAX_QUOTE else text[:MAX_QUOTE] + "…"
+
+
+def typed_too_early(form: Form, state: State, typed: str | None, tr: Translator) -> str:
+    """The note above the current screen when a message was typed before that screen was shown (it was not
+    applied): what was not saved, and the answer saved last (the one that moved the interview on), if any."""
+    what = _quoted((typed or "").strip() or tr.ui("your message"))
+    last = form.index.get(state.history[-1]) if state.history else None
+    if last is None:
+        return tr.ui("“{typed}”, typed before the question below was shown, was not saved.", typed=what)
+    return tr.ui("“{typed}”, typed before the question below was shown, was not saved; saved: question {number}, "
+                 "{answer}.", typed=what, number=item_label(form, last),
+                 answer=_quoted(answer_text(last, state.answers.get(last.id), tr)))

@@ -39,6 +39,7 @@ from bot.db.models import (
     InterviewSession,
     PushEvent,
     ResumeCode,
+    ShownScreen,
     StaffAccount,
     StaffMember,
     StaffNote,
@@ -533,7 +534,7 @@ async def _delete_sessions(s: AsyncSession, ids: Iterable[int]) -> None:
     ids = list(ids)
     if not ids:
         return
-    for table in (AnswerRow, AuditEvent, ResumeCode, StaffNote):
+    for table in (AnswerRow, AuditEvent, ResumeCode, ShownScreen, StaffNote):
         await s.execute(delete(table).where(table.session_id.in_(ids)))
     await s.execute(delete(InterviewSession).where(InterviewSession.id.in_(ids)))
 

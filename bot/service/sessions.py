@@ -43,6 +43,7 @@ from bot.interview.typed import typed_int
 from bot.present.build import screen_key
 from bot.scoring import level_profile, rule_of
 from bot.service.handled import HandledIds
+from bot.service.shown import ShownScreens
 
 #: the profile key of the unified social credit code: it decides which enterprise's profile is read and written
 CREDIT_CODE = "credit_code"
@@ -149,6 +150,8 @@ class Interviews:
         self.writer = AnswerWriter(sessionmaker.kw["bind"])
         #: per-chat locks shared with the other processes on this database (PostgreSQL; no-ops on SQLite)
         self.locks = SharedLocks(sessionmaker.kw["bind"])
+        #: which message of a chat shows a session's current screen (bot/service/shown.py)
+        self.shown = ShownScreens(sessionmaker, shared=self.locks.enabled)
         #: update ids whose answer write recorded them (so `mark_handled` need not write them again)
         self._recorded: OrderedDict[int, None] = OrderedDict()
         #: on SQLite, every handled update id (loaded on first use; see bot/service/handled.py)
@@ -162,6 +165,7 @@ class Interviews:
     async def close(self) -> None:
         """Finish queued writes."""
         await self.writer.close()
+        await self.shown.close()
         await self.locks.close()
 
     # --- cache ---------------------------------------------------------------------------------------------
@@ -196,6 +200,7 @@ class Interviews:
             self._current.clear()
             self._users.clear()
             self._langs.clear()
+            self.shown.forget()
         else:
             self._sessions.pop(session_id, None)
             for key in [k for k, v in self._current.items() if v == session_id]:
@@ -550,6 +555,7 @@ class Interviews:
                 session_id=session_id, expected_version=cached.version, state=step.state, changes=step.changes,
                 actor_id=await self._user_id(actor), was_submitted=cached.state.submitted, by_staff=by_staff,
                 chat_id=chat_id, update_id=update_id, prepare=self._profile_work(cached, step),
+                shown_key=None if chat_id is None else screen_key(cached.form, cached.state),
             )
             try:
                 version, state = await self.writer.write(job)

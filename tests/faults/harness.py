@@ -9,7 +9,15 @@ Each run ends with a tally per person, from what the person saw and what the dat
 - lost: an answer the bot acknowledged (the next screen came, or "已保存") that is not stored;
 - twice: an update applied more than once, or an item written more often than the person answered it;
 - wrong item: an answer stored on another item (or with another value) than the one the person answered;
-- no reply: a message after which the person waited `reply_timeout` seconds and got nothing that moved on.
+- no reply: a message after which the person waited `reply_timeout` seconds and got nothing that moved on;
+- extra copies: copies of the screen a chat already showed, past one per restart of the bot (the people's chats
+  split at each kill: in each part, a message showing the same question as the chat's screen before it, with no
+  note above it, is a copy; a note makes it the reply to a message of the person).
+
+People behave as the issue 22 report saw them: one who typed an answer and sees the bot restarted with their
+question still open types the same answer again (`repeat`).  That repeat was typed against the question it
+repeats: stored on the next question it is a wrong item.  One told that their answer was typed before the
+question was shown and not saved types it again.
 
 Used by tests/faults (short runs) and benchmarks/faults.py (long runs).
 """
@@ -77,6 +85,8 @@ class Config:
     duplicates: bool = True  # every update delivered twice
     late: float = 1.5  # the second copy comes up to this many seconds after the first
     think: float = 0.45  # a person's pause between messages (the bot allows 5 updates a second per chat)
+    buttons: float = 0.4  # how often a single choice is pressed (when its screen is there) rather than typed
+    repeat: bool = True  # a typed answer is typed again when the bot restarted and the question is still open
     reply_timeout: float = 45.0
     seed: int = 1
 
@@ -90,6 +100,10 @@ class Tally:
     twice: int = 0
     wrong_item: int = 0
     no_reply: int = 0
+    #: typed answers typed again after a restart (not a failure: what people do)
+    repeated: int = 0
+    #: copies of the chat's screen past one per restart (must be 0)
+    extra_copies: int = 0
 
 
 @dataclass
@@ -113,19 +127,21 @@ class Outcome:
 
     @property
     def failures(self) -> int:
-        return sum(self.total(n) for n in ("lost", "twice", "wrong_item", "no_reply"))
+        return sum(self.total(n) for n in ("lost", "twice", "wrong_item", "no_reply", "extra_copies"))
 
     def row(self) -> str:
         c = self.config
         return (f"{c.mode:8} {c.backend:10} {c.workers:>2} {len(self.tallies):>6} {self.total('sent'):>6} "
                 f"{self.total('acknowledged'):>6} {self.kills:>5} {self.outages:>3} {self.deliveries:>6} "
                 f"{self.total('lost'):>4} {self.total('twice'):>5} {self.total('wrong_item'):>5} "
-                f"{self.total('no_reply'):>8} {self.wall:>6.1f}")
+                f"{self.total('no_reply'):>8} {self.total('repeated'):>6} {self.total('extra_copies'):>6} "
+                f"{self.wall:>6.1f}")
 
     @staticmethod
     def header() -> str:
         return (f"{'mode':8} {'backend':10} {'w':>2} {'people':>6} {'sent':>6} {'acked':>6} {'kills':>5} {'out':>3} "
-                f"{'posts':>6} {'lost':>4} {'twice':>5} {'wrong':>5} {'no reply':>8} {'wall s':>6}")
+                f"{'posts':>6} {'lost':>4} {'twice':>5} {'wrong':>5} {'no reply':>8} {'repeat':>6} {'copies':>6} "
+                f"{'wall s':>6}")
 
 
 # --- the database of a run ---------------------------------------------------------------------------------------
@@ -364,12 +380,32 @@ class Sent:
 
 
 @dataclass
+class Restarts:
+    """The bot's restarts as the people notice them: how many have completed, and where each person's chat stood
+    (its number of messages) at each kill."""
+
+    done: int = 0
+    marks: dict[int, list[int]] = field(default_factory=dict)
+
+
+#: the marks of a note above a screen: a refusal, a warning or "not saved", "saved", an entry removed
+_NOTES = ("✗", "⚠", "✓", "🗑")
+#: what a person's wait returns when the bot restarted meanwhile and nothing has moved on
+_RESTARTED: dict[str, Any] = {"restarted": True}
+#: … and when the bot said their answer was typed before the question was shown, and not saved
+_NOT_SAVED: dict[str, Any] = {"not saved": True}
+#: how that note ends the typed text it quotes (bot.present.words.typed_too_early)
+NOT_SAVED = ZH.ui("“{typed}”, typed before the question below was shown, was not saved.", typed="").split("”")[1][:-1]
+
+
+@dataclass
 class Person:
     user: FakeUser
     form: Form
     config: Config
     rng: random.Random
     tally: Tally
+    restarts: Restarts = field(default_factory=Restarts)
     sent: dict[int, Sent] = field(default_factory=dict)
     _last: float = 0.0
 
@@ -401,6 +437,31 @@ class Person:
 
         return await self.user.api._wait_for(check, self.config.reply_timeout)
 
+    async def _wait_or_again(self, start: int, looked: int, moved_on: Any, item_id: str, typed: str | None,
+                             restarted_after: int | None) -> tuple[dict[str, Any] | None, int]:
+        """What makes a person who typed `typed` for `item_id` act, and where they have read their chat up to:
+        the first bot message from `start` on that `moved_on` accepts; else `_NOT_SAVED` for a message from
+        `looked` on saying `typed` was not saved, with `item_id` still asked; else `_RESTARTED` when the bot has
+        restarted more than `restarted_after` times; None after reply_timeout."""
+        read = looked
+
+        def check() -> dict[str, Any] | None:
+            nonlocal read
+            for entry in self.user.messages[start:]:
+                if not entry["edited"] and moved_on(entry):
+                    return entry
+            for n, entry in enumerate(self.user.messages[read:], read):
+                if (typed is not None and not entry["edited"] and f"“{typed}”{NOT_SAVED}" in visible(entry)
+                        and self.item_of(entry) == item_id):
+                    read = n + 1
+                    return _NOT_SAVED
+            if restarted_after is not None and self.restarts.done > restarted_after:
+                return _RESTARTED
+            return None
+
+        found = await self.user.api._wait_for(check, self.config.reply_timeout)
+        return found, read
+
     async def run(self) -> None:
         title = ZH.form(self.form.title)
         while True:  # /start, then the interview's button
@@ -428,7 +489,8 @@ class Person:
                         break  # already past it (an acknowledged answer whose screen came late)
                 await self._pace()
                 start = len(self.user.messages)
-                update_id, expected = await self._answer(item_id, screen)
+                restarts_before = self.restarts.done
+                update_id, expected, typed = await self._answer(item_id, screen)
                 record = self.sent[update_id] = Sent(update_id, item_id, expected)
                 self.tally.sent += 1
                 position = order.index(item_id)
@@ -437,7 +499,25 @@ class Person:
                     shown = self.item_of(entry)
                     return shown is not None and order.index(shown) > position
 
-                reply = await self._wait(start, moved_on)
+                repeat = typed if self.config.repeat else None
+                looked = start
+                while True:
+                    reply, looked = await self._wait_or_again(start, looked, moved_on, item_id, typed,
+                                                              restarts_before if repeat else None)
+                    if reply is _RESTARTED:
+                        repeat = None  # the bot restarted and the question is still open: the answer again
+                    elif reply is not _NOT_SAVED or typed is None:
+                        break
+                    # else the bot says the answer was typed before the question was shown and not saved: again
+                    await self._pace()
+                    came = next((e for e in self.user.messages[start:] if not e["edited"] and moved_on(e)), None)
+                    if came is not None:  # a look at the chat before typing: it has moved on meanwhile
+                        reply = came
+                        break
+                    again = await self.user.send(typed)
+                    self.sent[again] = Sent(again, item_id, expected)
+                    self.tally.sent += 1
+                    self.tally.repeated += 1
                 if reply is None:
                     self._silence()
                     continue  # as a person would: look at the chat again and answer what it asks
@@ -457,21 +537,43 @@ class Person:
                 return entry
         return None
 
-    async def _answer(self, item_id: str, screen: dict[str, Any] | None) -> tuple[int, Any]:
+    async def _answer(self, item_id: str, screen: dict[str, Any] | None) -> tuple[int, Any, str | None]:
+        """(update id, the answer meant, the text typed or None for a button)."""
         item = self.form.item(item_id)
         if isinstance(item, MultiChoice):
             substantive = [n for n, o in enumerate(item.options) if o.id != "none"]
             picked = sorted(self.rng.sample(substantive, self.rng.randint(1, min(2, len(substantive)))))
-            update_id = await self.user.send(" ".join(str(n + 1) for n in picked))
-            return update_id, sorted(item.options[n].id for n in picked)
+            typed = " ".join(str(n + 1) for n in picked)
+            return await self.user.send(typed), sorted(item.options[n].id for n in picked), typed
         assert isinstance(item, SingleChoice)
         n = self.rng.randrange(len(item.options))
-        if screen is not None and self.item_of(screen) == item_id and self.rng.random() < 0.4:
-            buttons = [b for row in (screen["reply_markup"] or {}).get("inline_keyboard", []) for b in row]
-            update_id = await self.user.press(buttons[n]["text"], message=screen["message_id"])
-        else:
-            update_id = await self.user.send(str(n + 1))
-        return update_id, item.options[n].id
+        # the buttons as the message has them now (a press handled meanwhile may have taken them away)
+        now = self.user.message(screen["message_id"]) if screen is not None else None
+        if (now is not None and now.get("reply_markup") and self.item_of(screen or {}) == item_id
+                and self.rng.random() < self.config.buttons):
+            buttons = [b for row in (screen or {})["reply_markup"].get("inline_keyboard", []) for b in row]
+            update_id = await self.user.press(buttons[n]["text"], message=now["message_id"])
+            return update_id, item.options[n].id, None
+        return await self.user.send(str(n + 1)), item.options[n].id, str(n + 1)
+
+    def count_copies(self) -> None:
+        """Copies of the screen the chat already showed, past one in each part of the chat between two kills.  A
+        copy is the question shown again as it stands; one with a note above it (✗ a refusal, ⚠ not saved) is
+        the reply to a message of the person, not a copy."""
+        cuts = [0, *self.restarts.marks.get(self.tally.person, []), len(self.user.messages)]
+        showing: str | None = None
+        for begin, end in itertools.pairwise(cuts):
+            copies = 0
+            for entry in self.user.messages[begin:end]:
+                if entry["edited"]:
+                    continue
+                shown = self.item_of(entry)
+                if shown is None:
+                    continue
+                if shown == showing and not visible(entry).startswith(_NOTES):
+                    copies += 1
+                showing = shown
+            self.tally.extra_copies += max(0, copies - 1)
 
 
 # --- a run ---------------------------------------------------------------------------------------------------------
@@ -547,9 +649,15 @@ async def run(config: Config, workdir: Path) -> Outcome:
                         loop.call_later(rng.uniform(0, config.late), api.redeliver, update["update_id"])
 
                     api.on_update = twice
+                restarted = Restarts()
                 people = [Person(api.user(50_000 + n, f"人{n}", language_code="zh-hans"), form, config,
-                                 random.Random(config.seed * 1000 + n), Tally(50_000 + n))
+                                 random.Random(config.seed * 1000 + n), Tally(50_000 + n), restarted)
                           for n in range(config.people)]
+
+                async def restart(worker: Worker) -> None:
+                    await worker.start()
+                    restarted.done += 1
+                    api._signal.notify()  # the people waiting look at their chats again
                 done = asyncio.Event()
                 restarts: list[asyncio.Task[None]] = []
 
@@ -574,7 +682,9 @@ async def run(config: Config, workdir: Path) -> Outcome:
                             victim = rng.choice(alive)
                             await victim.kill()
                             kills += 1
-                            restarts.append(asyncio.create_task(victim.start()))
+                            for p in people:
+                                restarted.marks.setdefault(p.tally.person, []).append(len(p.user.messages))
+                            restarts.append(asyncio.create_task(restart(victim)))
                         else:
                             await database.outage(config.outage)
                             outages += 1
@@ -598,6 +708,7 @@ async def run(config: Config, workdir: Path) -> Outcome:
             async with _inspector(database.inspect_url) as inspector:
                 for person in people:
                     await _count_check(person, inspector)
+                    person.count_copies()
             deliveries = router.posts if router is not None else 0
             tail = "\n".join(w.output()[-1500:] for w in workers)
             return Outcome(config, [p.tally for p in people], kills, outages, deliveries,

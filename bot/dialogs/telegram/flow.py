@@ -24,9 +24,10 @@ from bot.interview.engine import Input
 from bot.interview.errors import AnswerError
 from bot.interview.typed import MAX_READ, clean
 from bot.present import error_text
-from bot.present.build import build_screen
+from bot.present.build import build_screen, screen_key
 from bot.present.screen import Act, Screen, ScreenKind
 from bot.service.sessions import Interviews, Opened
+from bot.service.shown import typed_before
 from bot.service.turn import Turn, take_turn
 
 STALE = AnswerError("stale_button")
@@ -71,7 +72,7 @@ async def show(bot: Bot, chat_id: int, interviews: Interviews, turn: Turn, tr: T
                before: str | None = None) -> None:
     """The turn's next screen (with `before` above it); after a submission, what follows it."""
     held = turn.refusal is not None and turn.refusal.error.code in _HELD
-    await send(bot, chat_id, screens.outgoing(turn.screen, tr, before=before, buttons=not held))
+    await send(bot, chat_id, screens.outgoing(turn.screen, tr, interviews, before=before, buttons=not held))
     if turn.after is not None:
         await after_submission(bot, chat_id, interviews, turn.after, tr)
 
@@ -291,7 +292,22 @@ async def on_text(message: Message, bot: Bot, interviews: Interviews, tr: Transl
                                                               keyboards.confirm_remove(now, command.number, tr)))
             return
         command = engine.GroupRemove(command.number)  # no such entry: the engine says why, nothing changes
+    if await typed_too_early(message, bot, interviews, opened, who, tr, typed=text):
+        return
     await _apply_and_show(bot, message.chat.id, interviews, opened, command, who, event_update, tr, typed=text)
+
+
+async def typed_too_early(message: Message, bot: Bot, interviews: Interviews, opened: Opened, who: str,
+                          tr: Translator, *, typed: str | None) -> bool:
+    """A message typed before the chat showed the session's current screen was typed against an earlier one
+    (in a private chat, message ids increase across both sides; bot/service/shown.py): it is not applied, and
+    the current screen is shown with a note naming what was and was not saved.  Returns whether it was so."""
+    recorded = await interviews.shown.get(message.chat.id, opened.session_id)
+    if not typed_before(recorded, screen_key(opened.form, opened.state), message.message_id):
+        return False
+    note = texts.typed_too_early(opened.form, opened.state, typed, tr)
+    await send(bot, message.chat.id, await screens.current(interviews, opened, tr, before=note, viewer=who))
+    return True
 
 
 async def _apply_and_show(bot: Bot, chat_id: int, interviews: Interviews, opened: Opened, event: Input, who: str,
@@ -334,6 +350,8 @@ async def on_file(message: Message, bot: Bot, interviews: Interviews, tr: Transl
     if attach is None or not shown(opened, tr).takes_files:
         refusal = texts.refusal(error_text(NO_FILES, tr), None, tr)
         await send(bot, message.chat.id, await screens.current(interviews, opened, tr, before=refusal, viewer=who))
+        return
+    if await typed_too_early(message, bot, interviews, opened, who, tr, typed=attach.caption or attach.name):
         return
     await _apply_and_show(bot, message.chat.id, interviews, opened, attach, who, event_update, tr,
                           typed=attach.caption)

@@ -35,6 +35,7 @@ from bot.dialogs.telegram.people import external_id, first_lang, stored_lang
 from bot.dialogs.telegram.sending import say, send
 from bot.dialogs.telegram.texts import no_interview
 from bot.i18n import Translator
+from bot.present.build import screen_key
 from bot.service.notices import Notices
 from bot.service.sessions import Interviews, Redelivered
 
@@ -180,8 +181,10 @@ class Redelivery(BaseMiddleware):
     Under the chat's lock (shared by all processes on PostgreSQL), before anything is parsed: an update id the
     database already holds is a re-delivery (a crash before the confirmation, a retried webhook, a second
     worker): nothing is applied again, and the person gets the current screen, which is what the first handling's
-    reply would show now.  Otherwise the cache is refreshed from the database, the update is handled, and its id
-    is recorded (an answer records it in its own write transaction; anything else here, after the handler).
+    reply would show now, unless the chat shows it already (bot/service/shown.py: after a restart, a chat gets at
+    most one fresh copy, not one per re-delivered update).  Otherwise the cache is refreshed from the database,
+    the update is handled, and its id is recorded (an answer records it in its own write transaction; anything
+    else here, after the handler).
     """
 
     def __init__(self, interviews: Interviews, default_lang: str) -> None:
@@ -227,8 +230,13 @@ class Redelivery(BaseMiddleware):
         opened = await self.interviews.current(who)
         if opened is None:
             await say(bot, chat_id, no_interview(tr))
-        else:
-            await send(bot, chat_id, await screens.current(self.interviews, opened, tr, viewer=who))
+            return
+        shown = await self.interviews.shown.get(chat_id, opened.session_id)
+        if shown is not None and shown.key == screen_key(opened.form, opened.state):
+            # the chat shows it already (every re-delivered update after a restart would add a copy): nothing
+            log.info("update %s: chat %s shows the current screen already", event.update_id, chat_id)
+            return
+        await send(bot, chat_id, await screens.current(self.interviews, opened, tr, viewer=who))
 
 
 class ExpiredCallbacks(BaseRequestMiddleware):

@@ -35,11 +35,20 @@ class RecordingSession(AiohttpSession):
         super().__init__()
         self.calls: list[TelegramMethod[Any]] = []
         self.keep_calls = keep_calls
-        self._message_ids = itertools.count(5000)
+        self._message_ids: dict[int, itertools.count[int]] = {}
+
+    def message_number(self, chat_id: int) -> int:
+        """The next message id of a private chat: Telegram numbers a chat's messages in the order they were
+        written, the person's and the bot's together (a simulated person takes its messages' ids here too)."""
+        counter = self._message_ids.get(chat_id)
+        if counter is None:
+            counter = self._message_ids[chat_id] = itertools.count(1)
+        return next(counter)
 
     def _result(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, SendMessage | EditMessageText | EditMessageReplyMarkup):
-            message_id = method.message_id if not isinstance(method, SendMessage) else next(self._message_ids)
+            message_id = method.message_id if not isinstance(method, SendMessage) else self.message_number(
+                int(method.chat_id or 0))
             message: dict[str, Any] = {
                 "message_id": message_id or 0,
                 "date": int(time.time()),
@@ -54,7 +63,7 @@ class RecordingSession(AiohttpSession):
             return {"id": bot.id, "is_bot": True, "first_name": "Bot", "username": "recording_bot"}
         if isinstance(method, SendDocument):
             name = method.document.filename if isinstance(method.document, BufferedInputFile) else "file"
-            return {"message_id": next(self._message_ids), "date": int(time.time()),
+            return {"message_id": self.message_number(int(method.chat_id or 0)), "date": int(time.time()),
                     "chat": {"id": int(method.chat_id or 0), "type": "private"},
                     "from": {"id": bot.id, "is_bot": True, "first_name": "Bot"},
                     "document": {"file_id": f"doc{id(method)}", "file_unique_id": f"u{id(method)}",

@@ -17,18 +17,37 @@ from bot.service.turn import current_screen
 
 
 @dataclass(frozen=True)
+class Shows:
+    """The screen a message shows: recorded once sent (bot/service/shown.py), for the typed-too-early check and
+    the copies shown on a re-delivery."""
+
+    interviews: Interviews
+    session_id: int
+    key: str
+
+    async def sent(self, chat_id: int, message_id: int) -> None:
+        await self.interviews.shown.record(chat_id, self.session_id, self.key, message_id)
+
+
+@dataclass(frozen=True)
 class Outgoing:
     text: str
     markup: InlineKeyboardMarkup | None = None
+    #: set when the message shows a session's screen
+    shows: Shows | None = None
 
 
-def outgoing(scr: Screen, tr: Translator, *, before: str | None = None, buttons: bool = True) -> Outgoing:
+def outgoing(scr: Screen, tr: Translator, interviews: Interviews | None, *, before: str | None = None,
+             buttons: bool = True) -> Outgoing:
     """A screen as a message; `before` (already HTML) is put above it, e.g. a refusal.  `buttons=False` shows
-    it without its keyboard (a session held by the helpdesk: nothing to press meanwhile)."""
+    it without its keyboard (a session held by the helpdesk: nothing to press meanwhile).  Once sent, the
+    message is recorded as the one showing the screen (in `interviews`; None: not recorded, a benchmark's
+    prebuilt messages)."""
     text = texts.screen_text(scr, tr)
     if before:
         text = texts.clip(f"{before}\n\n{text}")
-    return Outgoing(text, keyboards.for_screen(scr, tr) if buttons else None)
+    return Outgoing(text, keyboards.for_screen(scr, tr) if buttons else None,
+                    None if interviews is None else Shows(interviews, scr.session_id, scr.key))
 
 
 async def current(interviews: Interviews, opened: Opened, tr: Translator, *, before: str | None = None,
@@ -41,4 +60,4 @@ async def current(interviews: Interviews, opened: Opened, tr: Translator, *, bef
             held = "🔒 " + escape(error_text(AnswerError("held_by_staff"), tr))
             before = f"{before}\n\n{held}" if before else held
             buttons = False
-    return outgoing(await current_screen(interviews, opened, tr), tr, before=before, buttons=buttons)
+    return outgoing(await current_screen(interviews, opened, tr), tr, interviews, before=before, buttons=buttons)

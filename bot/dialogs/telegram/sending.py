@@ -14,8 +14,12 @@ from bot.dialogs.telegram.texts import clip
 
 
 async def send(bot: Bot, chat_id: int, out: Outgoing) -> Message:
-    """Every message goes out through here, clipped to what Telegram accepts (bot.dialogs.telegram.texts.clip)."""
-    return await bot.send_message(chat_id, clip(out.text), reply_markup=out.markup, parse_mode=ParseMode.HTML)
+    """Every message goes out through here, clipped to what Telegram accepts (bot.dialogs.telegram.texts.clip);
+    a screen's message is recorded as the one showing it."""
+    message = await bot.send_message(chat_id, clip(out.text), reply_markup=out.markup, parse_mode=ParseMode.HTML)
+    if out.shows is not None:
+        await out.shows.sent(chat_id, message.message_id)
+    return message
 
 
 def pressed_message(cb: CallbackQuery) -> Message | None:

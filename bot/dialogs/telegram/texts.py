@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from html import escape
 
 from bot.i18n import Translator
+from bot.interview.engine import State
 from bot.interview.schema import Form
 from bot.present import shorten
+from bot.present import typed_too_early as words_typed_too_early
 from bot.present.screen import Row, Screen, ScreenKind
 
 #: a label wider than this (in display cells: a Chinese character counts two) is printed in the message and
@@ -186,6 +188,11 @@ def refusal(reason: str, typed: str | None, tr: Translator) -> str:
         shown = typed if len(typed) <= MAX_ECHO else typed[:MAX_ECHO] + "…"
         text += "\n" + escape(tr.ui("You typed: {typed}", typed=shown))
     return text
+
+
+def typed_too_early(form: Form, state: State, typed: str | None, tr: Translator) -> str:
+    """The note above the current screen on a message typed before that screen was shown (bot.present)."""
+    return "⚠ " + escape(words_typed_too_early(form, state, typed, tr))
 
 
 def form_list(forms: list[Form], tr: Translator) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.dialogs import commands
 from bot.dialogs.web.services import Services
-from bot.dialogs.wechat import texts
+from bot.dialogs.wechat import ids, texts
 from bot.dialogs.wechat.protocol import Incoming
 from bot.i18n import LANGUAGES, Translator, known_lang, language_name
 from bot.interview import engine
@@ -30,10 +30,12 @@ from bot.interview.engine import Input
 from bot.interview.errors import AnswerError
 from bot.interview.schema import Form
 from bot.interview.typed import MAX_READ, clean, typed_int
-from bot.present import error_text
+from bot.present import error_text, typed_too_early
+from bot.present.build import screen_key
 from bot.service import links
 from bot.service.helpdesk import NotAllowed, SlowDown, pretty_code
 from bot.service.sessions import Opened, Redelivered
+from bot.service.shown import typed_before
 from bot.service.turn import AfterSubmission, Turn, current_screen, opening_lines, take_turn
 
 log = logging.getLogger(__name__)
@@ -75,16 +77,18 @@ class Conversation:
             if event == "subscribe" or event == "scan":
                 return await self.welcome(who, tr)
             if event == "click" and incoming.key in MENU_KEYS:
-                return await self.typed(who, MENU_KEYS[incoming.key], tr, update_id)
+                return await self.typed(who, MENU_KEYS[incoming.key], tr, update_id)  # a menu's word: no time
             return []  # unsubscribe, a link opened, a template sent …: nothing to answer
         if incoming.kind != "text":
             return texts.pack([tr.ui("Please reply with text: this conversation reads typed answers only."),
                                await self.screen_or_list(who, tr)])
-        return await self.typed(who, incoming.text, tr, update_id)
+        return await self.typed(who, incoming.text, tr, update_id, created=incoming.created)
 
     # --- what was typed --------------------------------------------------------------------------------------
 
-    async def typed(self, who: str, raw: str, tr: Translator, update_id: int | None) -> list[str]:
+    async def typed(self, who: str, raw: str, tr: Translator, update_id: int | None, *, created: int = 0
+                    ) -> list[str]:
+        """`created`: when WeChat received the text (seconds; 0 unknown), for the typed-too-early check."""
         text = clean(raw, limit=MAX_READ).strip()  # the boundary: capped, controls dropped, NFC
         if not text:
             return texts.pack([tr.ui("Type an answer, or help for the commands."), await self.screen_or_list(who, tr)])
@@ -115,10 +119,10 @@ class Conversation:
             if (lang := _language(text)) is not None:
                 return await self.language(who, lang, None, tr)
             return texts.pack([tr.ui("You have no interview in progress."), texts.form_list(self.startable(), tr)])
-        return await self.in_interview(who, opened, text, tr, update_id)
+        return await self.in_interview(who, opened, text, tr, update_id, created=created)
 
     async def in_interview(self, who: str, opened: Opened, text: str, tr: Translator,
-                           update_id: int | None) -> list[str]:
+                           update_id: int | None, *, created: int = 0) -> list[str]:
         command = commands.read(opened.form, opened.state, text)
         if isinstance(command, commands.Help):
             return texts.pack([texts.help_text(await current_screen(self.interviews, opened, tr), tr)])
@@ -138,12 +142,35 @@ class Conversation:
             event = engine.Text(text)
         else:
             event = command
+        if created and await self.typed_too_early(who, opened, created):
+            # typed before the screen the session shows now was sent: not applied (bot/service/shown.py)
+            return texts.pack(["⚠ " + typed_too_early(opened.form, opened.state, text, tr),
+                               await self.screen(who, opened, tr)])
         try:
             turn = await take_turn(self.interviews, opened, event, tr, actor=who, update_id=update_id, typed=text)
         except Redelivered:  # applied before (a retry that reached another worker): where things stand now
             fresh = await self.interviews.current(who) or opened
             return texts.pack([await self.screen(who, fresh, tr)])
         return await self.render(who, turn, tr)
+
+    async def typed_too_early(self, who: str, opened: Opened, created: int) -> bool:
+        """Whether a text WeChat received at `created` (seconds) came before the person was sent the screen the
+        session shows now.  Whole seconds on both sides: one typed in the second the screen was sent is taken."""
+        openid = ids.openid_of(who)
+        if openid is None:
+            return False
+        recorded = await self.interviews.shown.get(ids.chat_number(openid), opened.session_id)
+        return typed_before(recorded, screen_key(opened.form, opened.state), created)
+
+    async def shown(self, who: str) -> None:
+        """The person was sent a reply now: if it showed their session's screen, its time is recorded (a screen
+        already recorded keeps its first time; bot/service/shown.py)."""
+        openid = ids.openid_of(who)
+        opened = await self.interviews.current(who)
+        if openid is None or opened is None:
+            return
+        await self.interviews.shown.record(ids.chat_number(openid), opened.session_id,
+                                           screen_key(opened.form, opened.state), int(time.time()))
 
     async def render(self, who: str, turn: Turn, tr: Translator) -> list[str]:
         """A Turn as messages: the refusal and what was typed, or what was saved and the warnings; the next

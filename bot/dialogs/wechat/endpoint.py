@@ -170,12 +170,16 @@ class WeChatChannel:
                 return []
             log.info("WeChat message %s was delivered again: the current screen is shown", incoming.msg_id)
             tr = await self.conversation.translator(incoming.who)
-            return texts.pack([await self.conversation.screen_or_list(incoming.who, tr)])
+            found = texts.pack([await self.conversation.screen_or_list(incoming.who, tr)])
+            await self.conversation.shown(incoming.who)
+            return found
         try:
             found = await self.conversation.answer(incoming, number)
         except Exception:
             log.exception("WeChat: could not answer message %s", incoming.msg_id)
             found = [await self._sorry(incoming.who)]
+        if found:
+            await self.conversation.shown(incoming.who)
         await self.interviews.mark_handled(number)
         return found
 

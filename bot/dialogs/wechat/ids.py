@@ -48,3 +48,9 @@ def lock_number(openid: str) -> int:
     """The person's number for the per-chat locks every worker shares."""
     digest = hashlib.sha256(openid.encode()).digest()
     return -(_LOCKS + int.from_bytes(digest[:6], "big") % 2**50)
+
+
+def chat_number(openid: str) -> int:
+    """The person's chat as the service numbers chats (bot/service/shown.py): the lock number, below every
+    Telegram private chat's id (those are positive)."""
+    return lock_number(openid)

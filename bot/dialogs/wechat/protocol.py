@@ -40,6 +40,8 @@ class Incoming:
     #: for events: subscribe, unsubscribe, CLICK, SCAN …; and its key (a menu item's)
     event: str = ""
     key: str = ""
+    #: CreateTime: when WeChat received it, in whole seconds (0: not given)
+    created: int = 0
 
     @property
     def who(self) -> str:
@@ -96,7 +98,9 @@ class Protocol:
         msg_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 20 else ids.event_msg_id(
             openid, str(data.get("CreateTime") or ""), kind)
         text = str(data.get("Content") or "") if kind == "text" else str(data.get("Recognition") or "")
-        return Incoming(openid, account, "text" if text else kind, msg_id, text=text)
+        raw_time = str(data.get("CreateTime") or "")
+        created = int(raw_time) if raw_time.isdigit() and len(raw_time) < 12 else 0
+        return Incoming(openid, account, "text" if text else kind, msg_id, text=text, created=created)
 
     def reply(self, incoming: Incoming, text: str, query: Mapping[str, str], now: int) -> str:
         """The passive reply (XML; encrypted when the message was)."""

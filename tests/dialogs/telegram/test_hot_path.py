@@ -84,9 +84,10 @@ def test_the_official_tick_condition_is_shown_with_the_question() -> None:
 
 
 async def test_an_answer_reads_nothing_from_the_database_and_scores_once(world: World, monkeypatch: Any) -> None:
-    """On SQLite the re-delivery check is answered from memory: a typed answer and a pressed button run no
-    statement on the service's connections (the answer writer's own engine writes them), a repeated update id
-    still shows the current screen and changes nothing; the running score is computed once per answer."""
+    """On SQLite the re-delivery check is answered from memory: a typed answer and a pressed button read nothing
+    on the service's connections (the answer writer's own engine writes them; the only statement is the record
+    of the screen each answer's reply shows, bot/service/shown.py), a repeated update id still shows the current
+    screen and changes nothing (and writes nothing); the running score is computed once per answer."""
     from sqlalchemy import event
 
     from bot.present import build
@@ -108,12 +109,14 @@ async def test_an_answer_reads_nothing_from_the_database_and_scores_once(world: 
     update = person.message_update("2", update_id=90_001)
     first = await person.feed(update)
     await person.press("(10%, 20%)")  # q2 by its button
-    assert statements == [] and len(scored) == 2
-    again = await person.feed(update)  # delivered again: the current screen (q3), nothing applied
+    assert len(scored) == 2
+    assert statements and all(s.startswith("INSERT INTO shown_screens") for s in statements), statements
+    statements.clear()
+    again = await person.feed(update)  # delivered again: nothing applied, and q3 is on the chat already
     assert statements == []
     assert "企业的数字化设备覆盖范围" not in person.last_text() and "已保存" not in person.last_text()
     assert person.last_text().startswith("<b>3.")
-    assert len(first) == len(again) == 1
+    assert len(first) == 1 and again == []  # no second copy of the screen the chat shows
     async with world.db() as s:
         stored = {row[0]: row[1] for row in await s.execute(select(AnswerRow.item_id, AnswerRow.value))}
     assert set(stored) == {"q1", "q2"}

@@ -22,7 +22,10 @@ class Person:
         self.dp, self.bot = dp, bot
         self.user_id = user_id
         self.language_code = language_code
-        self._message_ids = itertools.count(1)
+
+    def _message_id(self) -> int:
+        """The chat's next message id (Telegram numbers a private chat's messages across both sides)."""
+        return self.session.message_number(self.user_id)
 
     @property
     def session(self) -> RecordingSession:
@@ -39,7 +42,7 @@ class Person:
         return {"id": self.user_id, "type": "private", "first_name": "测试"}
 
     def message_update(self, text: str, update_id: int | None = None) -> Update:
-        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
+        message: dict[str, Any] = {"message_id": self._message_id(), "date": int(time.time()),
                                    "chat": self._chat(), "from": self._user(), "text": text}
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
@@ -79,7 +82,7 @@ class Person:
 
     def message_with(self, update_id: int | None = None, **content: Any) -> Update:
         """A message carrying something else than text (a document, photos), with an optional caption."""
-        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
+        message: dict[str, Any] = {"message_id": self._message_id(), "date": int(time.time()),
                                    "chat": self._chat(), "from": self._user(), **content}
         return Update.model_validate({"update_id": update_id or next(self.update_ids), "message": message},
                                      context={"bot": self.bot})

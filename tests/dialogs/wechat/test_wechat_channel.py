@@ -4,6 +4,7 @@ Telegram and handing back, a retry reaching another worker, the access token sha
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -105,6 +106,27 @@ async def test_a_retry_reaching_another_worker_changes_nothing_and_shows_where_t
             assert await answers(interviews) == count
         finally:
             await other.close()
+
+
+async def test_a_text_received_before_its_question_was_sent_is_not_applied_to_the_next_one(
+        interviews: Interviews) -> None:
+    """WeChat retries a message for 15 s: after an outage, a repeat the person typed while the question still
+    showed can arrive after the first one moved the interview on; its CreateTime is older than the next screen."""
+    async with wechat(interviews) as (wx, _services):
+        person = wx.user("oEARLY")
+        await person.say("开始 1")
+        typed = int(time.time()) - 20  # "1" typed again for item 1, received before item 2 was sent
+        await person.say("1")
+        count = await answers(interviews)
+        xml = text_xml(person.openid, wx.account, "1", 9_000_001)
+        xml = re.sub(r"<CreateTime>\d+</CreateTime>", f"<CreateTime>{typed}</CreateTime>", xml)
+        status, body = await wx.post(xml)
+        assert status == 200
+        shown = wx.read_reply(body, person.openid)
+        assert shown is not None and "“1”未保存" in shown and "已保存：第 1 题" in shown and "企业名称" in shown
+        assert await answers(interviews) == count  # not item 2's answer
+        await person.say("杭州测试有限公司")  # typed after item 2 was sent: applied
+        assert await answers(interviews) == count + 1
 
 
 # --- the outbound client ----------------------------------------------------------------------------------------
