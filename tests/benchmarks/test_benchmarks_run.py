@@ -26,7 +26,9 @@ def test_answer_path_benchmark_stores_every_answer_and_prints_its_ratios() -> No
     for run_name in ("(a) bare aiogram echo", "(c) echo of the interview's screens",
                      "(b) interview, committed to SQLite", "(b') interview, nothing written"):
         assert run_name in out, out
-    assert re.search(r"ratio b/a: \d+\.\d\d", out), out
+    assert re.search(r"CPU per update, median: \(a\) \d+ µs +\(c\) \d+ µs +\(b\) \d+ µs", out), out
+    assert re.search(r"b/c of answers per CPU second: \d+\.\d\d", out), out
+    assert re.search(r"wall: b/a \d+\.\d\d", out), out
     assert re.search(r"collector: \d+ passes, [\d.]+ s of [\d.]+ s; Response classes built: \d+", out), out
 
 
