@@ -39,8 +39,11 @@ async def get_or_create_user(
 
 
 async def latest_session(s: AsyncSession, owner_id: int, form_id: str | None = None,
-                         status: str = "active") -> InterviewSession | None:
-    query = select(InterviewSession).where(InterviewSession.owner_id == owner_id, InterviewSession.status == status)
+                         status: str | tuple[str, ...] = "active") -> InterviewSession | None:
+    """The owner's session touched last with `status` (one, or any of several), of `form_id` if given."""
+    statuses = (status,) if isinstance(status, str) else status
+    query = select(InterviewSession).where(InterviewSession.owner_id == owner_id,
+                                           InterviewSession.status.in_(statuses))
     if form_id is not None:
         query = query.where(InterviewSession.form_id == form_id)
     return await s.scalar(query.order_by(InterviewSession.updated_at.desc(), InterviewSession.id.desc()).limit(1))

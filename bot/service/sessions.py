@@ -400,12 +400,7 @@ class Interviews:
             if cached.status == "active":
                 return Opened(cached.session_id, cached.form, cached.state, resumed=True, today=self.today())
         async with self.sessionmaker() as s:
-            row = await s.scalar(select(InterviewSession)
-                                 .where(InterviewSession.held_by == external_id, InterviewSession.status == "active")
-                                 .order_by(InterviewSession.updated_at.desc()).limit(1))
-            if row is None:
-                user = await repo.find_user(s, external_id)
-                row = None if user is None else await repo.latest_session(s, user.id)
+            row = await self._touched_last(s, external_id, ("active",))
             if row is None:
                 self._remember_current(external_id, None)
                 return None
@@ -413,6 +408,17 @@ class Interviews:
         self._remember(cached)
         self._remember_current(external_id, cached.session_id)
         return Opened(cached.session_id, cached.form, cached.state, resumed=True, today=self.today())
+
+    @staticmethod
+    async def _touched_last(s: AsyncSession, external_id: str, statuses: tuple[str, ...]) -> InterviewSession | None:
+        """An active session the person holds as staff, touched last; else their own touched last with `statuses`."""
+        row = await s.scalar(select(InterviewSession)
+                             .where(InterviewSession.held_by == external_id, InterviewSession.status == "active")
+                             .order_by(InterviewSession.updated_at.desc()).limit(1))
+        if row is None:
+            user = await repo.find_user(s, external_id)
+            row = None if user is None else await repo.latest_session(s, user.id, status=statuses)
+        return row
 
     async def latest(self, external_id: str) -> Opened | None:
         """The session the person touched last, active or submitted: a session they hold as staff first, else
@@ -423,15 +429,7 @@ class Interviews:
             if cached.status in ("active", "submitted") and external_id in (cached.owner, cached.held_by):
                 return Opened(cached.session_id, cached.form, cached.state, resumed=True, today=self.today())
         async with self.sessionmaker() as s:
-            row = await s.scalar(select(InterviewSession)
-                                 .where(InterviewSession.held_by == external_id, InterviewSession.status == "active")
-                                 .order_by(InterviewSession.updated_at.desc()).limit(1))
-            if row is None:
-                user = await repo.find_user(s, external_id)
-                row = None if user is None else await s.scalar(
-                    select(InterviewSession).where(InterviewSession.owner_id == user.id,
-                                                   InterviewSession.status.in_(("active", "submitted")))
-                    .order_by(InterviewSession.updated_at.desc(), InterviewSession.id.desc()).limit(1))
+            row = await self._touched_last(s, external_id, ("active", "submitted"))
             if row is None:
                 return None
             cached = await self._cached_of(s, row)
