@@ -200,11 +200,11 @@ async def test_the_trail_names_people_questions_and_options(accounts: StaffAccou
     await desk.handback(sid, helper.actor)
     lines = [line(form, e, ZH) for e in await board.trail(sid)]
     assert lines == ["填报人 开始填写",
-                     "填报人 回答了 1. 企业是否在杭州市范围内注册，并具有独立法人资格？：是",
+                     "填报人 回答了「1. 企业是否在杭州市范围内注册，并具有独立法人资格？」：是",
                      "王芳 查看了本问卷页面",
                      "王芳 接手了问卷",
-                     "王芳 回答了 2. 企业名称：杭州示例有限公司",
-                     "王芳 回答了 3. 企业所属行业：通信设备制造",
+                     "王芳 回答了「2. 企业名称」：杭州示例有限公司",
+                     "王芳 回答了「3. 企业所属行业」：通信设备制造",
                      "王芳 交还了问卷"]
     assert not any("telecom" in text or "desk:" in text for text in lines)
     # taken again: only what changed since then is told

@@ -200,8 +200,8 @@ def test_a_person_asks_for_help_and_the_helpdesk_takes_over_answers_and_hands_ba
     # the audit trail, in words
     staff.reload()
     trail = staff.locator(".trail").inner_text()
-    for words in ("王芳 查看了本问卷页面", "王芳 接手了问卷", "王芳 回答了 3. 企业所属行业：通信设备制造",
-                  "王芳 回答了 4. 企业在职职工数（人）：120", "王芳 交还了问卷", "填报人 请求人工协助"):
+    for words in ("王芳 查看了本问卷页面", "王芳 接手了问卷", "王芳 回答了「3. 企业所属行业」：通信设备制造",
+                  "王芳 回答了「4. 企业在职职工数（人）」：120", "王芳 交还了问卷", "填报人 请求人工协助"):
         assert words in trail, words
     assert not re.search(r"telecom|desk:|web:", trail)
 
