@@ -157,6 +157,7 @@ def _flat(exc: BaseException) -> list[BaseException]:
 
 def run(settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # seven lines of its set-up at every start
     try:
         asyncio.run(serve(settings))
     except (*EXPECTED, BaseExceptionGroup) as exc:
