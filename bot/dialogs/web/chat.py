@@ -101,6 +101,23 @@ async def visitor(request: web.Request) -> str | None:
     return await services(request).visitors.who(request)
 
 
+async def _admitted(request: web.Request) -> str:
+    """The visitor; anyone without the chat's cookie is sent to the home page (its privacy notice first)."""
+    who = await visitor(request)
+    if who is None:
+        raise _see("/")
+    return who
+
+
+async def _their_session(request: web.Request, svc: Services) -> tuple[str, Opened, Translator]:
+    """The visitor, the session their chat shows and their language; the home page for anyone without one."""
+    who = await _admitted(request)
+    opened = await shown_session(svc, who)
+    if opened is None:
+        raise _see("/")
+    return who, opened, await person_tr(request, who)
+
+
 async def shown_session(svc: Services, who: str) -> Opened | None:
     """The session the chat shows: the one the person touched last, active or just submitted (with several
     workers, read after the database was asked what changed elsewhere)."""
@@ -182,9 +199,7 @@ async def consent(request: web.Request) -> web.StreamResponse:
 async def start(request: web.Request) -> web.StreamResponse:
     form = await _posted(request)
     svc = services(request)
-    who = await visitor(request)
-    if who is None:
-        raise _see("/")
+    who = await _admitted(request)
     form_id = request.match_info["form_id"]
     found = next((f for f in startable(svc) if f.id == form_id), None)
     if found is None:
@@ -213,13 +228,7 @@ async def set_language(request: web.Request) -> web.StreamResponse:
 
 async def chat(request: web.Request) -> web.StreamResponse:
     svc = services(request)
-    who = await visitor(request)
-    if who is None:
-        raise _see("/")
-    opened = await shown_session(svc, who)
-    if opened is None:
-        raise _see("/")
-    tr = await person_tr(request, who)
+    who, opened, tr = await _their_session(request, svc)
     scr = await current_screen(svc.interviews, opened, tr)
     shown = Shown()
     if request.query.get("opened"):
@@ -231,13 +240,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
     """A POST of the chat: an option, an action, a typed answer."""
     form = await _posted(request)
     svc = services(request)
-    who = await visitor(request)
-    if who is None:
-        raise _see("/")
-    opened = await shown_session(svc, who)
-    tr = await person_tr(request, who)
-    if opened is None:
-        raise _see("/")
+    who, opened, tr = await _their_session(request, svc)
     shown = Shown()
     if await _limited(request, who):
         shown.notes.append(Note("refusal", tr.ui("You are sending very quickly. Please wait a moment, then "
@@ -401,15 +404,6 @@ async def chat_page(request: web.Request, who: str, opened: Opened, scr: Screen,
 # --- help, codes, contracts ------------------------------------------------------------------------------------
 
 
-async def _their_session(request: web.Request, svc: Services) -> tuple[str, Opened, Translator]:
-    """The visitor, the session their chat shows and their language; the home page for anyone without one."""
-    who = await visitor(request)
-    opened = await shown_session(svc, who) if who is not None else None
-    if who is None or opened is None:
-        raise _see("/")
-    return who, opened, await person_tr(request, who)
-
-
 async def ask_help(request: web.Request) -> web.StreamResponse:
     await _posted(request)
     svc = services(request)
@@ -482,9 +476,7 @@ async def contract(request: web.Request) -> web.StreamResponse:
     """Draft the contract with provider N of one's own submitted filing."""
     await _posted(request)
     svc = services(request)
-    who = await visitor(request)
-    if who is None:
-        raise _see("/")
+    who = await _admitted(request)
     from bot.service.contracts import NoSuchFiling, NoSuchProvider, load_filing, open_contract
 
     filing_id, provider = _bounded(request.match_info["filing"]), _bounded(request.match_info["n"])
@@ -630,9 +622,7 @@ async def privacy(request: web.Request) -> web.Response:
 
 async def erase_page(request: web.Request) -> web.Response:
     svc = services(request)
-    who = await visitor(request)
-    if who is None:
-        raise _see("/")
+    who = await _admitted(request)
     tr = await person_tr(request, who)
     counts = await svc.helpdesk.holdings(who)
     return page("erase.html.j2", tr, **_form_values(request, tr), counts=counts)
@@ -641,9 +631,7 @@ async def erase_page(request: web.Request) -> web.Response:
 async def erase(request: web.Request) -> web.StreamResponse:
     await _posted(request)
     svc = services(request)
-    who = await visitor(request)
-    if who is None:
-        raise _see("/")
+    who = await _admitted(request)
     tr = await person_tr(request, who)
     await svc.helpdesk.forget_person(who)
     await svc.visitors.forget(who)
