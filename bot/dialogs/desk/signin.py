@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.dialogs.desk.context import COOKIE, ROOT, desk_page, desk_reader, desk_services
 from bot.dialogs.web.chat import _posted
-from bot.dialogs.web.security import LANG_COOKIE, address, cookie_options
+from bot.dialogs.web.security import address, cookie_options, remember_language
 from bot.i18n import known_lang
 from bot.service.helpdesk import SlowDown
 from bot.service.staff import MIN_PASSWORD, Account, StaffError, WrongPassword
@@ -113,7 +113,7 @@ async def language(request: web.Request) -> web.StreamResponse:
     lang = known_lang(str(form.get("lang", ""))) or "zh"
     back = _then(str(form.get("back", ROOT)))
     response = web.HTTPSeeOther(back)
-    response.set_cookie(LANG_COOKIE, lang, **cookie_options(request, max_age=365 * 86400))
+    remember_language(response, request, lang)
     raise response
 
 

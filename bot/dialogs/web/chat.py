@@ -29,7 +29,15 @@ from bot.dialogs.actions import act_named, input_of
 from bot.dialogs.web import push
 from bot.dialogs.web.documents import download, image
 from bot.dialogs.web.pages import page
-from bot.dialogs.web.security import LANG, LANG_COOKIE, address, cookie_options, csrf_ok, csrf_token, error_page, reader
+from bot.dialogs.web.security import (
+    LANG,
+    address,
+    csrf_ok,
+    csrf_token,
+    error_page,
+    reader,
+    remember_language,
+)
 from bot.dialogs.web.services import Services, services
 from bot.dialogs.web.visitors import leave
 from bot.i18n import LANGUAGES, N_, Translator, known_lang, language_name
@@ -216,7 +224,7 @@ async def set_language(request: web.Request) -> web.StreamResponse:
     lang = known_lang(str(form.get("lang", ""))) or "zh"
     back = str(form.get("back", "/"))
     response = _see(back if back in ("/", "/chat", "/privacy") else "/")
-    response.set_cookie(LANG_COOKIE, lang, **cookie_options(request, max_age=365 * 86400))
+    remember_language(response, request, lang)
     who = await visitor(request)
     if who is not None:
         await svc.interviews.set_lang(who, lang)

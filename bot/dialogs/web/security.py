@@ -75,6 +75,11 @@ def cookie_options(request: web.Request, *, max_age: int | None = None) -> dict[
     return options
 
 
+def remember_language(response: web.StreamResponse, request: web.Request, lang: str) -> None:
+    """The language a browser chose (the web chat's and the desk's switch), kept for a year."""
+    response.set_cookie(LANG_COOKIE, lang, **cookie_options(request, max_age=365 * 86400))
+
+
 def reader(request: web.Request) -> Translator:
     """The language of whoever reads the page: chosen (cookie, or the person's stored choice put on the request),
     else the browser's first supported language, else Chinese."""
